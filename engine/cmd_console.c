@@ -1,0 +1,9 @@
+/* engine/cmd_console.c — `cairn console` (placeholder until the language work lands). */
+#include "engine/cli.h"
+
+int cmd_console(int argc, char **argv)
+{
+    (void)argc;
+    fprintf(stderr, "Error: \"cairn %s\" is not implemented yet.\n", argv[0]);
+    return 1;
+}
