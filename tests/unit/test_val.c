@@ -1,6 +1,7 @@
 /* Unit tests for lang/ty.c, lang/val.c and lang/val_convert.c. */
 #include "lang/diag.h"
 #include "lang/val.h"
+#include "lang/val_internal.h"   /* val_set_hash_bytes */
 #include "tests/unit/harness.h"
 
 #include <math.h>
@@ -649,6 +650,204 @@ TEST(mismatch_messages)
     free(fn);
     ty_free(la);
     ty_free(o1); ty_free(o3); ty_free(l);
+}
+
+/* ---------------------------------------------------------------- cross-checked with go-cty
+ * Expected results below were produced by go-cty's convert.Convert /
+ * convert.UnifyUnsafe / set ordering (Debian's golang-github-zclconf-go-cty-dev). */
+
+static val T(int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    val t = val_tuple_empty();
+    for (int i = 0; i < n; i++)
+        t = val_tuple_append(t, va_arg(ap, val));
+    va_end(ap);
+    return t;
+}
+
+static val O(int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    val o = val_object_empty();
+    for (int i = 0; i < n; i++) {
+        const char *k = va_arg(ap, const char *);
+        o = val_object_set(o, k, va_arg(ap, val));
+    }
+    va_end(ap);
+    return o;
+}
+
+static val S(const char *s) { return val_string(s); }
+static val N(double d) { return val_number(d); }
+
+static char *conv_type_str(val v, ty *t)
+{
+    val r = val_convert(v, t);
+    ty_free(t);
+    if (!val_is_valid(r))
+        return xasprintf("ERR %s", err_msg());
+    char *s = tstr(r);
+    val_free(r);
+    return s;
+}
+
+#define CHECK_CONV_TYPE(v, t, want) do {                                  \
+        char *s_ = conv_type_str(v, t);                                   \
+        CHECK_STR(s_, want);                                              \
+        free(s_);                                                         \
+    } while (0)
+
+TEST(cty_convert_nested_unification)
+{
+    CHECK_CONV_TYPE(T(2, T(1, N(1)), T(1, S("a"))), ty_list(ty_any()),
+                    "list(tuple([string]))");
+    CHECK_CONV_TYPE(T(2, T(1, N(1)), T(1, val_bool(1))), ty_list(ty_any()),
+                    "ERR all list elements must have the same type");
+    CHECK_CONV_TYPE(T(2, O(1, "a", N(1)), O(1, "b", N(2))), ty_list(ty_any()),
+                    "list(map(number))");
+    CHECK_CONV_TYPE(T(2, O(1, "a", N(1)), O(1, "a", S("x"))), ty_list(ty_any()),
+                    "list(object({a=string}))");
+    CHECK_CONV_TYPE(T(2, val_null(), N(1)), ty_list(ty_any()), "list(number)");
+    CHECK_CONV_TYPE(T(1, val_null()), ty_list(ty_any()), "list(any)");
+    CHECK_CONV_TYPE(val_tuple_empty(), ty_set(ty_any()), "set(any)");
+    CHECK_CONV_TYPE(T(1, T(2, N(1), S("a"))), ty_list(ty_list(ty_any())),
+                    "list(list(string))");
+    CHECK_CONV_TYPE(O(2, "a", O(1, "b", N(1)), "c", O(1, "d", S("x"))), ty_map(ty_any()),
+                    "map(map(string))");
+    CHECK_CONV_TYPE(O(2, "a", N(1), "b", T(1, N(1))), ty_map(ty_any()),
+                    "ERR all map elements must have the same type");
+    ty *tu[] = {ty_string(), ty_number()};
+    CHECK_CONV_TYPE(T(2, N(1), S("a")), ty_tuple(tu, 2), "ERR a number is required");
+    ty *tu1[] = {ty_string()};
+    CHECK_CONV_TYPE(T(3, N(1), N(2), N(3)), ty_tuple(tu1, 1), "ERR tuple required");
+    const char *n3[] = {"a", "b", "c"};
+    ty *t3[] = {ty_string(), ty_string(), ty_string()};
+    CHECK_CONV_TYPE(val_object_empty(), ty_object(n3, t3, 3, NULL, NULL),
+                    "ERR attributes \"a\", \"b\", and \"c\" are required");
+    CHECK_CONV_TYPE(O(1, "a", T(1, N(1))), obj1("a", ty_string()),
+                    "ERR attribute \"a\": string required");
+}
+
+TEST(cty_convert_string_to_number_grammar)
+{
+    struct { const char *s; double want; } ok[] = {
+        {"1e3", 1000}, {".5", 0.5}, {"1.", 1}, {"+1", 1}, {"-2.5E-1", -0.25},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        val r = conv_ok(val_string(ok[i].s), ty_number());
+        CHECK(val_is_valid(r) && val_get_number(r) == ok[i].want);
+    }
+    val inf = conv_ok(val_string("Inf"), ty_number());
+    CHECK(isinf(val_get_number(inf)));
+    const char *bad[] = {"0x10", "1_000", " 1", "1 ", "e5", "--1", "1e", "."};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        check_conv_fails(val_string(bad[i]), ty_number(), "a number is required");
+}
+
+TEST(cty_convert_defaults_nested)
+{
+    const char *n[] = {"a", "b"};
+    ty *t[] = {ty_number(), ty_string()};
+    int opt[] = {1, 1};
+    val defs[] = {val_number(5), val_string("d")};
+    ty *ot = ty_object(n, t, 2, opt, defs);
+    ty *lt = ty_list(ot);
+    val r = val_convert(T(1, O(1, "a", N(1))), lt);
+    ty_free(lt);
+    CHECK(val_is_valid(r));
+    char *ts = tstr(r);
+    CHECK_STR(ts, "list(object({a=number, b=string}))");
+    free(ts);
+    CHECK(val_get_number(*val_lookup(*val_at(r, 0), "a")) == 1);
+    CHECK_STR(val_get_string(*val_lookup(*val_at(r, 0), "b")), "d");
+    val_free(r);
+}
+
+TEST(cty_unify_table)
+{
+    struct { ty *a, *b; const char *want; } cases[] = {
+        {ty_number(), ty_string(), "string"},
+        {ty_bool(), ty_number(), NULL},
+        {ty_bool(), ty_string(), "string"},
+        {ty_list(ty_number()), ty_list(ty_string()), "list(string)"},
+        {obj1("a", ty_number()), obj1("b", ty_string()), "map(string)"},
+        {obj1("a", ty_number()), obj1("a", ty_string()), "object({a=string})"},
+        {ty_any(), ty_string(), "string"},
+        {ty_map(ty_string()), obj1("a", ty_number()), "map(string)"},
+        {ty_set(ty_string()), ty_list(ty_string()), "list(string)"},
+        {ty_list(ty_string()), ty_tuple(NULL, 0), "list(string)"},
+        {obj1("a", ty_list(ty_string())), obj1("a", ty_tuple(NULL, 0)),
+         "object({a=list(string)})"},
+        {ty_object(NULL, NULL, 0, NULL, NULL), obj1("a", ty_number()), "map(number)"},
+        {ty_list(ty_string()), ty_any(), "any"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const ty *ts[] = {cases[i].a, cases[i].b};
+        ty *u = ty_unify(ts, 2);
+        if (cases[i].want) {
+            CHECK(u != NULL);
+            if (u)
+                CHECK_TY(u, cases[i].want);
+        } else {
+            CHECK(u == NULL);
+        }
+        ty_free(u);
+        ty_free(cases[i].a);
+        ty_free(cases[i].b);
+    }
+    ty *t1e[] = {ty_number()};
+    ty *t2e[] = {ty_string(), ty_bool()};
+    ty *t3e[] = {ty_string()};
+    ty *t1 = ty_tuple(t1e, 1), *t2 = ty_tuple(t2e, 2), *t3 = ty_tuple(t3e, 1);
+    const ty *a[] = {t1, t2};
+    ty *u = ty_unify(a, 2);
+    CHECK_TY(u, "list(string)");
+    ty_free(u);
+    const ty *b[] = {t1, t3};
+    u = ty_unify(b, 2);
+    CHECK_TY(u, "tuple([string])");
+    ty_free(u);
+    ty_free(t1); ty_free(t2); ty_free(t3);
+}
+
+static char *set_json(val tuple, ty *t)
+{
+    val r = val_convert(tuple, t);
+    ty_free(t);
+    strbuf b = {0};
+    sb_putc(&b, '[');
+    for (size_t i = 0; i < val_len(r); i++) {
+        char *h = val_set_hash_bytes(*val_at(r, i));
+        sb_printf(&b, "%s%s", i ? "," : "", h);
+        free(h);
+    }
+    sb_putc(&b, ']');
+    val_free(r);
+    return sb_take(&b);
+}
+
+#define CHECK_SET(tuple, t, want) do {                                    \
+        char *s_ = set_json(tuple, t);                                    \
+        CHECK_STR(s_, want);                                              \
+        free(s_);                                                         \
+    } while (0)
+
+TEST(cty_set_order_table)
+{
+    CHECK_SET(T(4, S("b"), S("a"), S("b"), S("c")), ty_set(ty_string()),
+              "[\"a\",\"b\",\"c\"]");
+    CHECK_SET(T(5, N(10), N(2), N(33), N(2), N(-1)), ty_set(ty_number()), "[-1,2,10,33]");
+    CHECK_SET(T(2, val_bool(1), val_bool(0)), ty_set(ty_bool()), "[F,T]");
+    CHECK_SET(T(3, T(1, N(2)), T(1, N(10)), T(2, N(1), N(2))), ty_set(ty_list(ty_number())),
+              "[[10;],[1;2;],[2;]]");
+    CHECK_SET(T(2, O(1, "a", N(10)), O(1, "a", N(9))), ty_set(ty_map(ty_number())),
+              "[{\"a\":10;},{\"a\":9;}]");
+    CHECK_SET(T(3, T(1, S("b")), T(2, S("a"), S("z")), val_tuple_empty()),
+              ty_set(ty_list(ty_string())), "[[\"a\";\"z\";],[\"b\";],[]]");
+    CHECK_SET(T(2, val_null(), S("a")), ty_set(ty_string()), "[\"a\",~]");
 }
 
 int main(int argc, char **argv) { return harness_main(argc, argv); }
