@@ -23,6 +23,7 @@
 
 static void set_normalise(struct val_heap *h);
 static void map_normalise(struct val_heap *h);
+static void recompute_deep(struct val_heap *h);
 
 /* ---------------------------------------------------------------- heap */
 
@@ -235,6 +236,7 @@ static struct val_heap *own(val *v)
     c->deep = h->deep;
     c->t = ty_copy(h->t);
     c->n = c->cap = h->n;
+    c->sorted = h->hk == VH_MAP ? h->n : 0;
     if (h->n) {
         c->items = xmalloc(h->n * sizeof *c->items);
         for (size_t i = 0; i < h->n; i++)
@@ -262,7 +264,7 @@ static void grow(struct val_heap *h)
 }
 
 /* Whether v's type is exactly t (without building v's type). */
-static int val_has_type(val v, const ty *t)
+int val_has_type(val v, const ty *t)
 {
     enum ty_kind tk = ty_kind(t);
     struct val_heap *h = heap_of(v);
@@ -401,37 +403,66 @@ static void recompute_deep(struct val_heap *h)
     h->deep = (uint8_t)d;
 }
 
+/* Index of key in map payload h, or -1.  Works on a dirty payload too:
+ * binary search over the sorted prefix, then a scan of the short tail
+ * (entries are unique, so no normalising is needed and nothing is
+ * modified: safe on a payload other threads read). */
+static long map_find(const struct val_heap *h, const char *key)
+{
+    size_t lo = 0, hi = h->sorted;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(h->keys[mid], key);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = h->sorted; i < h->n; i++)
+        if (strcmp(h->keys[i], key) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Unsorted tail length at which a map is merged back into order: about
+ * sqrt(n), so that inserting n keys in any order costs O(n sqrt n) at
+ * worst and lookups stay O(log n + sqrt n). */
+static size_t map_tail_limit(size_t n)
+{
+    size_t t = 16;
+    while (t * t < n)
+        t *= 2;
+    return t;
+}
+
 static val map_put(val coll, const char *key, val v, int typed)
 {
     struct val_heap *h = own(&coll);
     if (typed && fit_elem(h, &v) < 0)
         return builder_fail(coll, v);
-    if (!h->dirty && h->n > 0 && strcmp(h->keys[h->n - 1], key) >= 0) {
-        size_t lo = 0, hi = h->n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            int c = strcmp(h->keys[mid], key);
-            if (c == 0) {
-                unsigned old = deep_marks(h->items[mid]);
-                val_free(h->items[mid]);
-                h->items[mid] = v;
-                if (old)
-                    recompute_deep(h);
-                else
-                    h->deep |= (uint8_t)deep_marks(v);
-                return coll;
-            }
-            if (c < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        h->dirty = 1;
+    long at = map_find(h, key);
+    if (at >= 0) {
+        unsigned old = deep_marks(h->items[at]);
+        val_free(h->items[at]);
+        h->items[at] = v;
+        if (old)
+            recompute_deep(h);
+        else
+            h->deep |= (uint8_t)deep_marks(v);
+        return coll;
     }
     grow(h);
+    int in_order = h->sorted == h->n && (h->n == 0 || strcmp(h->keys[h->n - 1], key) < 0);
     h->keys[h->n] = xstrdup(key);
     h->items[h->n++] = v;
     h->deep |= (uint8_t)deep_marks(v);
+    if (in_order)
+        h->sorted = h->n;
+    else if (h->n - h->sorted > map_tail_limit(h->n))
+        map_normalise(h);
+    h->dirty = h->sorted < h->n;
     return coll;
 }
 
@@ -528,42 +559,39 @@ static int cmp_map_idx(const void *a, const void *b, void *arg)
 {
     const struct val_heap *h = arg;
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    int r = strcmp(h->keys[i], h->keys[j]);
-    return r ? r : (i > j) - (i < j);
+    return strcmp(h->keys[i], h->keys[j]);
 }
 
+/* Sort the unsorted tail of a map payload and merge it into the sorted
+ * prefix.  Keys are unique (map_put replaces), so this is a plain merge. */
 static void map_normalise(struct val_heap *h)
 {
+    size_t n = h->n, p = h->sorted, t = n - p;
     h->dirty = 0;
-    size_t n = h->n;
-    if (n < 2)
+    h->sorted = n;
+    if (t == 0)
         return;
-    size_t *idx = xmalloc(n * sizeof *idx);
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
-    qsort_r(idx, n, sizeof *idx, cmp_map_idx, h);
-    val *items = xmalloc(n * sizeof *items);
-    char **keys = xmalloc(n * sizeof *keys);
-    size_t m = 0;
-    for (size_t k = 0; k < n; k++) {
-        size_t i = idx[k];
-        if (m > 0 && strcmp(keys[m - 1], h->keys[i]) == 0) {
-            /* a later set of the same key replaces the earlier one */
-            val_free(items[m - 1]);
-            free(keys[m - 1]);
-            m--;
-        }
-        keys[m] = h->keys[i];
-        items[m++] = h->items[i];
+    size_t *idx = xmalloc(t * sizeof *idx);
+    for (size_t i = 0; i < t; i++)
+        idx[i] = p + i;
+    qsort_r(idx, t, sizeof *idx, cmp_map_idx, h);
+    val *items = xmalloc(h->cap * sizeof *items);
+    char **keys = xmalloc(h->cap * sizeof *keys);
+    size_t a = 0, b = 0, m = 0;
+    while (a < p || b < t) {
+        size_t src;
+        if (b >= t || (a < p && strcmp(h->keys[a], h->keys[idx[b]]) < 0))
+            src = a++;
+        else
+            src = idx[b++];
+        keys[m] = h->keys[src];
+        items[m++] = h->items[src];
     }
     free(idx);
     free(h->items);
     free(h->keys);
     h->items = items;
     h->keys = keys;
-    h->n = m;
-    h->cap = n;
-    recompute_deep(h);
 }
 
 /* ---------------------------------------------------------------- marks */
@@ -693,7 +721,11 @@ static struct val_heap *coll_heap(val v)
 
 size_t val_len(val v)
 {
-    struct val_heap *h = coll_heap(v);
+    if (v.kind < VAL_LIST || val_is_unknown(v))
+        return 0;
+    struct val_heap *h = heap_of(v);
+    if (h && h->hk == VH_SEQ && h->dirty)
+        set_normalise(h);    /* dedupe changes the count */
     return h ? h->n : 0;
 }
 
@@ -711,21 +743,13 @@ const char *val_key_at(val v, size_t i)
 
 const val *val_lookup(val v, const char *key)
 {
-    struct val_heap *h = coll_heap(v);
+    if (v.kind < VAL_LIST || val_is_unknown(v))
+        return NULL;
+    struct val_heap *h = heap_of(v);
     if (!h || h->hk != VH_MAP)
         return NULL;
-    size_t lo = 0, hi = h->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(h->keys[mid], key);
-        if (c == 0)
-            return &h->items[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    long i = map_find(h, key);
+    return i >= 0 ? &h->items[i] : NULL;
 }
 
 /* ---------------------------------------------------------------- comparison */

@@ -1012,6 +1012,8 @@ static val conv(val v, const ty *out, int unsafe)
     enum ty_kind ok = ty_kind(out);
     if (ok == TY_ANY)
         return v;
+    if (val_has_type(v, out))
+        return v;             /* the common case, without allocating */
     unsigned marks = val_marks(v) & VAL_MARK_SENSITIVE;
     ty *in = val_type(v);
     if (ty_equal(in, out) && !ty_has_optional(out)) {

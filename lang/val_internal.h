@@ -36,6 +36,7 @@ struct val_heap {
     uint8_t inl;         /* string: bytes stored inline after the header */
     ty *t;               /* element type (list/set/map), or the type (VH_TYPE) */
     size_t n, cap;
+    size_t sorted;       /* map/object: length of the sorted prefix */
     char *s;             /* VH_STR */
     val *items;          /* VH_SEQ items, VH_MAP values */
     char **keys;         /* VH_MAP keys */
@@ -43,6 +44,9 @@ struct val_heap {
 
 /* Whether the object type t has any optional attribute. */
 int ty_has_optional(const ty *t);
+/* Whether v's type is exactly t, without building v's type (a type with
+ * optional attributes never matches). */
+int val_has_type(val v, const ty *t);
 /* The bytes cty hashes a set element by, which also order non-primitive
  * set elements.  Caller frees. */
 char *val_set_hash_bytes(val v);

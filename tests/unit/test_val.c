@@ -850,4 +850,93 @@ TEST(cty_set_order_table)
     CHECK_SET(T(2, val_null(), S("a")), ty_set(ty_string()), "[\"a\",~]");
 }
 
+/* ---------------------------------------------------------------- builders at scale */
+
+TEST(val_map_random_order_interleaved_lookups)
+{
+    /* keys inserted in a scrambled order, looked up after every insert,
+     * some replaced: must match a simple reference and stay fast */
+    enum { N = 30000 };
+    static int ref[N];
+    val m = val_map_empty(ty_number());
+    unsigned x = 12345;
+    int bad = 0;
+    for (int i = 0; i < N; i++)
+        ref[i] = -1;
+    for (int step = 0; step < 2 * N; step++) {
+        x = x * 1103515245u + 12345u;
+        int k = (int)((x >> 8) % N);
+        char key[16];
+        snprintf(key, sizeof key, "key-%d", k);
+        m = val_map_set(m, key, val_number(step));
+        ref[k] = step;
+        const val *got = val_lookup(m, key);
+        if (!got || val_get_number(*got) != step)
+            bad++;
+    }
+    CHECK_INT(bad, 0);
+    size_t count = 0;
+    for (int i = 0; i < N; i++)
+        count += ref[i] >= 0;
+    CHECK_INT(val_len(m), count);
+    for (size_t i = 1; i < val_len(m); i++)
+        if (strcmp(val_key_at(m, i - 1), val_key_at(m, i)) >= 0)
+            bad++;
+    CHECK_INT(bad, 0);
+    for (int i = 0; i < N; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "key-%d", i);
+        const val *got = val_lookup(m, key);
+        if (ref[i] < 0 ? got != NULL : (!got || val_get_number(*got) != ref[i]))
+            bad++;
+    }
+    CHECK_INT(bad, 0);
+    val_free(m);
+}
+
+TEST(val_shared_dirty_map_stays_consistent)
+{
+    val m = val_object_empty();
+    m = val_object_set(m, "m", val_number(1));
+    m = val_object_set(m, "a", val_number(2));   /* out of order: dirty */
+    val c = val_copy(m);                          /* sharing normalises */
+    c = val_object_set(c, "b", val_number(3));
+    CHECK_INT(val_len(m), 2);
+    CHECK_INT(val_len(c), 3);
+    CHECK_STR(val_key_at(m, 0), "a");
+    CHECK_STR(val_key_at(c, 1), "b");
+    CHECK(val_lookup(m, "b") == NULL);
+    val_free(m);
+    val_free(c);
+}
+
+TEST(val_set_large_random_order)
+{
+    enum { N = 50000 };
+    val s = val_set_empty(ty_number());
+    unsigned x = 7;
+    for (int i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        s = val_set_add(s, val_number((double)((x >> 8) % 1000)));
+    }
+    CHECK(val_len(s) <= 1000);
+    int bad = 0;
+    for (size_t i = 1; i < val_len(s); i++)
+        if (val_get_number(*val_at(s, i - 1)) >= val_get_number(*val_at(s, i)))
+            bad++;
+    CHECK_INT(bad, 0);
+    val_free(s);
+}
+
+TEST(convert_fast_path_keeps_identity)
+{
+    val l = val_list_append(val_list_empty(ty_string()), val_string("a"));
+    const val *before = val_at(l, 0);
+    ty *t = ty_list(ty_string());
+    val r = val_convert(l, t);
+    CHECK(val_at(r, 0) == before);   /* no copy when the type already matches */
+    ty_free(t);
+    val_free(r);
+}
+
 int main(int argc, char **argv) { return harness_main(argc, argv); }
