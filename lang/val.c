@@ -506,7 +506,7 @@ static int cmp_set_idx(const void *a, const void *b, void *arg)
     else if (c->hb && c->hb[i] && c->hb[j])
         r = strcmp(c->hb[i], c->hb[j]);
     if (r == 0)
-        r = val_compare(x, y);
+        r = val_cmp(&x, &y);
     if (r == 0)
         r = (i > j) - (i < j);
     return r;
@@ -537,7 +537,7 @@ static void set_normalise(struct val_heap *h)
     for (size_t k = 0; k < n; k++) {
         val x = h->items[idx[k]];
         if (m > 0 && val_is_wholly_known(x) && val_is_wholly_known(out[m - 1]) &&
-            val_raw_equal(out[m - 1], x)) {
+            val_cmp(&out[m - 1], &x) == 0) {
             val_free(x);
             continue;
         }
@@ -765,11 +765,6 @@ static int ty_compare(const ty *a, const ty *b)
     return r ? r : (a < b ? -1 : 1);
 }
 
-int val_raw_equal(val a, val b)
-{
-    return val_compare(a, b) == 0;
-}
-
 static int str_cmp(val a, val b)
 {
     struct val_heap *x = a.u.h, *y = b.u.h;
@@ -780,7 +775,7 @@ static int str_cmp(val a, val b)
     return (x->n > y->n) - (x->n < y->n);
 }
 
-int val_compare(val a, val b)
+static int cmp(val a, val b)
 {
     int an = val_is_null(a), bn = val_is_null(b);
     int au = val_is_unknown(a), bu = val_is_unknown(b);
@@ -819,7 +814,7 @@ int val_compare(val a, val b)
             if (x->hk == VH_MAP)
                 r = strcmp(x->keys[i], y->keys[i]);
             if (!r)
-                r = val_compare(x->items[i], y->items[i]);
+                r = cmp(x->items[i], y->items[i]);
             if (r)
                 return r;
         }
@@ -828,6 +823,29 @@ int val_compare(val a, val b)
     default:
         return 0;
     }
+}
+
+int val_cmp(const val *a, const val *b)
+{
+    return cmp(*a, *b);
+}
+
+int val_eq(const val *a, const val *b)
+{
+    return cmp(*a, *b) == 0;
+}
+
+int val_compare(val a, val b)
+{
+    int r = cmp(a, b);
+    val_free(a);
+    val_free(b);
+    return r;
+}
+
+int val_raw_equal(val a, val b)
+{
+    return val_compare(a, b) == 0;
 }
 
 /* ---------------------------------------------------------------- set hash bytes */

@@ -171,7 +171,8 @@ val val_set_add(val set, val item);              /* dedupes */
 val val_map_set(val map, const char *key, val v);       /* replaces */
 val val_object_set(val obj, const char *key, val v);    /* replaces */
 
-/* -- marks */
+/* -- marks (val_marks, val_is_wholly_known and val_contains_sensitive
+ * borrow v; the others consume it) */
 unsigned val_marks(val v);
 val val_mark(val v, unsigned marks);       /* add marks (consumes v) */
 val val_unmark(val v, unsigned marks);     /* remove marks from v itself */
@@ -203,11 +204,18 @@ const char *val_key_at(val v, size_t i);
 const val *val_lookup(val v, const char *key);
 
 /* -- comparison */
-/* Structural equality (types, marks ignored; unknowns equal only to the
- * same-typed unknown).  Used for sets, plans and tests. */
+/* Structural equality: types compared, marks ignored; unknowns equal only
+ * to the same-typed unknown.  Used for sets, plans and tests.  Consumes a
+ * and b (as every val parameter does); val_eq is the borrowing form. */
 int val_raw_equal(val a, val b);
-/* Total order used to canonicalise sets: by kind, then content. */
+/* Total order used to canonicalise sets (consumes a and b): nulls last,
+ * unknowns after known values, bools false<true, numbers and strings by
+ * value, other values by cty's set hash bytes then structure.
+ * val_cmp is the borrowing form. */
 int val_compare(val a, val b);
+/* Borrowing forms of val_raw_equal / val_compare. */
+int val_eq(const val *a, const val *b);
+int val_cmp(const val *a, const val *b);
 
 /* -- conversion (Terraform's rules: number<->string, bool<->string,
  * tuple->list/set, object->map, list<->set, null passes through, unknown
