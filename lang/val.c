@@ -945,8 +945,92 @@ char *val_set_hash_bytes(val v)
 
 /* ---------------------------------------------------------------- numbers */
 
-/* Terraform prints numbers with big.Float's Text('f', -1): the shortest
- * decimal that reads back to the same value, never with an exponent. */
+/* A decimal: digits d[0..n) (no trailing zeros) times 10^(exp - n), i.e.
+ * the value is 0.d * 10^exp, as Go's math/big decimal type. */
+struct dec {
+    char d[900];
+    int n, exp;
+};
+
+/* The decimal expansion of x to `prec` + 1 significant digits (glibc
+ * rounds correctly; with prec large enough the expansion is exact).
+ * Returns 1 when digits 19 to prec are all 9: rounding may then have
+ * carried into earlier digits.  (All zeros there means the expansion ends
+ * before digit 19: a double's expansion never resumes after 22 zeros.) */
+static int dec_digits(struct dec *r, long double x, int prec)
+{
+    char buf[1000];
+    snprintf(buf, sizeof buf, "%.*Le", prec, x);
+    const char *p = buf;
+    if (*p == '-')
+        p++;
+    r->n = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            r->d[r->n++] = *p;
+    r->exp = atoi(p + 1) + 1;
+    int all9 = r->n > 19;
+    for (int i = 19; i < r->n; i++)
+        all9 &= r->d[i] == '9';
+    while (r->n > 0 && r->d[r->n - 1] == '0')
+        r->n--;
+    return all9;
+}
+
+static char dec_at(const struct dec *r, int i)
+{
+    return i < r->n ? r->d[i] : '0';
+}
+
+static void dec_trim(struct dec *r)
+{
+    while (r->n > 0 && r->d[r->n - 1] == '0')
+        r->n--;
+}
+
+static void dec_round_down(struct dec *r, int n)
+{
+    if (n < r->n) {
+        r->n = n;
+        dec_trim(r);
+    }
+}
+
+static void dec_round_up(struct dec *r, int n)
+{
+    if (n >= r->n)
+        return;
+    while (n > 0 && r->d[n - 1] >= '9')
+        n--;
+    if (n == 0) {
+        r->d[0] = '1';
+        r->n = 1;
+        r->exp++;
+        return;
+    }
+    r->d[n - 1]++;
+    r->n = n;
+}
+
+static void dec_round(struct dec *r, int n)
+{
+    if (n >= r->n)
+        return;
+    int up;
+    if (r->d[n] == '5' && n + 1 == r->n)
+        up = n > 0 && ((r->d[n - 1] - '0') & 1);
+    else
+        up = r->d[n] >= '5';
+    if (up)
+        dec_round_up(r, n);
+    else
+        dec_round_down(r, n);
+}
+
+/* Terraform prints numbers with big.Float's Text('f', -1).  A value that
+ * came from a float64 has 53 bits of precision, and Go picks the shortest
+ * decimal inside the rounding interval of that precision (math/big's
+ * roundShortest); this is the same walk over exact decimal expansions. */
 void val_number_fmt(double n, char *buf, size_t size)
 {
     if (size == 0)
@@ -959,54 +1043,76 @@ void val_number_fmt(double n, char *buf, size_t size)
         snprintf(buf, size, n > 0 ? "+Inf" : "-Inf");
         return;
     }
-    char e[40];
-    int prec;
-    for (prec = 1; prec <= 17; prec++) {
-        snprintf(e, sizeof e, "%.*e", prec - 1, n);
-        if (strtod(e, NULL) == n)
+    if (n == floor(n) && fabs(n) < 9007199254740992.0) {
+        /* integers below 2^53 print exactly */
+        if (n == 0 && signbit(n))
+            snprintf(buf, size, "-0");
+        else
+            snprintf(buf, size, "%.0f", n);
+        return;
+    }
+    static _Thread_local struct dec d, lo, hi;
+    int e2;
+    double f = frexp(fabs(n), &e2);
+    uint64_t mant = (uint64_t)ldexp(f, 53);          /* 53 bits, top bit set */
+    uint64_t m2 = mant << 1;                         /* lsb = 1/2 ulp */
+    int e = e2 - 54;
+    long double xd = ldexpl((long double)m2, e), xl = ldexpl((long double)(m2 - 1), e),
+                xh = ldexpl((long double)(m2 + 1), e);
+    /* 41 digits decide almost always (the walk ends by digit 17); the
+     * exact expansions (up to ~800 digits) only when rounding at digit 41
+     * could matter. */
+    int exact = 0;
+    if (dec_digits(&d, xd, 40) | dec_digits(&lo, xl, 40) | dec_digits(&hi, xh, 40)) {
+exact_again:
+        exact = 1;
+        dec_digits(&d, xd, 840);
+        dec_digits(&lo, xl, 840);
+        dec_digits(&hi, xh, 840);
+    }
+    int inclusive = (m2 & 2) == 0;
+    for (int i = 0; i < d.n; i++) {
+        if (i > 17 && !exact)
+            goto exact_again;
+        char l = dec_at(&lo, i), u = dec_at(&hi, i), m = d.d[i];
+        int okdown = l != m || (inclusive && i + 1 == lo.n);
+        int okup = m != u && (inclusive || m + 1 < u || i + 1 < hi.n);
+        if (okdown && okup) {
+            dec_round(&d, i + 1);
             break;
-    }
-    /* e is "[-]d.ddde[+-]xx": rebuild without the exponent */
-    char digits[24];
-    size_t nd = 0;
-    const char *p = e;
-    int neg = 0;
-    if (*p == '-') {
-        neg = 1;
-        p++;
-    }
-    for (; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9')
-            digits[nd++] = *p;
-    int exp = atoi(p + 1);
-    while (nd > 1 && digits[nd - 1] == '0')
-        nd--;
-    char out[400];
-    size_t o = 0;
-    if (neg)
-        out[o++] = '-';
-    int dp = exp + 1;   /* digits before the decimal point */
-    if (dp <= 0) {
-        out[o++] = '0';
-        out[o++] = '.';
-        for (int i = 0; i < -dp; i++)
-            out[o++] = '0';
-        for (size_t i = 0; i < nd; i++)
-            out[o++] = digits[i];
-    } else {
-        for (int i = 0; i < dp; i++)
-            out[o++] = (size_t)i < nd ? digits[i] : '0';
-        if ((size_t)dp < nd) {
-            out[o++] = '.';
-            for (size_t i = (size_t)dp; i < nd; i++)
-                out[o++] = digits[i];
+        }
+        if (okdown) {
+            dec_round_down(&d, i + 1);
+            break;
+        }
+        if (okup) {
+            dec_round_up(&d, i + 1);
+            break;
         }
     }
-    out[o] = '\0';
-    if (o < size) {
-        memcpy(buf, out, o + 1);
-    } else {
-        /* too long for the caller's buffer: fall back to exponent form */
-        snprintf(buf, size, "%.*g", prec, n);
+    /* 'f' format: integer digits, then every remaining digit */
+    if (d.exp > 360 || d.n - d.exp > 360) {
+        snprintf(buf, size, "%.17g", n);   /* cannot happen for a double */
+        return;
     }
+    char out[VAL_NUMBER_BUF];
+    size_t o = 0;
+    if (n < 0)
+        out[o++] = '-';
+    if (d.exp > 0) {
+        for (int i = 0; i < d.exp; i++)
+            out[o++] = dec_at(&d, i);
+    } else {
+        out[o++] = '0';
+    }
+    if (d.n > d.exp) {
+        out[o++] = '.';
+        for (int i = d.exp; i < d.n; i++)
+            out[o++] = i < 0 ? '0' : d.d[i];
+    }
+    out[o] = '\0';
+    if (o < size)
+        memcpy(buf, out, o + 1);
+    else
+        snprintf(buf, size, "%.17g", n);   /* too long for the caller's buffer */
 }
