@@ -37,17 +37,57 @@ static inline struct val_heap *heap_of(val v)
 static struct val_heap *heap_new(enum val_heap_kind hk, size_t extra)
 {
     struct val_heap *h = xcalloc(1, sizeof *h + extra);
-    atomic_init(&h->rc, 1);
-    h->hk = (uint8_t)hk;
+    atomic_init(&h->hd.rc, 1);
+    h->hd.hk = (uint8_t)hk;
     return h;
+}
+
+static struct val_str *str_new(size_t extra)
+{
+    struct val_str *h = xcalloc(1, sizeof *h + extra);
+    atomic_init(&h->hd.rc, 1);
+    h->hd.hk = VH_STR;
+    return h;
+}
+
+/* The string payload of a known string value. */
+static inline const struct val_str *str_of(val v)
+{
+    return (const struct val_str *)(const void *)v.u.h;
+}
+
+/* Key i of a map payload. */
+#define KEY(h, i) ((h)->kbuf + (h)->koff[i])
+
+/* Keys of one map live back to back in one buffer: one allocation per
+ * map instead of one per key, and cheap to copy.  The offsets are 32-bit. */
+#define VAL_MAP_MAX_KEY_BYTES UINT32_MAX
+
+/* Append key to h's key buffer and record its offset for entry h->n. */
+static int key_store(struct val_heap *h, const char *key)
+{
+    size_t len = strlen(key) + 1;
+    if (h->klen + len > VAL_MAP_MAX_KEY_BYTES)
+        return err_set(CAIRN_ELIMIT, "map keys exceed %u bytes", VAL_MAP_MAX_KEY_BYTES);
+    if (h->klen + len > h->kcap) {
+        size_t cap = h->kcap ? h->kcap * 2 : 32;
+        while (cap < h->klen + len)
+            cap *= 2;
+        h->kbuf = xrealloc(h->kbuf, cap);
+        h->kcap = cap;
+    }
+    memcpy(h->kbuf + h->klen, key, len);
+    h->koff[h->n] = (uint32_t)h->klen;
+    h->klen += len;
+    return 0;
 }
 
 /* Make a read-ready heap: dirty sets and maps are normalised. */
 static inline struct val_heap *rd(val v)
 {
     struct val_heap *h = heap_of(v);
-    if (h && h->dirty) {
-        if (h->hk == VH_SEQ)
+    if (h && h->hd.dirty) {
+        if (h->hd.hk == VH_SEQ)
             set_normalise(h);
         else
             map_normalise(h);
@@ -57,23 +97,25 @@ static inline struct val_heap *rd(val v)
 
 static void heap_free(struct val_heap *h)
 {
-    switch ((enum val_heap_kind)h->hk) {
-    case VH_STR:
-        if (!h->inl)
-            free(h->s);
-        break;
+    switch ((enum val_heap_kind)h->hd.hk) {
+    case VH_STR: {
+        struct val_str *st = (struct val_str *)(void *)h;
+        if (!st->hd.inl)
+            free(st->s);
+        free(st);
+        return;
+    }
     case VH_SEQ:
         for (size_t i = 0; i < h->n; i++)
             val_free(h->items[i]);
         free(h->items);
         break;
     case VH_MAP:
-        for (size_t i = 0; i < h->n; i++) {
+        for (size_t i = 0; i < h->n; i++)
             val_free(h->items[i]);
-            free(h->keys[i]);
-        }
         free(h->items);
-        free(h->keys);
+        free(h->koff);
+        free(h->kbuf);
         break;
     case VH_TYPE:
         break;
@@ -86,14 +128,14 @@ val val_copy(val v)
 {
     struct val_heap *h = rd(v);
     if (h)
-        atomic_fetch_add_explicit(&h->rc, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&h->hd.rc, 1, memory_order_relaxed);
     return v;
 }
 
 void val_free(val v)
 {
     struct val_heap *h = heap_of(v);
-    if (h && atomic_fetch_sub_explicit(&h->rc, 1, memory_order_acq_rel) == 1)
+    if (h && atomic_fetch_sub_explicit(&h->hd.rc, 1, memory_order_acq_rel) == 1)
         heap_free(h);
 }
 
@@ -101,7 +143,7 @@ void val_free(val v)
 static inline unsigned deep_marks(val v)
 {
     struct val_heap *h = heap_of(v);
-    return v.marks | (h && (h->hk == VH_SEQ || h->hk == VH_MAP) ? h->deep : 0);
+    return v.marks | (h && (h->hd.hk == VH_SEQ || h->hd.hk == VH_MAP) ? h->hd.deep : 0);
 }
 
 /* ---------------------------------------------------------------- constructors */
@@ -181,15 +223,15 @@ val val_number(double n)
 
 val val_string_n(const char *s, size_t n)
 {
-    struct val_heap *h = heap_new(VH_STR, n + 1);
-    h->inl = 1;
+    struct val_str *h = str_new(n + 1);
+    h->hd.inl = 1;
     h->s = (char *)(h + 1);
     if (n)
         memcpy(h->s, s, n);
     h->s[n] = '\0';
     h->n = n;
     val v = {.kind = VAL_STRING};
-    v.u.h = h;
+    v.u.h = (struct val_heap *)(void *)h;
     return v;
 }
 
@@ -200,11 +242,11 @@ val val_string(const char *s)
 
 val val_string_own(char *s, size_t n)
 {
-    struct val_heap *h = heap_new(VH_STR, 0);
+    struct val_str *h = str_new(0);
     h->s = s;
     h->n = n;
     val v = {.kind = VAL_STRING};
-    v.u.h = h;
+    v.u.h = (struct val_heap *)(void *)h;
     return v;
 }
 
@@ -229,22 +271,24 @@ val val_object_empty(void) { return coll_empty(VAL_OBJECT, VH_MAP, NULL); }
 static struct val_heap *own(val *v)
 {
     struct val_heap *h = heap_of(*v);
-    if (atomic_load_explicit(&h->rc, memory_order_acquire) == 1)
+    if (atomic_load_explicit(&h->hd.rc, memory_order_acquire) == 1)
         return h;
     rd(*v);
-    struct val_heap *c = heap_new((enum val_heap_kind)h->hk, 0);
-    c->deep = h->deep;
+    struct val_heap *c = heap_new((enum val_heap_kind)h->hd.hk, 0);
+    c->hd.deep = h->hd.deep;
     c->t = ty_copy(h->t);
     c->n = c->cap = h->n;
-    c->sorted = h->hk == VH_MAP ? h->n : 0;
+    c->sorted = h->hd.hk == VH_MAP ? h->n : 0;
     if (h->n) {
         c->items = xmalloc(h->n * sizeof *c->items);
         for (size_t i = 0; i < h->n; i++)
             c->items[i] = val_copy(h->items[i]);
-        if (h->hk == VH_MAP) {
-            c->keys = xmalloc(h->n * sizeof *c->keys);
-            for (size_t i = 0; i < h->n; i++)
-                c->keys[i] = xstrdup(h->keys[i]);
+        if (h->hd.hk == VH_MAP) {
+            c->koff = xmalloc(h->n * sizeof *c->koff);
+            memcpy(c->koff, h->koff, h->n * sizeof *c->koff);
+            c->kbuf = xmalloc(h->klen);
+            memcpy(c->kbuf, h->kbuf, h->klen);
+            c->klen = c->kcap = h->klen;
         }
     }
     val_free(*v);
@@ -258,8 +302,8 @@ static void grow(struct val_heap *h)
         return;
     size_t cap = h->cap ? h->cap * 2 : 4;
     h->items = xrealloc(h->items, cap * sizeof *h->items);
-    if (h->hk == VH_MAP)
-        h->keys = xrealloc(h->keys, cap * sizeof *h->keys);
+    if (h->hd.hk == VH_MAP)
+        h->koff = xrealloc(h->koff, cap * sizeof *h->koff);
     h->cap = cap;
 }
 
@@ -269,7 +313,7 @@ int val_has_type(val v, const ty *t)
     enum ty_kind tk = ty_kind(t);
     struct val_heap *h = heap_of(v);
     if (v.kind == VAL_NULL || val_is_unknown(v)) {
-        if (h && h->hk == VH_TYPE)
+        if (h && h->hd.hk == VH_TYPE)
             return ty_equal(h->t, t);
         if (v.kind == VAL_NULL)
             return tk == TY_ANY;
@@ -294,7 +338,7 @@ int val_has_type(val v, const ty *t)
         if (tk != TY_OBJECT || ty_len(t) != h->n || ty_has_optional(t))
             return 0;
         for (size_t i = 0; i < h->n; i++)
-            if (strcmp(h->keys[i], ty_attr_name(t, i)) != 0 ||
+            if (strcmp(KEY(h, i), ty_attr_name(t, i)) != 0 ||
                 !val_has_type(h->items[i], ty_index(t, i)))
                 return 0;
         return 1;
@@ -354,7 +398,7 @@ static val seq_push(val coll, val item, int typed)
         return builder_fail(coll, item);
     grow(h);
     h->items[h->n++] = item;
-    h->deep |= (uint8_t)deep_marks(item);
+    h->hd.deep |= (uint8_t)deep_marks(item);
     return coll;
 }
 
@@ -391,7 +435,7 @@ val val_set_add(val set, val item)
     size_t before = h->n;
     set = seq_push(set, item, 1);
     if (val_is_valid(set) && before > 0)
-        heap_of(set)->dirty = 1;
+        heap_of(set)->hd.dirty = 1;
     return set;
 }
 
@@ -400,7 +444,7 @@ static void recompute_deep(struct val_heap *h)
     unsigned d = 0;
     for (size_t i = 0; i < h->n; i++)
         d |= deep_marks(h->items[i]);
-    h->deep = (uint8_t)d;
+    h->hd.deep = (uint8_t)d;
 }
 
 /* Index of key in map payload h, or -1.  Works on a dirty payload too:
@@ -412,7 +456,7 @@ static long map_find(const struct val_heap *h, const char *key)
     size_t lo = 0, hi = h->sorted;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(h->keys[mid], key);
+        int c = strcmp(KEY(h, mid), key);
         if (c == 0)
             return (long)mid;
         if (c < 0)
@@ -421,7 +465,7 @@ static long map_find(const struct val_heap *h, const char *key)
             hi = mid;
     }
     for (size_t i = h->sorted; i < h->n; i++)
-        if (strcmp(h->keys[i], key) == 0)
+        if (strcmp(KEY(h, i), key) == 0)
             return (long)i;
     return -1;
 }
@@ -450,19 +494,20 @@ static val map_put(val coll, const char *key, val v, int typed)
         if (old)
             recompute_deep(h);
         else
-            h->deep |= (uint8_t)deep_marks(v);
+            h->hd.deep |= (uint8_t)deep_marks(v);
         return coll;
     }
     grow(h);
-    int in_order = h->sorted == h->n && (h->n == 0 || strcmp(h->keys[h->n - 1], key) < 0);
-    h->keys[h->n] = xstrdup(key);
+    int in_order = h->sorted == h->n && (h->n == 0 || strcmp(KEY(h, h->n - 1), key) < 0);
+    if (key_store(h, key) < 0)
+        return builder_fail(coll, v);
     h->items[h->n++] = v;
-    h->deep |= (uint8_t)deep_marks(v);
+    h->hd.deep |= (uint8_t)deep_marks(v);
     if (in_order)
         h->sorted = h->n;
     else if (h->n - h->sorted > map_tail_limit(h->n))
         map_normalise(h);
-    h->dirty = h->sorted < h->n;
+    h->hd.dirty = h->sorted < h->n;
     return coll;
 }
 
@@ -514,7 +559,7 @@ static int cmp_set_idx(const void *a, const void *b, void *arg)
 
 static void set_normalise(struct val_heap *h)
 {
-    h->dirty = 0;
+    h->hd.dirty = 0;
     if (h->n < 2)
         return;
     size_t n = h->n;
@@ -559,7 +604,7 @@ static int cmp_map_idx(const void *a, const void *b, void *arg)
 {
     const struct val_heap *h = arg;
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    return strcmp(h->keys[i], h->keys[j]);
+    return strcmp(KEY(h, i), KEY(h, j));
 }
 
 /* Sort the unsorted tail of a map payload and merge it into the sorted
@@ -567,7 +612,7 @@ static int cmp_map_idx(const void *a, const void *b, void *arg)
 static void map_normalise(struct val_heap *h)
 {
     size_t n = h->n, p = h->sorted, t = n - p;
-    h->dirty = 0;
+    h->hd.dirty = 0;
     h->sorted = n;
     if (t == 0)
         return;
@@ -576,22 +621,22 @@ static void map_normalise(struct val_heap *h)
         idx[i] = p + i;
     qsort_r(idx, t, sizeof *idx, cmp_map_idx, h);
     val *items = xmalloc(h->cap * sizeof *items);
-    char **keys = xmalloc(h->cap * sizeof *keys);
+    uint32_t *koff = xmalloc(h->cap * sizeof *koff);
     size_t a = 0, b = 0, m = 0;
     while (a < p || b < t) {
         size_t src;
-        if (b >= t || (a < p && strcmp(h->keys[a], h->keys[idx[b]]) < 0))
+        if (b >= t || (a < p && strcmp(KEY(h, a), KEY(h, idx[b])) < 0))
             src = a++;
         else
             src = idx[b++];
-        keys[m] = h->keys[src];
+        koff[m] = h->koff[src];
         items[m++] = h->items[src];
     }
     free(idx);
     free(h->items);
-    free(h->keys);
+    free(h->koff);
     h->items = items;
-    h->keys = keys;
+    h->koff = koff;
 }
 
 /* ---------------------------------------------------------------- marks */
@@ -634,7 +679,7 @@ val val_unmark_deep(val v)
 {
     v.marks &= (uint8_t)~VAL_MARK_SENSITIVE;
     struct val_heap *h = heap_of(v);
-    if (!h || (h->hk != VH_SEQ && h->hk != VH_MAP) || !(h->deep & VAL_MARK_SENSITIVE))
+    if (!h || (h->hd.hk != VH_SEQ && h->hd.hk != VH_MAP) || !(h->hd.deep & VAL_MARK_SENSITIVE))
         return v;
     h = own(&v);
     for (size_t i = 0; i < h->n; i++)
@@ -649,7 +694,7 @@ ty *val_type(val v)
 {
     struct val_heap *h = rd(v);
     if (v.kind == VAL_NULL || val_is_unknown(v)) {
-        if (h && h->hk == VH_TYPE)
+        if (h && h->hd.hk == VH_TYPE)
             return ty_copy(h->t);
         switch ((enum val_kind)v.kind) {
         case VAL_BOOL: return ty_bool();
@@ -677,10 +722,14 @@ ty *val_type(val v)
     }
     case VAL_OBJECT: {
         ty **ts = h->n ? xmalloc(h->n * sizeof *ts) : NULL;
-        for (size_t i = 0; i < h->n; i++)
+        const char **names = h->n ? xmalloc(h->n * sizeof *names) : NULL;
+        for (size_t i = 0; i < h->n; i++) {
             ts[i] = val_type(h->items[i]);
-        ty *t = ty_object((const char *const *)h->keys, ts, h->n, NULL, NULL);
+            names[i] = KEY(h, i);
+        }
+        ty *t = ty_object(names, ts, h->n, NULL, NULL);
         free(ts);
+        free(names);
         return t;
     }
     default:
@@ -702,14 +751,14 @@ const char *val_get_string(val v)
 {
     if (v.kind != VAL_STRING || val_is_unknown(v))
         return "";
-    return v.u.h->s;
+    return str_of(v)->s;
 }
 
 size_t val_string_len(val v)
 {
     if (v.kind != VAL_STRING || val_is_unknown(v))
         return 0;
-    return v.u.h->n;
+    return str_of(v)->n;
 }
 
 static struct val_heap *coll_heap(val v)
@@ -724,7 +773,7 @@ size_t val_len(val v)
     if (v.kind < VAL_LIST || val_is_unknown(v))
         return 0;
     struct val_heap *h = heap_of(v);
-    if (h && h->hk == VH_SEQ && h->dirty)
+    if (h && h->hd.hk == VH_SEQ && h->hd.dirty)
         set_normalise(h);    /* dedupe changes the count */
     return h ? h->n : 0;
 }
@@ -738,7 +787,7 @@ const val *val_at(val v, size_t i)
 const char *val_key_at(val v, size_t i)
 {
     struct val_heap *h = coll_heap(v);
-    return h && h->hk == VH_MAP && i < h->n ? h->keys[i] : NULL;
+    return h && h->hd.hk == VH_MAP && i < h->n ? KEY(h, i) : NULL;
 }
 
 const val *val_lookup(val v, const char *key)
@@ -746,7 +795,7 @@ const val *val_lookup(val v, const char *key)
     if (v.kind < VAL_LIST || val_is_unknown(v))
         return NULL;
     struct val_heap *h = heap_of(v);
-    if (!h || h->hk != VH_MAP)
+    if (!h || h->hd.hk != VH_MAP)
         return NULL;
     long i = map_find(h, key);
     return i >= 0 ? &h->items[i] : NULL;
@@ -767,7 +816,7 @@ static int ty_compare(const ty *a, const ty *b)
 
 static int str_cmp(val a, val b)
 {
-    struct val_heap *x = a.u.h, *y = b.u.h;
+    const struct val_str *x = str_of(a), *y = str_of(b);
     size_t n = x->n < y->n ? x->n : y->n;
     int r = memcmp(x->s, y->s, n);
     if (r)
@@ -811,8 +860,8 @@ static int cmp(val a, val b)
         size_t n = x->n < y->n ? x->n : y->n;
         for (size_t i = 0; i < n; i++) {
             int r = 0;
-            if (x->hk == VH_MAP)
-                r = strcmp(x->keys[i], y->keys[i]);
+            if (x->hd.hk == VH_MAP)
+                r = strcmp(KEY(x, i), KEY(y, i));
             if (!r)
                 r = cmp(x->items[i], y->items[i]);
             if (r)
@@ -900,12 +949,12 @@ static void hash_bytes(strbuf *b, val v)
         sb_putc(b, v.u.b ? 'T' : 'F');
         return;
     case VAL_STRING:
-        go_quote(b, h->s, h->n);
+        go_quote(b, str_of(v)->s, str_of(v)->n);
         return;
     case VAL_MAP:
         sb_putc(b, '{');
         for (size_t i = 0; i < h->n; i++) {
-            go_quote(b, h->keys[i], strlen(h->keys[i]));
+            go_quote(b, KEY(h, i), strlen(KEY(h, i)));
             sb_putc(b, ':');
             hash_bytes(b, h->items[i]);
             sb_putc(b, ';');
