@@ -5,8 +5,12 @@
  * What must stay true:
  *   - A heap payload with rc > 1 is never modified.  Builders clone first.
  *   - Sets and maps may be "dirty" (appended out of order) only while their
- *     payload has a single owner; every read path and val_copy() normalises
- *     (sorts, dedupes) first, so shared payloads are always canonical.
+ *     payload has a single owner; val_copy() and every positional read
+ *     (val_at, val_key_at) normalise first, so shared payloads are always
+ *     canonical.  A map is a sorted prefix plus a short unsorted tail of
+ *     unique keys; val_lookup searches both without modifying anything.
+ *   - Strings use the small struct val_str payload, everything else
+ *     struct val_heap (see lang/val_internal.h); both start with val_hdr.
  *   - heap->deep holds exactly the marks found anywhere inside.
  *   - Known bool/number values carry no heap pointer; everything else
  *     (strings, collections, null and unknown of a non-primitive type)
