@@ -979,4 +979,99 @@ TEST(convert_fast_path_keeps_identity)
     val_free(r);
 }
 
+TEST(val_set_order_independence_property)
+{
+    /* the same multiset of elements, added in 50 different orders, always
+     * gives raw-equal sets with identical element order */
+    enum { NE = 40 };
+    val elems[NE];
+    for (int i = 0; i < NE; i++) {
+        if (i % 3 == 0)
+            elems[i] = T(2, N(i % 7), S(i % 2 ? "x" : "y"));
+        else if (i % 3 == 1)
+            elems[i] = T(2, N(i % 5), S("z"));
+        else
+            elems[i] = T(2, N(100 - i % 4), S("w"));
+    }
+    ty *ety = NULL;
+    val first = val_invalid();
+    unsigned x = 1;
+    int bad = 0;
+    for (int round = 0; round < 50; round++) {
+        int perm[NE];
+        for (int i = 0; i < NE; i++)
+            perm[i] = i;
+        for (int i = NE - 1; i > 0; i--) {
+            x = x * 1103515245u + 12345u;
+            int j = (int)((x >> 8) % (unsigned)(i + 1)), t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        val s = val_set_empty(ty_any());
+        for (int i = 0; i < NE; i++)
+            s = val_set_add(s, val_copy(elems[perm[i]]));
+        if (!ety)
+            ety = val_type(s);
+        if (!val_is_valid(first)) {
+            first = s;
+            continue;
+        }
+        if (!val_eq(&first, &s) || val_len(first) != val_len(s))
+            bad++;
+        for (size_t i = 0; i < val_len(s); i++)
+            if (!val_eq(val_at(first, i), val_at(s, i)))
+                bad++;
+        val_free(s);
+    }
+    CHECK_INT(bad, 0);
+    CHECK(val_len(first) < NE);   /* duplicates were removed */
+    CHECK_TY(ety, "set(tuple([number, string]))");
+    ty_free(ety);
+    val_free(first);
+    for (int i = 0; i < NE; i++)
+        val_free(elems[i]);
+}
+
+TEST(val_cow_all_builders)
+{
+    val o = O(1, "a", N(1));
+    val o2 = val_object_set(val_copy(o), "b", N(2));
+    CHECK_INT(val_len(o), 1);
+    CHECK_INT(val_len(o2), 2);
+    val s = val_set_add(val_set_empty(ty_string()), S("a"));
+    val s2 = val_set_add(val_copy(s), S("b"));
+    CHECK_INT(val_len(s), 1);
+    CHECK_INT(val_len(s2), 2);
+    val t = T(1, N(1));
+    val t2 = val_tuple_append(val_copy(t), N(2));
+    CHECK_INT(val_len(t), 1);
+    CHECK_INT(val_len(t2), 2);
+    val m = val_map_set(val_map_empty(ty_number()), "k", N(1));
+    val m2 = val_map_set(val_copy(m), "k", N(5));   /* replace on a shared map */
+    CHECK(val_get_number(*val_lookup(m, "k")) == 1);
+    CHECK(val_get_number(*val_lookup(m2, "k")) == 5);
+    /* a sensitive element inside; unmarking the copy leaves the original */
+    val l = val_list_append(val_list_empty(ty_string()), val_mark(S("p"), VAL_MARK_SENSITIVE));
+    val l2 = val_unmark_deep(val_copy(l));
+    CHECK(val_contains_sensitive(l));
+    CHECK(!val_contains_sensitive(l2));
+    val vals[] = {o, o2, s, s2, t, t2, m, m2, l, l2};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
+        val_free(vals[i]);
+}
+
+TEST(val_builders_reject_bad_input)
+{
+    val r = val_list_append(val_string("x"), N(1));
+    CHECK(!val_is_valid(r));
+    r = val_object_set(val_unknown(ty_object(NULL, NULL, 0, NULL, NULL)), "a", N(1));
+    CHECK(!val_is_valid(r));
+    r = val_tuple_append(val_tuple_empty(), val_invalid());
+    CHECK(!val_is_valid(r));
+    r = val_map_set(val_map_empty(ty_string()), "a", N(1));
+    CHECK(!val_is_valid(r));
+    r = val_set_add(val_set_empty(ty_number()), S("1"));
+    CHECK(!val_is_valid(r));
+}
+
 int main(int argc, char **argv) { return harness_main(argc, argv); }
