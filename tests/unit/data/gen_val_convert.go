@@ -6,6 +6,11 @@
 //   cd tests/unit/data && GO111MODULE=off GOPATH=/usr/share/gocode \
 //     go run gen_val_convert.go > val_convert.txt
 //
+// With the argument "types" it writes val_types.txt instead: lines
+//   T1|T2|... ; UNIFY_UNSAFE ; UNIFY_SAFE           (or NIL)
+//   T1 -> T2 ; CONVERTIBLE_UNSAFE CONVERTIBLE_SAFE ; MISMATCH_MESSAGE
+// (the message is "*" when it depends on Go map iteration order).
+//
 // Line format:  VALUE ; TYPE ; RESULT
 //   types:  string number bool any list(T) set(T) map(T) tuple([T,T])
 //           object({a=T,b=optional(T)})
@@ -19,6 +24,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand"
+	"os"
 	"sort"
 	"strings"
 
@@ -122,8 +128,8 @@ func randVal(t cty.Type, depth int) cty.Value {
 		v = cty.TupleVal(es)
 	default:
 		m := map[string]cty.Value{}
-		for k, at := range t.AttributeTypes() {
-			m[k] = randVal(at, depth-1)
+		for _, k := range sortedAttrs(t) {
+			m[k] = randVal(t.AttributeType(k), depth-1)
 		}
 		v = cty.ObjectVal(m)
 	}
@@ -131,6 +137,17 @@ func randVal(t cty.Type, depth int) cty.Value {
 		v = v.Mark("sensitive")
 	}
 	return v
+}
+
+// Attribute names in order (ranging over a Go map would make the random
+// sequence, and so the output, differ from run to run).
+func sortedAttrs(t cty.Type) []string {
+	var ks []string
+	for k := range t.AttributeTypes() {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
 }
 
 // t with every any replaced by a primitive type.
@@ -152,8 +169,8 @@ func concrete(t cty.Type) cty.Type {
 		return cty.Tuple(ts)
 	case t.IsObjectType():
 		at := map[string]cty.Type{}
-		for k, a := range t.AttributeTypes() {
-			at[k] = concrete(a)
+		for _, k := range sortedAttrs(t) {
+			at[k] = concrete(t.AttributeType(k))
 		}
 		return cty.Object(at)
 	}
@@ -227,11 +244,11 @@ func relate(t cty.Type, depth int) cty.Type {
 		default:
 			at := map[string]cty.Type{}
 			var opt []string
-			for k, a := range atys {
+			for _, k := range sortedAttrs(t) {
 				if r.Intn(5) == 0 {
 					continue
 				}
-				at[k] = relate(a, depth-1)
+				at[k] = relate(atys[k], depth-1)
 				if r.Intn(3) == 0 {
 					opt = append(opt, k)
 				}
@@ -333,7 +350,73 @@ func valStr(v cty.Value) string {
 	}
 }
 
+func unifyStr(ts []cty.Type, unsafe bool) string {
+	var u cty.Type
+	if unsafe {
+		u, _ = convert.UnifyUnsafe(ts)
+	} else {
+		u, _ = convert.Unify(ts)
+	}
+	if u == cty.NilType {
+		return "NIL"
+	}
+	return typeStr(u)
+}
+
+func typesMain() {
+	seen := map[string]bool{}
+	for len(seen) < 1500 {
+		n := 2 + r.Intn(3)
+		base := randType(2)
+		ts := []cty.Type{base}
+		for i := 1; i < n; i++ {
+			switch r.Intn(5) {
+			case 0:
+				ts = append(ts, randType(2))
+			case 1:
+				ts = append(ts, base)
+			default:
+				ts = append(ts, relate(base, 2))
+			}
+		}
+		var ps []string
+		for _, t := range ts {
+			ps = append(ps, typeStr(t))
+		}
+		line := strings.Join(ps, "|")
+		if seen[line] {
+			continue
+		}
+		seen[line] = true
+		fmt.Println(line + " ; " + unifyStr(ts, true) + " ; " + unifyStr(ts, false))
+	}
+	seen = map[string]bool{}
+	for len(seen) < 1500 {
+		in := randType(3)
+		out := relate(in, 3)
+		line := typeStr(in) + " -> " + typeStr(out)
+		if seen[line] {
+			continue
+		}
+		seen[line] = true
+		cu := convert.GetConversionUnsafe(in, out) != nil
+		cs := convert.GetConversion(in, out) != nil
+		msg := convert.MismatchMessage(in, out)
+		for i := 0; i < 256; i++ {
+			if convert.MismatchMessage(in, out) != msg {
+				msg = "*"
+				break
+			}
+		}
+		fmt.Printf("%s ; %v %v ; %s\n", line, cu, cs, msg)
+	}
+}
+
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "types" {
+		typesMain()
+		return
+	}
 	seen := map[string]bool{}
 	for len(seen) < 2000 {
 		t := randType(3)
@@ -347,7 +430,7 @@ func main() {
 		res, err := convert.Convert(v, want)
 		if err != nil {
 			msg := err.Error()
-			for i := 0; i < 64; i++ {
+			for i := 0; i < 256; i++ {
 				if _, e2 := convert.Convert(v, want); e2 == nil || e2.Error() != msg {
 					msg = "*"
 					break
