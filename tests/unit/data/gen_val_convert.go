@@ -11,6 +11,11 @@
 //   T1 -> T2 ; CONVERTIBLE_UNSAFE CONVERTIBLE_SAFE ; MISMATCH_MESSAGE
 // (the message is "*" when it depends on Go map iteration order).
 //
+// With the argument "json" it writes val_json.txt: lines
+//   VALUE ; JSON ; DECODED
+// where JSON is cty's json.Marshal of VALUE (hex) and DECODED is what
+// Terraform's jsondecode makes of it (cty ImpliedType + Unmarshal).
+//
 // Line format:  VALUE ; TYPE ; RESULT
 //   types:  string number bool any list(T) set(T) map(T) tuple([T,T])
 //           object({a=T,b=optional(T)})
@@ -30,6 +35,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 var r = rand.New(rand.NewSource(20261122))
@@ -412,7 +418,39 @@ func typesMain() {
 	}
 }
 
+func jsonMain() {
+	seen := map[string]bool{}
+	for len(seen) < 1500 {
+		v, _ := randVal(randType(3), 3).UnmarkDeep()
+		if !v.IsWhollyKnown() {
+			continue
+		}
+		b, err := ctyjson.Marshal(v, v.Type())
+		if err != nil {
+			continue
+		}
+		line := valStr(v)
+		if seen[line] {
+			continue
+		}
+		seen[line] = true
+		t, err := ctyjson.ImpliedType(b)
+		if err != nil {
+			panic(err)
+		}
+		d, err := ctyjson.Unmarshal(b, t)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(line + " ; " + hex.EncodeToString(b) + " ; " + valStr(d))
+	}
+}
+
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "json" {
+		jsonMain()
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "types" {
 		typesMain()
 		return
