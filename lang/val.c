@@ -890,15 +890,12 @@ int val_eq(const val *a, const val *b)
 
 int val_compare(val a, val b)
 {
-    int r = cmp(a, b);
-    val_free(a);
-    val_free(b);
-    return r;
+    return cmp(a, b);
 }
 
 int val_raw_equal(val a, val b)
 {
-    return val_compare(a, b) == 0;
+    return cmp(a, b) == 0;
 }
 
 /* ---------------------------------------------------------------- set hash bytes */

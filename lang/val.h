@@ -214,17 +214,15 @@ const char *val_key_at(val v, size_t i);
 /* Value for key in a map/object (borrowed), or NULL. */
 const val *val_lookup(val v, const char *key);
 
-/* -- comparison */
+/* -- comparison (all BORROW their arguments, like the accessors) */
 /* Structural equality: types compared, marks ignored; unknowns equal only
- * to the same-typed unknown.  Used for sets, plans and tests.  Consumes a
- * and b (as every val parameter does); val_eq is the borrowing form. */
+ * to the same-typed unknown.  Used for sets, plans and tests. */
 int val_raw_equal(val a, val b);
-/* Total order used to canonicalise sets (consumes a and b): nulls last,
- * unknowns after known values, bools false<true, numbers and strings by
- * value, other values by cty's set hash bytes then structure.
- * val_cmp is the borrowing form. */
+/* Total order used to canonicalise sets: nulls last, unknowns after known
+ * values, bools false<true, numbers and strings by value, other values by
+ * cty's set hash bytes then structure. */
 int val_compare(val a, val b);
-/* Borrowing forms of val_raw_equal / val_compare. */
+/* The same through pointers. */
 int val_eq(const val *a, const val *b);
 int val_cmp(const val *a, const val *b);
 
