@@ -191,7 +191,7 @@ TEST(json_decode_errors)
 TEST(json_depth_limit)
 {
     size_t n = VAL_JSON_MAX_DEPTH + 10;
-    char *s = malloc(2 * n + 1);
+    char *s = xmalloc(2 * n + 1);
     for (size_t i = 0; i < n; i++) {
         s[i] = '[';
         s[n + i] = ']';

@@ -306,9 +306,12 @@ static char *read_data(const char *rel)
         return NULL;
     strbuf b = {0};
     char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    for (;;) {
+        size_t n = fread(buf, 1, sizeof buf, f);
+        if (n == 0)
+            break;
         sb_append(&b, buf, n);
+    }
     fclose(f);
     return sb_take(&b);
 }
