@@ -151,7 +151,8 @@ val val_bool(int b);
 val val_number(double n);
 val val_string(const char *s);                  /* copied, NUL-terminated */
 val val_string_n(const char *s, size_t n);      /* copied; may contain NUL */
-val val_string_own(char *s, size_t n);          /* takes ownership of malloc'd s */
+/* Takes ownership of malloc'd s, which holds n bytes and a NUL at s[n]. */
+val val_string_own(char *s, size_t n);
 
 /* Empty collections.  elem / t consumed. */
 val val_list_empty(ty *elem);
