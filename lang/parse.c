@@ -347,8 +347,6 @@ ast *p_expr(parser *p)
         e->u.cond.then = a;
         e->u.cond.else_ = b;
         c = e;
-    } else if (invalid_operator(p, t)) {
-        /* reported; the caller's terminator check reports the rest */
     }
     p_depth_leave(p);
     return c;
@@ -563,9 +561,18 @@ skip:
     return p_bad(p, open->start, p->tok[p->pos ? p->pos - 1 : 0].end);
 }
 
+/* At `for` IDENT (newlines and comments skipped)? */
 static int starts_for(parser *p)
 {
-    return is_keyword(p, p_peek(p), "for") && p_peek2(p)->kind == LEX_IDENT;
+    size_t i = p->pos;
+    while (i + 1 < p->ntok && (p->tok[i].kind == LEX_COMMENT || p->tok[i].kind == LEX_NEWLINE))
+        i++;
+    if (!is_keyword(p, &p->tok[i], "for"))
+        return 0;
+    i++;
+    while (i + 1 < p->ntok && (p->tok[i].kind == LEX_COMMENT || p->tok[i].kind == LEX_NEWLINE))
+        i++;
+    return p->tok[i].kind == LEX_IDENT;
 }
 
 /* tuple := "[" [ expr { "," expr } [","] ] "]" */
@@ -656,7 +663,16 @@ static ast *p_object(parser *p)
             break;
         }
         p_nl_push(p, 0);
-        ast *k = p_expr(p);
+        ast *k;
+        enum lex_kind after = p_peek2(p)->kind;
+        if (t->kind == LEX_IDENT && (after == LEX_EQUAL || after == LEX_COLON)) {
+            /* a bare name, even a keyword, is the key's string */
+            p_next(p);
+            k = p_node(p, AST_VARIABLE, t->start, t->end);
+            k->u.var = tok_name(p, t);
+        } else {
+            k = p_expr(p);
+        }
         p_nl_pop(p);
         if (k->kind == AST_BAD) {
             ok = 0;
@@ -891,6 +907,14 @@ static ast *p_traversals(parser *p, ast *e)
                 e = x;
             } else if (n->kind == LEX_NUMBER) {
                 p->pos++;
+                if (memchr(p->s + n->start, '.', n->end - n->start) ||
+                    memchr(p->s + n->start, 'e', n->end - n->start) ||
+                    memchr(p->s + n->start, 'E', n->end - n->start)) {
+                    p_error(p, p_trange(p, n), "Invalid legacy index syntax",
+                            "When using the legacy index syntax, chaining two indexes together "
+                            "is not permitted. Use the proper index syntax instead, like [1][2].");
+                    return p_bad(p, e->range.start, n->end);
+                }
                 e = legacy_index(p, e, n, e->range.start);
             } else if (n->kind == LEX_STAR) {
                 p->pos++;
@@ -1025,7 +1049,10 @@ static ast_attr *p_attribute(parser *p, const lex_token *name)
         return NULL;
     a->name = tok_name(p, name);
     a->equals = p_trange(p, p_next(p));
+    size_t nerr = p->diags->nerrors;
     a->expr = p_expr(p);
+    if (p->diags->nerrors > nerr && a->expr->kind != AST_BAD)
+        a->expr = p_bad(p, a->expr->range.start, a->expr->range.end);
     a->range = p_rng(p, name->start, a->expr->range.end);
     return a;
 }
@@ -1295,6 +1322,9 @@ enum parse_what { PW_CONFIG, PW_EXPR, PW_TEMPLATE };
 
 static ast_file *parse_any(src_file *src, diag_list *diags, enum parse_what what)
 {
+    diag_list scratch = {0};
+    if (!diags)
+        diags = &scratch;
     ast_file *af = calloc(1, sizeof *af);
     if (!af) {
         err_set(CAIRN_ENOMEM, "out of memory");
@@ -1326,10 +1356,12 @@ static ast_file *parse_any(src_file *src, diag_list *diags, enum parse_what what
     }
     if (p.nomem)
         goto fail;
+    diag_list_free(&scratch);
     return af;
 fail:
     err_set(CAIRN_ENOMEM, "out of memory parsing %s", src->name);
     ast_file_free(af);
+    diag_list_free(&scratch);
     return NULL;
 }
 
