@@ -270,6 +270,8 @@ static int invalid_operator(parser *p, const lex_token *t)
 
 static ast *p_unary(parser *p);
 static ast *p_traversals(parser *p, ast *e);
+static void closer_error(parser *p, int found, const lex_token *open, const char *summary,
+                         const char *detail);
 
 /* An operator token at a binary precedence level (0 lowest), or -1. */
 static int binop(enum lex_kind k, int level)
@@ -436,11 +438,11 @@ static ast *p_call(parser *p, const lex_token *name)
             continue;
         }
         if (t->kind == LEX_ELLIPSIS) {
-            p_next(p);
+            const lex_token *ell = p_next(p);
             e->u.call.expand = 1;
             t = p_peek(p);
             if (t->kind != LEX_CPAREN) {
-                p_error(p, p_trange(p, t), "Missing closing parenthesis",
+                p_error(p, p_trange(p, ell), "Missing closing parenthesis",
                         "An expanded function argument (with ...) must be immediately "
                         "followed by closing parentheses.");
                 ok = 0;
@@ -449,9 +451,10 @@ static ast *p_call(parser *p, const lex_token *name)
         }
         if (t->kind != LEX_CPAREN) {
             if (t->kind == LEX_EOF)
-                p_error(p, p_trange(p, open), "Unterminated function call",
+                p_error(p, p_rng(p, start, open->end), "Unterminated function call",
                         "There is no closing parenthesis for this function call before the "
-                        "end of the file.");
+                        "end of the file. This may be caused by incorrect parenthesis "
+                        "nesting elsewhere in this file.");
             else
                 p_error(p, p_trange(p, t), "Missing argument separator",
                         "A comma is required to separate each function argument from the "
@@ -656,13 +659,14 @@ static ast *p_object(parser *p)
         if (t->kind == LEX_CBRACE)
             break;
         if (t->kind == LEX_EOF) {
-            p_error(p, p_trange(p, open), "Unterminated object constructor expression",
-                    "There is no corresponding closing brace before the end of the file. "
-                    "This may be caused by incorrect brace nesting elsewhere in this file.");
+            int line, col;
+            src_pos(p->f, open->start, &line, &col);
+            p_error(p, p_trange(p, t), "Missing expression",
+                    "Expected the start of an expression, but found the end of the file. "
+                    "The object constructor opened on line %d has no closing brace.", line);
             ok = 0;
             break;
         }
-        p_nl_push(p, 0);
         ast *k;
         enum lex_kind after = p_peek2(p)->kind;
         if (t->kind == LEX_IDENT && (after == LEX_EQUAL || after == LEX_COLON)) {
@@ -673,7 +677,6 @@ static ast *p_object(parser *p)
         } else {
             k = p_expr(p);
         }
-        p_nl_pop(p);
         if (k->kind == AST_BAD) {
             ok = 0;
             break;
@@ -764,7 +767,10 @@ static ast *p_paren(parser *p)
         skip_to_closer(p, LEX_CPAREN);
         e = x;
     } else if (t->kind != LEX_CPAREN) {
-        if (!invalid_operator(p, t))
+        if (t->kind == LEX_EOF)
+            closer_error(p, 0, open, "Unbalanced parentheses",
+                         "Expected a closing parenthesis to terminate the expression.");
+        else if (!invalid_operator(p, t))
             p_error(p, p_trange(p, t), "Unbalanced parentheses",
                     "Expected a closing parenthesis to terminate the expression.");
         skip_to_closer(p, LEX_CPAREN);
@@ -784,7 +790,10 @@ static ast *no_expression(parser *p, const lex_token *t)
     if (t->kind == LEX_EOF)
         p_error(p, p_trange(p, t), "Missing expression",
                 "Expected the start of an expression, but found the end of the file.");
-    else if (!invalid_operator(p, t))
+    else if (t->kind == LEX_INVALID && !invalid_operator(p, t))
+        p_error(p, p_trange(p, t), "Invalid character",
+                "This character is not used within the language.");
+    else if (t->kind != LEX_INVALID && t->kind != LEX_BAD_UTF8)
         p_error(p, p_trange(p, t), "Invalid expression",
                 "Expected the start of an expression, but found an invalid expression "
                 "token.");
@@ -833,6 +842,23 @@ static ast *p_term(parser *p)
     default:
         return no_expression(p, t);
     }
+}
+
+/* An error about a missing closer, HCL-style: reported at the closer that
+ * recovery found (found = 1, the token just consumed) or at the end of the
+ * file, naming the line of the opener. */
+static void closer_error(parser *p, int found, const lex_token *open, const char *summary,
+                         const char *detail)
+{
+    int line, col;
+    src_pos(p->f, open->start, &line, &col);
+    if (found) {
+        p_error(p, p_trange(p, &p->tok[p->pos - 1]), summary, "%s", detail);
+        return;
+    }
+    const lex_token *eof = &p->tok[p->ntok - 1];
+    p_error(p, p_trange(p, eof), summary, "%s The opening \"%.*s\" is on line %d.", detail,
+            (int)(open->end - open->start), p->s + open->start, line);
 }
 
 /* Legacy `.N` (and `.N.M`, lexed as one number): index steps. */
@@ -932,10 +958,10 @@ static ast *p_traversals(parser *p, ast *e)
                 p_next(p);
                 const lex_token *c = p_peek(p);
                 if (c->kind != LEX_CBRACK) {
-                    p_error(p, p_trange(p, c), "Missing close bracket on splat index",
-                            "The star for a full splat operator must be immediately followed "
-                            "by a closing bracket (\"]\").");
-                    skip_to_closer(p, LEX_CBRACK);
+                    int found = skip_to_closer(p, LEX_CBRACK);
+                    closer_error(p, found, t, "Missing close bracket on splat index",
+                                 "The star for a full splat operator must be immediately "
+                                 "followed by a closing bracket (\"]\").");
                     p_nl_pop(p);
                     return p_bad(p, e->range.start, p->tok[p->pos - 1].end);
                 }
@@ -954,10 +980,10 @@ static ast *p_traversals(parser *p, ast *e)
             ast *k = p_expr(p);
             const lex_token *c = p_peek(p);
             if (k->kind == AST_BAD || c->kind != LEX_CBRACK) {
+                int found = skip_to_closer(p, LEX_CBRACK);
                 if (k->kind != AST_BAD)
-                    p_error(p, p_trange(p, c), "Missing close bracket on index",
-                            "The index operator must end with a closing bracket (\"]\").");
-                skip_to_closer(p, LEX_CBRACK);
+                    closer_error(p, found, t, "Missing close bracket on index",
+                                 "The index operator must end with a closing bracket (\"]\").");
                 p_nl_pop(p);
                 return p_bad(p, e->range.start, p->tok[p->pos ? p->pos - 1 : 0].end);
             }
@@ -1088,6 +1114,7 @@ static int p_label(parser *p, ast_label *l)
         l->range = p_trange(p, t);
         return 0;
     }
+    size_t first = p->pos;
     ast *e = p_template(p);
     const char *s;
     size_t n;
@@ -1096,8 +1123,16 @@ static int p_label(parser *p, ast_label *l)
     if (e->kind == AST_BAD)
         return -1;
     if (!ast_template_literal(e, &s, &n)) {
-        p_error(p, e->range, "Invalid block label",
-                "Template sequences are not allowed in block labels.");
+        srange r = e->range;
+        for (size_t i = first; i < p->pos; i++) {
+            if (p->tok[i].kind == LEX_TEMPLATE_INTERP || p->tok[i].kind == LEX_TEMPLATE_CONTROL) {
+                r = p_trange(p, &p->tok[i]);
+                break;
+            }
+        }
+        p_error(p, r, "Invalid string literal",
+                "Template sequences are not allowed in this string. To include a literal "
+                "\"$\", double it (as \"$$\") to escape it.");
         return -1;
     }
     l->s = s;
