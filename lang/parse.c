@@ -901,6 +901,13 @@ static ast *attr_splat(parser *p, ast *src, const lex_token *dot, const lex_toke
             x->u.getattr.name = tok_name(p, t);
             each = x;
         } else {
+            if (t->kind == LEX_STAR) {
+                p_error(p, p_trange(p, t), "Nested splat expression not allowed",
+                        "A splat expression (*) cannot be used inside another attribute-only "
+                        "splat expression.");
+                p->pos += 2;
+                return p_bad(p, src->range.start, t->end);
+            }
             break;
         }
         end = t->end;
