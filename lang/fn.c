@@ -33,6 +33,7 @@ struct fn_family {
 static const struct fn_family fn_families[] = {
     {fn_num_defs, &fn_num_defs_count},
     {fn_str_defs, &fn_str_defs_count},
+    {fn_fmt_defs, &fn_fmt_defs_count},
 };
 
 /* Process-wide, built once: every descriptor sorted by name. */
