@@ -34,6 +34,8 @@ static const struct fn_family fn_families[] = {
     {fn_num_defs, &fn_num_defs_count},
     {fn_str_defs, &fn_str_defs_count},
     {fn_fmt_defs, &fn_fmt_defs_count},
+    {fn_coll_defs, &fn_coll_defs_count},
+    {fn_set_defs, &fn_set_defs_count},
 };
 
 /* Process-wide, built once: every descriptor sorted by name. */
