@@ -36,6 +36,8 @@ static const struct fn_family fn_families[] = {
     {fn_fmt_defs, &fn_fmt_defs_count},
     {fn_coll_defs, &fn_coll_defs_count},
     {fn_set_defs, &fn_set_defs_count},
+    {fn_enc_defs, &fn_enc_defs_count},
+    {fn_hash_defs, &fn_hash_defs_count},
 };
 
 /* Process-wide, built once: every descriptor sorted by name. */
