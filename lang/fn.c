@@ -38,6 +38,8 @@ static const struct fn_family fn_families[] = {
     {fn_set_defs, &fn_set_defs_count},
     {fn_enc_defs, &fn_enc_defs_count},
     {fn_hash_defs, &fn_hash_defs_count},
+    {fn_time_defs, &fn_time_defs_count},
+    {fn_net_defs, &fn_net_defs_count},
 };
 
 /* Process-wide, built once: every descriptor sorted by name. */
