@@ -40,6 +40,8 @@ static const struct fn_family fn_families[] = {
     {fn_hash_defs, &fn_hash_defs_count},
     {fn_time_defs, &fn_time_defs_count},
     {fn_net_defs, &fn_net_defs_count},
+    {fn_type_defs, &fn_type_defs_count},
+    {fn_fs_defs, &fn_fs_defs_count},
 };
 
 /* Process-wide, built once: every descriptor sorted by name. */
