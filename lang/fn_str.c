@@ -254,7 +254,8 @@ static val fn_indent(fn_ctx *c, const val *a, size_t n, fn_err *e)
         return fn_errf(e, -1, "value must be a whole number, between "
                               "-9223372036854775808 and 9223372036854775807");
     if (sp < 0)
-        return fn_errf(e, -1, "strings: negative Repeat count");
+        return fn_errf(e, -1, "panic in function implementation: strings: negative Repeat "
+                              "count");
     if (sp > 4096)
         return fn_errf(e, 0, "indent is too large");
     strbuf b = {0};
