@@ -51,6 +51,8 @@ static unsigned fn_to_lower(unsigned c)
         return c;
     if (c == 0x178)
         return 0xFF;
+    if (c == 0x130)
+        return 'i';
     if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
         return c + 32;
     if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 &&
