@@ -1,6 +1,8 @@
 /*
  * lang/fn_fs.c — filesystem functions: abspath basename dirname file
- * fileexists pathexpand templatefile.  Path handling follows Go's
+ * fileexists pathexpand templatefile, filebase64 and the file hash
+ * functions (filemd5 filesha1 filesha256 filesha512 filebase64sha256
+ * filebase64sha512).  Path handling follows Go's
  * path/filepath on Unix (Clean, Base, Dir, Join) as Terraform uses it;
  * relative paths of file, fileexists and templatefile are resolved against
  * ctx->base_dir (path.module).
@@ -169,7 +171,8 @@ static void quote(strbuf *b, const char *s)
 
 /* Read a configuration file for file()/templatefile(): owned text and
  * length, or NULL with err (Terraform's wording; arg 0). */
-static char *read_conf_file(fn_ctx *c, val pathv, size_t *len, char **resolved, fn_err *e)
+static char *read_conf_file(fn_ctx *c, val pathv, size_t *len, char **resolved, int utf8,
+                            fn_err *e)
 {
     int sens = val_is_sensitive(pathv);
     char *path = resolve(c, val_get_string(pathv), 0, e);
@@ -209,7 +212,7 @@ static char *read_conf_file(fn_ctx *c, val pathv, size_t *len, char **resolved, 
     }
     *len = fread(text, 1, (size_t)st.st_size, f);
     text[*len] = 0;
-    for (size_t i = 0; i < *len;) {
+    for (size_t i = 0; utf8 && i < *len;) {
         unsigned cp;
         size_t k = fn_utf8_decode(text + i, *len - i, &cp);
         if (cp == 0xFFFD && !(k == 3 && (unsigned char)text[i] == 0xEF)) {
@@ -237,7 +240,7 @@ static val fn_file(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
     (void)n;
     size_t len = 0;
-    char *text = read_conf_file(c, a[0], &len, NULL, e);
+    char *text = read_conf_file(c, a[0], &len, NULL, 1, e);
     if (!text)
         return val_invalid();
     return val_string_own(text, len);
@@ -304,7 +307,7 @@ static val fn_templatefile(fn_ctx *c, const val *a, size_t n, fn_err *e)
                                  "underscores", val_key_at(a[1], i));
     size_t len = 0;
     char *path = NULL;
-    char *text = read_conf_file(c, a[0], &len, &path, e);
+    char *text = read_conf_file(c, a[0], &len, &path, 1, e);
     if (!text)
         return val_invalid();
     free(text);
@@ -323,6 +326,37 @@ static val fn_templatefile(fn_ctx *c, const val *a, size_t n, fn_err *e)
     return r;
 }
 
+/* filebase64 and the file hash functions read raw bytes. */
+static val file_digest(fn_ctx *c, const val *a, const char *md, int b64, fn_err *e)
+{
+    size_t len = 0;
+    char *data = read_conf_file(c, a[0], &len, NULL, 0, e);
+    if (!data)
+        return val_invalid();
+    strbuf b = {0};
+    int rc = md ? fn_digest(&b, md, data, len, b64) : (fn_base64(&b, (unsigned char *)data, len), 0);
+    free(data);
+    if (rc < 0) {
+        sb_free(&b);
+        return fn_errf(e, -1, "digest computation failed");
+    }
+    return fn_sb_val(&b, e);
+}
+
+#define FILE_DIGEST_FN(fname, md, b64)                                   \
+    static val fname(fn_ctx *c, const val *a, size_t n, fn_err *e)      \
+    {                                                                    \
+        (void)n;                                                         \
+        return file_digest(c, a, md, b64, e);                            \
+    }
+FILE_DIGEST_FN(fn_filebase64, NULL, 1)
+FILE_DIGEST_FN(fn_filemd5, "md5", 0)
+FILE_DIGEST_FN(fn_filesha1, "sha1", 0)
+FILE_DIGEST_FN(fn_filesha256, "sha256", 0)
+FILE_DIGEST_FN(fn_filesha512, "sha512", 0)
+FILE_DIGEST_FN(fn_filebase64sha256, "sha256", 1)
+FILE_DIGEST_FN(fn_filebase64sha512, "sha512", 1)
+
 static const fn_param p_path[] = {{"path", FN_T_STRING, 0}};
 static const fn_param p_tmpl[] = {{"path", FN_T_STRING, 0}, {"vars", FN_T_ANY, 0}};
 
@@ -331,8 +365,20 @@ const fn_def fn_fs_defs[] = {
     {"basename", p_path, 1, NULL, FN_T_STRING, NULL, fn_basename, 0, "Last path element."},
     {"dirname", p_path, 1, NULL, FN_T_STRING, NULL, fn_dirname, 0, "All but the last element."},
     {"file", p_path, 1, NULL, FN_T_STRING, NULL, fn_file, 0, "Contents of a file."},
+    {"filebase64", p_path, 1, NULL, FN_T_STRING, NULL, fn_filebase64, 0,
+     "Base64 of a file's bytes."},
+    {"filebase64sha256", p_path, 1, NULL, FN_T_STRING, NULL, fn_filebase64sha256, 0,
+     "Base64 SHA-256 of a file."},
+    {"filebase64sha512", p_path, 1, NULL, FN_T_STRING, NULL, fn_filebase64sha512, 0,
+     "Base64 SHA-512 of a file."},
     {"fileexists", p_path, 1, NULL, FN_T_BOOL, NULL, fn_fileexists, 0,
      "Whether a file exists."},
+    {"filemd5", p_path, 1, NULL, FN_T_STRING, NULL, fn_filemd5, 0, "Hex MD5 of a file."},
+    {"filesha1", p_path, 1, NULL, FN_T_STRING, NULL, fn_filesha1, 0, "Hex SHA-1 of a file."},
+    {"filesha256", p_path, 1, NULL, FN_T_STRING, NULL, fn_filesha256, 0,
+     "Hex SHA-256 of a file."},
+    {"filesha512", p_path, 1, NULL, FN_T_STRING, NULL, fn_filesha512, 0,
+     "Hex SHA-512 of a file."},
     {"pathexpand", p_path, 1, NULL, FN_T_STRING, NULL, fn_pathexpand, 0, "Expand ~."},
     {"templatefile", p_tmpl, 2, NULL, FN_T_ANY, NULL, fn_templatefile, 0,
      "Render a template file."},

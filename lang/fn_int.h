@@ -49,6 +49,10 @@ size_t fn_str_char_off(const char *s, size_t len, size_t i);
 /* Append standard base64 (with padding) of s[0..n). */
 void fn_base64(strbuf *b, const unsigned char *s, size_t n);
 
+/* Digest of s[0..n) with OpenSSL digest `md` ("md5", "sha1", "sha256",
+ * "sha512"), appended to b as lower-case hex or (b64) base64.  0 or -1. */
+int fn_digest(strbuf *b, const char *md, const void *s, size_t n, int b64);
+
 /* yamlencode (lang/fn_yaml.c). */
 val fn_yamlencode(fn_ctx *c, const val *a, size_t n, fn_err *e);
 

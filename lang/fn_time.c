@@ -487,7 +487,21 @@ static val fn_formatdate(fn_ctx *c, const val *a, size_t n, fn_err *e)
     return fn_sb_val(&b, e);
 }
 
+static val fn_timecmp(fn_ctx *c, const val *a, size_t n, fn_err *e)
+{
+    (void)c, (void)n;
+    fn_time x, y;
+    if (parse_ts(val_get_string(a[0]), val_string_len(a[0]), &x, e, 0) < 0 ||
+        parse_ts(val_get_string(a[1]), val_string_len(a[1]), &y, e, 1) < 0)
+        return val_invalid();
+    int r = x.sec != y.sec ? (x.sec < y.sec ? -1 : 1) : x.nsec != y.nsec ? (x.nsec < y.nsec ? -1 : 1)
+                                                                          : 0;
+    return val_number(r);
+}
+
 static const fn_param p_formatdate[] = {{"format", FN_T_STRING, 0}, {"time", FN_T_STRING, 0}};
+static const fn_param p_timecmp[] = {{"timestamp_a", FN_T_STRING, 0},
+                                     {"timestamp_b", FN_T_STRING, 0}};
 static const fn_param p_timeadd[] = {{"timestamp", FN_T_STRING, 0},
                                      {"duration", FN_T_STRING, 0}};
 
@@ -496,6 +510,8 @@ const fn_def fn_time_defs[] = {
      "Format an RFC 3339 timestamp."},
     {"timeadd", p_timeadd, 2, NULL, FN_T_STRING, NULL, fn_timeadd, 0,
      "Add a duration to a timestamp."},
+    {"timecmp", p_timecmp, 2, NULL, FN_T_NUMBER, NULL, fn_timecmp, 0,
+     "Compare two timestamps."},
     {"timestamp", NULL, 0, NULL, FN_T_STRING, NULL, fn_timestamp, FN_IMPURE,
      "The current time (RFC 3339, UTC)."},
 };

@@ -137,12 +137,20 @@ static val fn_nonsensitive(fn_ctx *c, const val *a, size_t n, fn_err *e)
     return val_unmark(val_copy(a[0]), VAL_MARK_SENSITIVE);
 }
 
+static val fn_issensitive(fn_ctx *c, const val *a, size_t n, fn_err *e)
+{
+    (void)c, (void)n, (void)e;
+    return val_bool(val_is_sensitive(a[0]));
+}
+
 #define CONV_FLAGS (FN_ALLOW_NULL | FN_ALLOW_SENSITIVE | FN_ALLOW_UNKNOWN)
 static const fn_param p_v[] = {{"v", FN_T_ANY, CONV_FLAGS}};
 static const fn_param p_value[] = {
     {"value", FN_T_ANY, FN_ALLOW_NULL | FN_ALLOW_SENSITIVE | FN_ALLOW_UNKNOWN}};
 
 const fn_def fn_type_defs[] = {
+    {"issensitive", p_value, 1, NULL, FN_T_BOOL, NULL, fn_issensitive, 0,
+     "Whether a value is marked sensitive."},
     {"nonsensitive", p_value, 1, NULL, FN_T_ANY, NULL, fn_nonsensitive, 0,
      "Remove the sensitive mark."},
     {"sensitive", p_value, 1, NULL, FN_T_ANY, NULL, fn_sensitive, 0, "Mark as sensitive."},

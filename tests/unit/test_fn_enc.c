@@ -112,6 +112,23 @@ TEST(fn_hashes)
               "TrpzXbw==\"");
 }
 
+TEST(fn_uuidv5)
+{
+    CHECK_STR(call("uuidv5", 2, S("dns"), S("www.terraform.io")),
+              "\"a5008fae-b28c-5ba5-96cd-82b4c53552d6\"");
+    CHECK_STR(call("uuidv5", 2, S("url"), S("https://www.terraform.io/")),
+              "\"9db6f67c-dd95-5ea0-aa5b-e70e5c5f7cf5\"");
+    CHECK_STR(call("uuidv5", 2, S("oid"), S("1.3.6.1.4")),
+              "\"af9d40a5-7a36-5c07-b23a-851cd99fbfa5\"");
+    CHECK_STR(call("uuidv5", 2, S("x500"), S("CN=Example,C=GB")),
+              "\"84e09961-4aa4-57f8-95b7-03edb1073253\"");
+    CHECK_STR(call("uuidv5", 2, S("6ba7b810-9dad-11d1-80b4-00c04fd430c8"), S("www.terraform.io")),
+              "\"a5008fae-b28c-5ba5-96cd-82b4c53552d6\"");
+    CHECK_STR(call("uuidv5", 2, S("nope"), S("x")),
+              "ERR(-1): Call to function \"uuidv5\" failed: uuidv5() doesn't support namespace "
+              "nope.");
+}
+
 TEST(fn_uuid)
 {
     CHECK_STR(call("uuid", 0), "unknown(string)");   /* impure: unknown during plan */

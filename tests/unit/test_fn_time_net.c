@@ -63,6 +63,18 @@ TEST(fn_timeadd)
               "ERR(-1): Call to function \"timeadd\" failed: time: invalid duration \"x\".");
 }
 
+TEST(fn_timecmp)
+{
+    CHECK_STR(call("timecmp", 2, S("2017-11-22T00:00:00Z"), S("2017-11-22T00:00:00Z")), "0");
+    CHECK_STR(call("timecmp", 2, S("2017-11-22T00:00:00Z"), S("2017-11-22T01:00:00Z")), "-1");
+    CHECK_STR(call("timecmp", 2, S("2017-11-22T01:00:00Z"), S("2017-11-22T00:00:00Z")), "1");
+    CHECK_STR(call("timecmp", 2, S("2017-11-22T01:00:00Z"), S("2017-11-22T00:00:00-01:00")),
+              "0");
+    CHECK_STR(call("timecmp", 2, S("2017-11-22T01:00:00Z"), S("x")),
+              "ERR(1): Invalid value for \"timestamp_b\" parameter: not a valid RFC3339 "
+              "timestamp: cannot use \"x\" as year.");
+}
+
 TEST(fn_timestamp)
 {
     CHECK_STR(call("timestamp", 0), "unknown(string)");

@@ -52,6 +52,8 @@ TEST(fn_tolist_tomap_toset)
 
 TEST(fn_sensitive_nonsensitive)
 {
+    CHECK_STR(call("issensitive", 1, val_mark(S("x"), VAL_MARK_SENSITIVE)), "true");
+    CHECK_STR(call("issensitive", 1, S("x")), "false");
     CHECK_STR(call("sensitive", 1, S("x")), "sensitive(\"x\")");
     CHECK_STR(call("nonsensitive", 1, val_mark(S("x"), VAL_MARK_SENSITIVE)), "\"x\"");
     CHECK_STR(call("sensitive", 1, val_unknown(ty_string())), "sensitive(unknown(string))");
@@ -146,6 +148,17 @@ TEST(fn_file_fileexists_templatefile)
              "attribute of that resource..", fnt_dir);
     CHECK_STR(call("file", 1, S("nope.txt")), want);
     CHECK(strstr(call("file", 1, S("bin.dat")), "are not valid UTF-8") != NULL);
+    CHECK_STR(call("filebase64", 1, S("hello.txt")), "\"SGVsbG8gV29ybGQ=\"");
+    CHECK_STR(call("filebase64", 1, S("bin.dat")), "\"//4=\"");
+    CHECK_STR(call("filemd5", 1, S("hello.txt")), "\"b10a8db164e0754105b7a99be72e3fe5\"");
+    CHECK_STR(call("filesha1", 1, S("hello.txt")),
+              "\"0a4d55a8d778e5022fab701977c5d840bbc486d0\"");
+    CHECK_STR(call("filesha256", 1, S("hello.txt")),
+              "\"a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e\"");
+    CHECK_STR(call("filebase64sha256", 1, S("hello.txt")),
+              "\"pZGm1Av0IEBKARczz7exkNYsZb8LzaMrV7J32a2fFG4=\"");
+    CHECK(strncmp(call("filesha512", 1, S("hello.txt")), "\"2c74fd17edafd80e8447b0d46741ee24",
+                  33) == 0);
     CHECK_STR(call("templatefile", 2, S("hello.txt"), O(1, "name", S("x"))),
               "ERR(-1): Call to function \"templatefile\" failed: templatefile is not available "
               "here.");
