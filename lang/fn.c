@@ -42,6 +42,7 @@ static const struct fn_family fn_families[] = {
     {fn_net_defs, &fn_net_defs_count},
     {fn_type_defs, &fn_type_defs_count},
     {fn_fs_defs, &fn_fs_defs_count},
+    {fn_glob_defs, &fn_glob_defs_count},
 };
 
 /* Process-wide, built once: every descriptor sorted by name. */

@@ -23,6 +23,7 @@ FN_FAMILY(fn_time_defs);
 FN_FAMILY(fn_hash_defs);
 FN_FAMILY(fn_net_defs);
 FN_FAMILY(fn_type_defs);
+FN_FAMILY(fn_glob_defs);
 
 /* Fill err (arg, printf-style bare message) and return VAL_INVALID. */
 val fn_errf(fn_err *err, int arg, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

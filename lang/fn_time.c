@@ -512,6 +512,8 @@ const fn_def fn_time_defs[] = {
      "Add a duration to a timestamp."},
     {"timecmp", p_timecmp, 2, NULL, FN_T_NUMBER, NULL, fn_timecmp, 0,
      "Compare two timestamps."},
+    {"plantimestamp", NULL, 0, NULL, FN_T_STRING, NULL, fn_timestamp, FN_IMPURE,
+     "The time of the plan (RFC 3339, UTC); unknown until then."},
     {"timestamp", NULL, 0, NULL, FN_T_STRING, NULL, fn_timestamp, FN_IMPURE,
      "The current time (RFC 3339, UTC)."},
 };

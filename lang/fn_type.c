@@ -143,12 +143,21 @@ static val fn_issensitive(fn_ctx *c, const val *a, size_t n, fn_err *e)
     return val_bool(val_is_sensitive(a[0]));
 }
 
+/* cairn has no ephemeral values, so this is the identity. */
+static val fn_ephemeralasnull(fn_ctx *c, const val *a, size_t n, fn_err *e)
+{
+    (void)c, (void)n, (void)e;
+    return val_copy(a[0]);
+}
+
 #define CONV_FLAGS (FN_ALLOW_NULL | FN_ALLOW_SENSITIVE | FN_ALLOW_UNKNOWN)
 static const fn_param p_v[] = {{"v", FN_T_ANY, CONV_FLAGS}};
 static const fn_param p_value[] = {
     {"value", FN_T_ANY, FN_ALLOW_NULL | FN_ALLOW_SENSITIVE | FN_ALLOW_UNKNOWN}};
 
 const fn_def fn_type_defs[] = {
+    {"ephemeralasnull", p_value, 1, NULL, FN_T_ANY, NULL, fn_ephemeralasnull, 0,
+     "Ephemeral values as null (identity here)."},
     {"issensitive", p_value, 1, NULL, FN_T_BOOL, NULL, fn_issensitive, 0,
      "Whether a value is marked sensitive."},
     {"nonsensitive", p_value, 1, NULL, FN_T_ANY, NULL, fn_nonsensitive, 0,

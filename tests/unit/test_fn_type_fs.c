@@ -4,6 +4,7 @@
 #include "tests/unit/fn_testutil.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 TEST(fn_tobool_tonumber_tostring)
@@ -174,6 +175,51 @@ TEST(fn_file_fileexists_templatefile)
     fnt_ctx.render_template = NULL;
     fnt_ctx.base_dir = NULL;
     remove_files();
+}
+
+/* fileset: examples of Terraform's documentation on a small tree. */
+TEST(fn_fileset)
+{
+    char dir[64], p[160];
+    snprintf(dir, sizeof dir, "/tmp/cairn_fs_XXXXXX");
+    if (!mkdtemp(dir))
+        SKIP("cannot create a temporary directory");
+    const char *files[] = {"files/hello.txt", "files/world.txt", "files/sub/deep.txt",
+                           "files/.hidden", "other.md"};
+    snprintf(p, sizeof p, "%s/files", dir);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/files/sub", dir);
+    mkdir(p, 0700);
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        FILE *f = fopen(p, "w");
+        if (f)
+            fclose(f);
+    }
+    fnt_ctx.base_dir = dir;
+    CHECK_STR(call("fileset", 2, S("."), S("files/*.txt")),
+              "set[\"files/hello.txt\", \"files/world.txt\"]");
+    CHECK_STR(call("fileset", 2, S("."), S("files/{hello,world}.txt")),
+              "set[\"files/hello.txt\", \"files/world.txt\"]");
+    CHECK_STR(call("fileset", 2, S("files"), S("*")),
+              "set[\".hidden\", \"hello.txt\", \"world.txt\"]");
+    CHECK_STR(call("fileset", 2, S("."), S("files/**/*.txt")),
+              "set[\"files/hello.txt\", \"files/sub/deep.txt\", \"files/world.txt\"]");
+    CHECK_STR(call("fileset", 2, S("files"), S("**")),
+              "set[\".hidden\", \"hello.txt\", \"sub/deep.txt\", \"world.txt\"]");
+    CHECK_STR(call("fileset", 2, S("."), S("files/h?llo.[st]xt")), "set[\"files/hello.txt\"]");
+    CHECK_STR(call("fileset", 2, S("."), S("nothing/*")), "set[]");
+    CHECK(strstr(call("fileset", 2, S("."), S("files/[a")), "syntax error in pattern") != NULL);
+    fnt_ctx.base_dir = NULL;
+    for (size_t i = sizeof files / sizeof *files; i > 0; i--) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i - 1]);
+        unlink(p);
+    }
+    snprintf(p, sizeof p, "%s/files/sub", dir);
+    rmdir(p);
+    snprintf(p, sizeof p, "%s/files", dir);
+    rmdir(p);
+    rmdir(dir);
 }
 
 int main(int argc, char **argv)
