@@ -3,8 +3,10 @@
  *
  * A small recursive encoder and a recursive-descent decoder with an
  * explicit depth bound.  Errors are worded like Go's encoding/json where
- * Terraform users would see them ("invalid character 'x' looking for
- * beginning of value", "unexpected end of JSON input").
+ * Terraform users see them through cty ("invalid character 'x' looking for
+ * beginning of value", "unexpected EOF", "extraneous data after JSON
+ * object"), including Go's quirk of accepting a stray closing bracket after
+ * the top-level value ("[1]]").
  */
 #include "lang/val_json.h"
 
@@ -232,19 +234,63 @@ static void skip_ws(struct jdec *d)
         d->pos++;
 }
 
-/* Go's quoting of a byte in error messages: 'x', or '\x01' style. */
+/* Go's quoteChar: a byte as encoding/json names it in errors ('x', '\t',
+ * '\x01', '\'', and bytes >= 0x80 as the code point U+00XX). */
+static void quote_char(strbuf *b, unsigned char c)
+{
+    static const char esc[] = "abtnvfr";
+    sb_putc(b, '\'');
+    if (c == '\'')
+        sb_puts(b, "\\'");
+    else if (c == '\\')
+        sb_puts(b, "\\\\");
+    else if (c >= 0x07 && c <= 0x0d)
+        sb_printf(b, "\\%c", esc[c - 0x07]);
+    else if (c < 0x20 || c == 0x7f)
+        sb_printf(b, "\\x%02x", c);
+    else if (c < 0x80)
+        sb_putc(b, (char)c);
+    else if (c <= 0xa0 || c == 0xad)
+        sb_printf(b, "\\u%04x", c);
+    else
+        utf8_put(b, c);
+    sb_putc(b, '\'');
+}
+
+/* A syntax error at d->pos: "invalid character 'x' <where>", or Go's
+ * "unexpected EOF" when the input ends inside a token.  where may be "". */
 static val bad_char(struct jdec *d, const char *where)
 {
     if (d->pos >= d->n) {
-        err_set(CAIRN_EINVAL, "unexpected end of JSON input");
+        err_set(CAIRN_EINVAL, "unexpected EOF");
         return val_invalid();
     }
-    unsigned char c = (unsigned char)d->s[d->pos];
-    if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\')
-        err_set(CAIRN_EINVAL, "invalid character '%c' %s (at byte %zu)", c, where, d->pos);
-    else
-        err_set(CAIRN_EINVAL, "invalid character '\\x%02x' %s (at byte %zu)", c, where, d->pos);
+    strbuf b = {0};
+    sb_puts(&b, "invalid character ");
+    quote_char(&b, (unsigned char)d->s[d->pos]);
+    if (*where) {
+        sb_putc(&b, ' ');
+        sb_puts(&b, where);
+    }
+    err_set(CAIRN_EINVAL, "%s", b.s ? b.s : "invalid character");
+    sb_free(&b);
     return val_invalid();
+}
+
+/* Like bad_char at a point between tokens: the end of input there is
+ * Go's plain "EOF". */
+static val bad_between(struct jdec *d, const char *where)
+{
+    if (d->pos >= d->n) {
+        err_set(CAIRN_EINVAL, "EOF");
+        return val_invalid();
+    }
+    return bad_char(d, where);
+}
+
+static int hexval_json(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ? 1 : -1;
 }
 
 static int hex4(const char *p, unsigned *out)
@@ -297,9 +343,9 @@ static int dec_string(struct jdec *d, strbuf *b)
             case 'u': {
                 unsigned cp;
                 if (d->pos + 4 > d->n || hex4(d->s + d->pos, &cp) < 0) {
-                    d->pos = d->pos < d->n ? d->pos : d->n;
-                    err_set(CAIRN_EINVAL, "invalid character in \\u escape in string "
-                            "literal (at byte %zu)", d->pos);
+                    while (d->pos < d->n && hexval_json(d->s[d->pos]) >= 0)
+                        d->pos++;
+                    bad_char(d, "in \\u hexadecimal character escape");
                     return -1;
                 }
                 d->pos += 4;
@@ -339,7 +385,7 @@ static int dec_string(struct jdec *d, strbuf *b)
             d->pos += len;
         }
     }
-    err_set(CAIRN_EINVAL, "unexpected end of JSON input");
+    err_set(CAIRN_EINVAL, "unexpected EOF");
     return -1;
 }
 
@@ -401,8 +447,10 @@ static int lit(struct jdec *d, const char *word)
     size_t l = strlen(word);
     for (size_t i = 0; i < l; i++) {
         if (d->pos + i >= d->n || d->s[d->pos + i] != word[i]) {
+            char where[48];
+            snprintf(where, sizeof where, "in literal %s (expecting '%c')", word, word[i]);
             d->pos += i;
-            bad_char(d, "in literal (expecting a JSON value)");
+            bad_char(d, where);
             return -1;
         }
     }
@@ -435,7 +483,7 @@ static val dec_array(struct jdec *d, int depth)
             d->pos++;
             return t;
         }
-        bad_char(d, "after array element");
+        bad_between(d, "after array element");
         goto fail;
     }
 fail:
@@ -453,17 +501,18 @@ static val dec_object(struct jdec *d, int depth)
         d->pos++;
         return o;
     }
-    for (;;) {
+    for (int first = 1;; first = 0) {
         skip_ws(d);
         if (d->pos >= d->n || d->s[d->pos] != '"') {
-            bad_char(d, "looking for beginning of object key string");
+            /* Go gives no context for the first key */
+            bad_between(d, first ? "" : "looking for beginning of object key string");
             goto fail;
         }
         if (dec_string(d, &key) < 0)
             goto fail;
         skip_ws(d);
         if (d->pos >= d->n || d->s[d->pos] != ':') {
-            bad_char(d, "after object key");
+            bad_between(d, "after object key");
             goto fail;
         }
         d->pos++;
@@ -484,7 +533,7 @@ static val dec_object(struct jdec *d, int depth)
             sb_free(&key);
             return o;
         }
-        bad_char(d, "after object key:value pair");
+        bad_between(d, "after object key:value pair");
         goto fail;
     }
 fail:
@@ -501,7 +550,7 @@ static val dec_value(struct jdec *d, int depth)
     }
     skip_ws(d);
     if (d->pos >= d->n) {
-        err_set(CAIRN_EINVAL, "unexpected end of JSON input");
+        err_set(CAIRN_EINVAL, "EOF");
         return val_invalid();
     }
     char c = d->s[d->pos];
@@ -548,7 +597,8 @@ val val_from_json(const char *s, size_t n)
     if (!val_is_valid(v))
         return v;
     skip_ws(&d);
-    if (d.pos < d.n) {
+    /* as Go's Decoder.More(): a stray closing bracket ends the input */
+    if (d.pos < d.n && d.s[d.pos] != ']' && d.s[d.pos] != '}') {
         val_free(v);
         err_set(CAIRN_EINVAL, "extraneous data after JSON object");
         return val_invalid();

@@ -1,6 +1,7 @@
 /* Unit tests for lang/val_json.c: jsonencode / jsondecode behaviour. */
 #include "lang/val_json.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/val_notation.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -135,6 +136,10 @@ TEST(json_decode_strings_and_escapes)
 
 TEST(json_decode_duplicate_keys_last_wins)
 {
+    /* Go's decoder stops at a stray closing bracket after the value */
+    val st = val_from_json("[1]]", 4);
+    CHECK(val_is_valid(st) && val_len(st) == 1);
+    val_free(st);
     const char *j = "{\"a\":1,\"a\":\"two\"}";
     val v = val_from_json(j, strlen(j));
     CHECK_INT(val_len(v), 1);
@@ -144,21 +149,37 @@ TEST(json_decode_duplicate_keys_last_wins)
 
 TEST(json_decode_errors)
 {
+    /* messages as go-cty's jsondecode gives them (checked with Go) */
     struct { const char *in; const char *msg; } bad[] = {
-        {"", "unexpected end of JSON input"},
-        {"[1,", "unexpected end of JSON input"},
-        {"{\"a\" 1}", "invalid character '1' after object key (at byte 5)"},
-        {"[1 2]", "invalid character '2' after array element (at byte 3)"},
-        {"x", "invalid character 'x' looking for beginning of value (at byte 0)"},
+        {"", "EOF"},
+        {"  ", "EOF"},
+        {"[1,", "EOF"},
+        {"[1", "EOF"},
+        {"{\"a\":", "EOF"},
+        {"{\"a\" 1}", "invalid character '1' after object key"},
+        {"[1 2]", "invalid character '2' after array element"},
+        {"x", "invalid character 'x' looking for beginning of value"},
         {"01", "extraneous data after JSON object"},
         {"1 2", "extraneous data after JSON object"},
-        {"\"a\tb\"", "invalid character '\\x09' in string literal (at byte 2)"},
-        {"tru", "unexpected end of JSON input"},
-        {"-", "unexpected end of JSON input"},
-        {"1.", "unexpected end of JSON input"},
-        {"{,}", "invalid character ',' looking for beginning of object key string (at byte 1)"},
-        {"[1,]", "invalid character ']' looking for beginning of value (at byte 3)"},
-        {"'a'", "invalid character '\\x27' looking for beginning of value (at byte 0)"},
+        {"1x", "extraneous data after JSON object"},
+        {"[1] x", "extraneous data after JSON object"},
+        {"\"a\tb\"", "invalid character '\\t' in string literal"},
+        {"\"\x01\"", "invalid character '\\x01' in string literal"},
+        {"tru", "unexpected EOF"},
+        {"trux", "invalid character 'x' in literal true (expecting 'e')"},
+        {"-", "unexpected EOF"},
+        {"1.", "unexpected EOF"},
+        {"\"abc", "unexpected EOF"},
+        {"{,}", "invalid character ','"},
+        {"{]", "invalid character ']'"},
+        {"{\"a\":1,}", "invalid character '}' looking for beginning of object key string"},
+        {"[1,]", "invalid character ']' looking for beginning of value"},
+        {"'a'", "invalid character '\\'' looking for beginning of value"},
+        {"\"\\x\"", "invalid character 'x' in string escape code"},
+        {"\"\\u12\"", "invalid character '\"' in \\u hexadecimal character escape"},
+        {"-a", "invalid character 'a' in numeric literal"},
+        {"1.e5", "invalid character 'e' after decimal point in numeric literal"},
+        {"[-]", "invalid character ']' in numeric literal"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         val v = val_from_json(bad[i].in, strlen(bad[i].in));
@@ -170,7 +191,7 @@ TEST(json_decode_errors)
 TEST(json_depth_limit)
 {
     size_t n = VAL_JSON_MAX_DEPTH + 10;
-    char *s = malloc(2 * n + 1);
+    char *s = xmalloc(2 * n + 1);
     for (size_t i = 0; i < n; i++) {
         s[i] = '[';
         s[n + i] = ']';
@@ -228,6 +249,119 @@ TEST(json_many_elements_linear)
     free(s);
     val_free(v);
     sb_free(&b);
+}
+
+TEST(json_random_mutations_do_not_crash)
+{
+    /* Mutated documents either decode or fail cleanly; whatever decodes
+     * re-encodes to text that decodes to an equal value. */
+    const char *seed = "{\"a\":[1,-2.5e3,true,null,\"x\\u00e9\\n\"],\"b\":{\"c\":{}},\"d\":[]}";
+    size_t n = strlen(seed);
+    char buf[256];
+    unsigned x = 99;
+    int ok = 0, bad = 0;
+    for (int iter = 0; iter < 20000; iter++) {
+        memcpy(buf, seed, n);
+        int muts = 1 + iter % 4;
+        for (int k = 0; k < muts; k++) {
+            x = x * 1103515245u + 12345u;
+            size_t at = (x >> 8) % n;
+            x = x * 1103515245u + 12345u;
+            buf[at] = "{}[]\",:0-eE.\\tnufl \x01\xff"[(x >> 8) % 21];
+        }
+        val v = val_from_json(buf, n);
+        if (!val_is_valid(v))
+            continue;
+        ok++;
+        char *e = val_to_json(&v, NULL);
+        if (!e) {
+            bad++;
+            val_free(v);
+            continue;
+        }
+        val w = val_from_json(e, strlen(e));
+        if (!val_is_valid(w) || !val_eq(&v, &w))
+            bad++;
+        val_free(w);
+        val_free(v);
+        free(e);
+    }
+    CHECK(ok > 100);
+    CHECK_INT(bad, 0);
+}
+
+/* Replays tests/unit/data/val_json.txt (gen_val_convert.go json): for each
+ * random value, the JSON go-cty's json.Marshal writes (hex) and what
+ * Terraform's jsondecode reads back (ImpliedType + Unmarshal). */
+static int replay_json(char *line, char **why)
+{
+    char *s1 = strstr(line, " ; ");
+    char *s2 = s1 ? strstr(s1 + 3, " ; ") : NULL;
+    if (!s2) {
+        *why = xstrdup("malformed line");
+        return 0;
+    }
+    *s1 = *s2 = '\0';
+    struct rd r = {line, 0};
+    val v = parse_val(&r);
+    if (r.bad || *r.p) {
+        val_free(v);
+        *why = xasprintf("cannot parse value near \"%.20s\"", r.p);
+        return 0;
+    }
+    size_t wn;
+    struct rd h = {s1 + 3, 0};
+    char *want_json = parse_hex(&h, &wn);
+    size_t n = 0;
+    char *got_json = val_to_json(&v, &n);
+    val_free(v);
+    int ok = got_json && n == wn && memcmp(got_json, want_json, n) == 0;
+    strbuf got = {0};
+    if (ok) {
+        val d = val_from_json(want_json, wn);
+        if (val_is_valid(d))
+            val_str(&got, d);
+        else
+            sb_printf(&got, "ERR %s", err_msg());
+        val_free(d);
+        char *g = sb_take(&got);
+        ok = strcmp(g, s2 + 3) == 0;
+        if (!ok)
+            *why = xasprintf("decoded %s\n#   want    %s", g, s2 + 3);
+        free(g);
+    } else {
+        *why = xasprintf("encoded %s\n#   want    %s", got_json ? got_json : err_msg(),
+                         want_json);
+    }
+    free(got_json);
+    free(want_json);
+    return ok;
+}
+
+TEST(json_matches_go_cty)
+{
+    char *data = read_data("tests/unit/data/val_json.txt");
+    if (!data)
+        SKIP("tests/unit/data/val_json.txt not found (run from the repository root)");
+    int lines = 0, bad = 0;
+    for (char *line = data, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        char *copy = xstrdup(line), *why = NULL;
+        lines++;
+        if (!replay_json(line, &why)) {
+            if (bad < 10)
+                printf("# line %d: %.300s\n#   %s\n", lines, copy, why);
+            bad++;
+        }
+        free(why);
+        free(copy);
+    }
+    printf("# %d lines, %d differ\n", lines, bad);
+    CHECK(lines >= 1000);
+    CHECK_INT(bad, 0);
+    free(data);
 }
 
 int main(int argc, char **argv) { return harness_main(argc, argv); }
