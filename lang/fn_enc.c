@@ -153,18 +153,10 @@ static val fn_jsonencode(fn_ctx *c, const val *a, size_t n, fn_err *e)
 static val fn_jsondecode(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
     (void)c, (void)n;
-    const char *s = val_get_string(a[0]);
-    size_t len = val_string_len(a[0]), i = 0;
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-        i++;
-    if (i == len)
-        return fn_errf(e, -1, "EOF");   /* Go's json decoder on empty input */
-    val r = val_from_json(s, len);
-    if (!val_is_valid(r)) {
-        /* Go's messages carry no byte offset */
-        const char *m = err_msg(), *at = strstr(m, " (at byte ");
-        return fn_errf(e, -1, "%.*s", (int)(at ? (size_t)(at - m) : strlen(m)), m);
-    }
+    /* val_json words its errors as go-cty's json decoder does */
+    val r = val_from_json(val_get_string(a[0]), val_string_len(a[0]));
+    if (!val_is_valid(r))
+        return fn_errf(e, -1, "%s", err_msg());
     return r;
 }
 

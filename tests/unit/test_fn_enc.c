@@ -33,8 +33,11 @@ TEST(fn_json)
     CHECK_STR(call("jsonencode", 1, O(1, "hello", S("world"))), "\"{\\\"hello\\\":\\\"world\\\"}\"");
     CHECK_STR(call("jsonencode", 1, val_null()), "\"null\"");
     CHECK_STR(call("jsonencode", 1, T(1, val_unknown(ty_string()))), "unknown(string)");
+    /* cty's wording (recorded with the Go oracle) */
     CHECK_STR(call("jsondecode", 1, S("{")), "ERR(-1): Call to function \"jsondecode\" failed: "
-                                             "unexpected end of JSON input.");
+                                             "EOF.");
+    CHECK_STR(call("jsondecode", 1, S("1 2")), "ERR(-1): Call to function \"jsondecode\" failed: "
+                                               "extraneous data after JSON object.");
 }
 
 TEST(fn_csvdecode)
