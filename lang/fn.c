@@ -296,7 +296,8 @@ static void fn_frame(const fn_def *f, fn_err *err)
     } else {
         err->arg = -1;
         err->summary = "Error in function call";
-        snprintf(err->msg, sizeof err->msg, "Call to function \"%s\" failed: %.440s.", f->name, bare);
+        snprintf(err->msg, sizeof err->msg, "Call to function \"%s\" failed: %.440s.", f->name,
+                 bare);
     }
 }
 

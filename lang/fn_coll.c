@@ -502,7 +502,8 @@ static val fn_matchkeys(fn_ctx *c, const val *a, size_t n, fn_err *e)
                 const ty *p[2] = {t1, t2};
                 ty *uu = ty_unify(p, 2);
                 if (uu) {
-                    val x = val_convert(val_copy(k), uu), y = val_convert(val_copy(*val_at(a[2], j)), uu);
+                    val x = val_convert(val_copy(k), uu);
+                    val y = val_convert(val_copy(*val_at(a[2], j)), uu);
                     eq = val_is_valid(x) && val_is_valid(y) && val_raw_equal(x, y);
                     val_free(x);
                     val_free(y);

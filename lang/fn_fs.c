@@ -334,7 +334,11 @@ static val file_digest(fn_ctx *c, const val *a, const char *md, int b64, fn_err 
     if (!data)
         return val_invalid();
     strbuf b = {0};
-    int rc = md ? fn_digest(&b, md, data, len, b64) : (fn_base64(&b, (unsigned char *)data, len), 0);
+    int rc = 0;
+    if (md)
+        rc = fn_digest(&b, md, data, len, b64);
+    else
+        fn_base64(&b, (unsigned char *)data, len);
     free(data);
     if (rc < 0) {
         sb_free(&b);

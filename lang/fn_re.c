@@ -517,7 +517,8 @@ static int re_parse_class(re_parser *ps, const struct re_flags *fl)
                 }
                 size_t nl = (size_t)(e - nm), k;
                 for (k = 0; k < sizeof re_posix_tab / sizeof *re_posix_tab; k++)
-                    if (strlen(re_posix_tab[k].name) == nl && !memcmp(nm, re_posix_tab[k].name, nl))
+                    if (strlen(re_posix_tab[k].name) == nl &&
+                        !memcmp(nm, re_posix_tab[k].name, nl))
                         break;
                 if (k == sizeof re_posix_tab / sizeof *re_posix_tab) {
                     re_fail(ps, "invalid character class range", item, (size_t)(e + 2 - item));

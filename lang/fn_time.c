@@ -494,8 +494,11 @@ static val fn_timecmp(fn_ctx *c, const val *a, size_t n, fn_err *e)
     if (parse_ts(val_get_string(a[0]), val_string_len(a[0]), &x, e, 0) < 0 ||
         parse_ts(val_get_string(a[1]), val_string_len(a[1]), &y, e, 1) < 0)
         return val_invalid();
-    int r = x.sec != y.sec ? (x.sec < y.sec ? -1 : 1) : x.nsec != y.nsec ? (x.nsec < y.nsec ? -1 : 1)
-                                                                          : 0;
+    int r = 0;
+    if (x.sec != y.sec)
+        r = x.sec < y.sec ? -1 : 1;
+    else if (x.nsec != y.nsec)
+        r = x.nsec < y.nsec ? -1 : 1;
     return val_number(r);
 }
 

@@ -41,7 +41,8 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"pow(0, 0)",
      "1"},
     {"signum(-0.5)",
-     "ERR: Call to function \"signum\" failed: value must be a whole number, between -9223372036854775808 and 9223372036854775807."},
+     "ERR: Call to function \"signum\" failed: value must be a whole number, between -"
+     "9223372036854775808 and 9223372036854775807."},
     {"signum(5)",
      "1"},
     {"chomp(\"a\\r\\n\\r\\n\")",
@@ -81,7 +82,8 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"format(\"%v\", null)",
      "\"null\""},
     {"format(\"%s\", null)",
-     "ERR: Call to function \"format\" failed: unsupported value for \"%s\" at 0: null value cannot be formatted."},
+     "ERR: Call to function \"format\" failed: unsupported value for \"%s\" at 0: null"
+     " value cannot be formatted."},
     {"format(\"%5t\", true)",
      "\"true\""},
     {"format(\"%-5v|\", 3)",
@@ -109,15 +111,18 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"format(\"%[1]s %[1]s\", \"x\")",
      "\"x x\""},
     {"format(\"%[3]s\", \"a\", \"b\")",
-     "ERR: Call to function \"format\" failed: not enough arguments for \"%[3]s\" at 0: need index 3 but have 2 total."},
+     "ERR: Call to function \"format\" failed: not enough arguments for \"%[3]s\" at 0"
+     ": need index 3 but have 2 total."},
     {"format(\"%!\")",
      "ERR: Call to function \"format\" failed: unrecognized format character '!' at offset 1."},
     {"format(\"%\", 1)",
      "ERR: Call to function \"format\" failed: invalid format string starting at offset 1."},
     {"format(\"%y\", 1)",
-     "ERR: Call to function \"format\" failed: unsupported format verb 'y' in \"%y\" at offset 0."},
+     "ERR: Call to function \"format\" failed: unsupported format verb 'y' in \"%y\" a"
+     "t offset 0."},
     {"format(\"%s %s\", \"a\")",
-     "ERR: Call to function \"format\" failed: not enough arguments for \"%s\" at 3: need index 2 but have 1 total."},
+     "ERR: Call to function \"format\" failed: not enough arguments for \"%s\" at 3: n"
+     "eed index 2 but have 1 total."},
     {"format(\"%%d\", 1)",
      "ERR: Invalid value for \"args\" parameter: too many arguments; no verbs in format string."},
     {"formatlist(\"%s-%d\", [\"a\", \"b\"], [1, 2])",
@@ -127,15 +132,18 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"formatlist(\"%s\", [])",
      "[]"},
     {"formatlist(\"%d\", [\"x\"])",
-     "ERR: Call to function \"formatlist\" failed: error on format iteration 0: unsupported value for \"%d\" at 0: a number is required."},
+     "ERR: Call to function \"formatlist\" failed: error on format iteration 0: unsupp"
+     "orted value for \"%d\" at 0: a number is required."},
     {"indent(4, \"a\\nb\\n\")",
      "\"a\\n    b\\n    \""},
     {"join(\"-\", [\"a\"], [], [\"b\", \"c\"])",
      "\"a-b-c\""},
     {"join(\",\", [null])",
-     "ERR: Invalid value for \"lists\" parameter: element 0 is null; cannot concatenate null values."},
+     "ERR: Invalid value for \"lists\" parameter: element 0 is null; cannot concatenat"
+     "e null values."},
     {"join(\",\", [\"a\"], [null])",
-     "ERR: Invalid value for \"lists\" parameter: element 0 of list 2 is null; cannot concatenate null values."},
+     "ERR: Invalid value for \"lists\" parameter: element 0 of list 2 is null; cannot "
+     "concatenate null values."},
     {"lower(\"\303\200\303\211\303\216 \316\243\316\221\316\243\")",
      "\"\303\240\303\251\303\256 \317\203\316\261\317\203\""},
     {"upper(\"\303\240\303\251\303\256 \317\203\316\261\317\202 \303\277\")",
@@ -219,9 +227,11 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"regex(\"\\\\p{Greek}\", \"\316\261\")",
      "\"\316\261\""},
     {"regex(\"(\", \"x\")",
-     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: missing closing ) in (."},
+     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: missing cl"
+     "osing ) in (."},
     {"regex(\"a{2,1}\", \"aa\")",
-     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: invalid repeat count in {2,1}."},
+     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: invalid re"
+     "peat count in {2,1}."},
     {"regex(\"(?P<n>a)(?P<n>b)\", \"ab\")",
      "{\"n\":\"b\"}"},
     {"regexall(\"(\\\\d+)-(\\\\d+)\", \"1-2 3-4 5-6\")",
@@ -243,7 +253,8 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"coalescelist([], [1])",
      "[1]"},
     {"coalescelist(null, [\"a\"])",
-     "ERR: Call to function \"coalescelist\" failed: coalescelist arguments must be lists or tuples."},
+     "ERR: Call to function \"coalescelist\" failed: coalescelist arguments must be li"
+     "sts or tuples."},
     {"coalescelist([], [])",
      "ERR: Call to function \"coalescelist\" failed: no non-null arguments."},
     {"compact([\"\", \"a\", null])",
@@ -277,9 +288,11 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"element([], 0)",
      "ERR: Call to function \"element\" failed: cannot use element function with an empty list."},
     {"element([\"a\"], -1)",
-     "ERR: Call to function \"element\" failed: cannot use element function with a negative index."},
+     "ERR: Call to function \"element\" failed: cannot use element function with a neg"
+     "ative index."},
     {"element([\"a\"], 1.5)",
-     "ERR: Call to function \"element\" failed: invalid index: value must be a whole number, between -9223372036854775808 and 9223372036854775807."},
+     "ERR: Call to function \"element\" failed: invalid index: value must be a whole n"
+     "umber, between -9223372036854775808 and 9223372036854775807."},
     {"element(\"abc\", 0)",
      "ERR: Call to function \"element\" failed: cannot read elements from string."},
     {"element({\"a\": 1}, 0)",
@@ -303,7 +316,8 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"lookup({\"a\": \"x\"}, \"b\", 1)",
      "1"},
     {"lookup([1], \"a\", 1)",
-     "ERR: Invalid value for \"inputMap\" parameter: lookup() requires a map as the first argument."},
+     "ERR: Invalid value for \"inputMap\" parameter: lookup() requires a map as the fi"
+     "rst argument."},
     {"merge()",
      "{}"},
     {"merge({\"a\": 1}, null, {\"b\": 2})",
@@ -319,9 +333,11 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"range(1, 1)",
      "[]"},
     {"range(5, 1, 1)",
-     "ERR: Invalid value for \"params\" parameter: end must be greater than start when step is positive."},
+     "ERR: Invalid value for \"params\" parameter: end must be greater than start when"
+     " step is positive."},
     {"range(1, 5, -1)",
-     "ERR: Invalid value for \"params\" parameter: end must be less than start when step is negative."},
+     "ERR: Invalid value for \"params\" parameter: end must be less than start when st"
+     "ep is negative."},
     {"range(1, 2, 3, 4)",
      "ERR: Call to function \"range\" failed: must have one, two, or three arguments."},
     {"range()",
@@ -331,7 +347,8 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"reverse([\"a\", 1])",
      "[1,\"a\"]"},
     {"reverse(\"x\")",
-     "ERR: Invalid value for \"list\" parameter: can only reverse list or tuple values, not string."},
+     "ERR: Invalid value for \"list\" parameter: can only reverse list or tuple values"
+     ", not string."},
     {"setintersection([\"a\", \"b\"], [])",
      "[]"},
     {"setintersection([1, 2], [\"1\"])",
@@ -349,7 +366,8 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"setunion([[1]], [[2]])",
      "[[1],[2]]"},
     {"setunion([1], [[2]])",
-     "ERR: Call to function \"setunion\" failed: given sets must all have compatible element types."},
+     "ERR: Call to function \"setunion\" failed: given sets must all have compatible e"
+     "lement types."},
     {"slice([1, 2, 3], 0, 0)",
      "[]"},
     {"slice([1, 2, 3], 3, 3)",
@@ -357,7 +375,8 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"slice([1, 2, 3], -1, 2)",
      "ERR: Invalid value for \"start_index\" parameter: start index must not be less than zero."},
     {"slice([1, 2, 3], 1, 4)",
-     "ERR: Invalid value for \"end_index\" parameter: end index must not be greater than the length of the list."},
+     "ERR: Invalid value for \"end_index\" parameter: end index must not be greater th"
+     "an the length of the list."},
     {"slice(\"abc\", 0, 1)",
      "ERR: Invalid value for \"list\" parameter: must be a list or tuple value."},
     {"sort([\"b\", \"a\", \"B\", \"10\", \"9\"])",
@@ -365,7 +384,8 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"sort([])",
      "[]"},
     {"sort([null])",
-     "ERR: Call to function \"sort\" failed: given list element 0 is null; a null string cannot be sorted."},
+     "ERR: Call to function \"sort\" failed: given list element 0 is null; a null stri"
+     "ng cannot be sorted."},
     {"values({})",
      "[]"},
     {"values({\"b\": 2, \"a\": [1]})",
@@ -377,7 +397,8 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"zipmap([\"a\", \"a\"], [1, 2])",
      "{\"a\":2}"},
     {"zipmap([\"a\"], [1, 2])",
-     "ERR: Call to function \"zipmap\" failed: number of keys (1) does not match number of values (2)."},
+     "ERR: Call to function \"zipmap\" failed: number of keys (1) does not match numbe"
+     "r of values (2)."},
     {"zipmap([\"a\"], \"x\")",
      "ERR: Call to function \"zipmap\" failed: values argument must be a list or tuple value."},
     {"zipmap([null], [1])",
@@ -387,9 +408,11 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"csvdecode(\"a\\n\\\"multi\\nline\\\"\\n\")",
      "[{\"a\":\"multi\\nline\"}]"},
     {"csvdecode(\"a,b\\n1\")",
-     "ERR: Call to function \"csvdecode\" failed: CSV parse error on line 2: wrong number of fields."},
+     "ERR: Call to function \"csvdecode\" failed: CSV parse error on line 2: wrong num"
+     "ber of fields."},
     {"csvdecode(\"\\\"a\\\"b,c\\n\")",
-     "ERR: Call to function \"csvdecode\" failed: CSV parse error on line 1: extraneous or missing \" in quoted-field."},
+     "ERR: Call to function \"csvdecode\" failed: CSV parse error on line 1: extraneou"
+     "s or missing \" in quoted-field."},
     {"csvdecode(\" a , b \\n 1 , 2 \")",
      "[{\" a \":\" 1 \",\" b \":\" 2 \"}]"},
     {"csvdecode(\"a\\n\\n\\nx\\n\")",
@@ -397,7 +420,8 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"csvdecode(\"a\\r\\nx\\r\\n\")",
      "[{\"a\":\"x\"}]"},
     {"csvdecode(\"a,\\\"b\\nc\\\",d\\n1,2,3\\n4,5\")",
-     "ERR: Call to function \"csvdecode\" failed: CSV parse error on line 4: wrong number of fields."},
+     "ERR: Call to function \"csvdecode\" failed: CSV parse error on line 4: wrong num"
+     "ber of fields."},
     {"jsondecode(\"[1, \\\"a\\\", {\\\"b\\\": null}]\")",
      "[1,\"a\",{\"b\":null}]"},
     {"jsondecode(\"1e3\")",
@@ -405,7 +429,8 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"jsondecode(\"\")",
      "ERR: Call to function \"jsondecode\" failed: EOF."},
     {"jsondecode(\"[1,]\")",
-     "ERR: Call to function \"jsondecode\" failed: invalid character ']' looking for beginning of value."},
+     "ERR: Call to function \"jsondecode\" failed: invalid character ']' looking for b"
+     "eginning of value."},
     {"jsondecode(\"{\\\"a\\\":1,\\\"a\\\":2}\")",
      "{\"a\":2}"},
     {"jsonencode([1, \"a<b>\", {\"x\": null}])",
@@ -419,33 +444,44 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"formatdate(\"YYYY\", \"0001-01-01T00:00:00Z\")",
      "\"0001\""},
     {"formatdate(\"hh:mm:ss\", \"2020-01-01T24:00:00Z\")",
-     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot use \":00:00Z\" as hour."},
+     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot"
+     " use \":00:00Z\" as hour."},
     {"formatdate(\"YYYY\", \"2020-1-01T00:00:00Z\")",
-     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot use \"1-01T00:00:00Z\" as month."},
+     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot"
+     " use \"1-01T00:00:00Z\" as month."},
     {"formatdate(\"YYYY\", \"2020-01-01t00:00:00Z\")",
-     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: missing required time introducer 'T'."},
+     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: missin"
+     "g required time introducer 'T'."},
     {"formatdate(\"YYYY\", \"2020-01-01T00:00:00+0100\")",
-     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot use \"+0100\" as UTC offset."},
+     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot"
+     " use \"+0100\" as UTC offset."},
     {"formatdate(\"YYYY\", \"2020-01-01T00:00:00Zjunk\")",
-     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot use \"junk\" as timestamp segment."},
+     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot"
+     " use \"junk\" as timestamp segment."},
     {"formatdate(\"YYYY\", \"\")",
-     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: end of string before year."},
+     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: end of"
+     " string before year."},
     {"formatdate(\"YYYY\", \"20x0-01-01T00:00:00Z\")",
-     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot use \"-01-01T00:00:00Z\" as year."},
+     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot"
+     " use \"-01-01T00:00:00Z\" as year."},
     {"formatdate(\"YYYY\", \"2020/01/01T00:00:00Z\")",
-     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: found \"/01/01T00:00:00Z\" where \"-\" is expected."},
+     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: found "
+     "\"/01/01T00:00:00Z\" where \"-\" is expected."},
     {"formatdate(\"YYYY\", \"2020-13-01T00:00:00Z\")",
-     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot use \"-01T00:00:00Z\" as month."},
+     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot"
+     " use \"-01T00:00:00Z\" as month."},
     {"formatdate(\"YYYY\", \"2020-01-01T0:00:00Z\")",
      "\"2020\""},
     {"formatdate(\"YYYY\", \"2020-01-01T00:60:00Z\")",
-     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot use \":00Z\" as minute."},
+     "ERR: Invalid value for \"time\" parameter: not a valid RFC3339 timestamp: cannot"
+     " use \":00Z\" as minute."},
     {"formatdate(\"YYYY\", \"2020-01-01T00:00:00.123456789Z\")",
      "\"2020\""},
     {"formatdate(\"Q\", \"2020-01-01T00:00:00Z\")",
      "ERR: Invalid value for \"format\" parameter: invalid date format verb \"Q\"."},
     {"formatdate(\"YYYYY\", \"2020-01-01T00:00:00Z\")",
-     "ERR: Invalid value for \"format\" parameter: invalid date format verb \"YYYYY\": year must either be \"YY\" or \"YYYY\"."},
+     "ERR: Invalid value for \"format\" parameter: invalid date format verb \"YYYYY\":"
+     " year must either be \"YY\" or \"YYYY\"."},
     {"formatdate(\"''\", \"2020-01-01T00:00:00Z\")",
      "\"'\""},
     {"formatdate(\"'a''b'\", \"2020-01-01T00:00:00Z\")",
@@ -475,11 +511,14 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"timeadd(\"2020-02-28T00:00:00Z\", \"8760h\")",
      "\"2021-02-27T00:00:00Z\""},
     {"timeadd(\"x\", \"1h\")",
-     "ERR: Call to function \"timeadd\" failed: not a valid RFC3339 timestamp: cannot use \"x\" as year."},
+     "ERR: Call to function \"timeadd\" failed: not a valid RFC3339 timestamp: cannot "
+     "use \"x\" as year."},
     {"format(\"%s\", [1])",
-     "ERR: Call to function \"format\" failed: unsupported value for \"%s\" at 0: string required."},
+     "ERR: Call to function \"format\" failed: unsupported value for \"%s\" at 0: stri"
+     "ng required."},
     {"format(\"%d\", true)",
-     "ERR: Call to function \"format\" failed: unsupported value for \"%d\" at 0: number required."},
+     "ERR: Call to function \"format\" failed: unsupported value for \"%d\" at 0: numb"
+     "er required."},
     {"format(\"%t\", 1)",
      "ERR: Call to function \"format\" failed: unsupported value for \"%t\" at 0: bool required."},
     {"format(\"%v\", [1, \"a\", true, null])",
@@ -497,11 +536,16 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"format(\"%.2v\", 3.14159)",
      "\"3.14159\""},
     {"format(\"%x\", \"ff\")",
-     "ERR: Call to function \"format\" failed: unsupported value for \"%x\" at 0: a number is required."},
+     "ERR: Call to function \"format\" failed: unsupported value for \"%x\" at 0: a nu"
+     "mber is required."},
     {"format(\"%e\", \"x\")",
-     "ERR: Call to function \"format\" failed: unsupported value for \"%e\" at 0: a number is required."},
+     "ERR: Call to function \"format\" failed: unsupported value for \"%e\" at 0: a nu"
+     "mber is required."},
     {"format(\"%s and %s\", \"a\", 1.5e300)",
-     "\"a and 1500000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\""},
+     "\"a and 150000000000000000000000000000000000000000000000000000000000000000000000"
+     "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+     "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+     "000000000000000000000000000000000000000000000000000000000000000000000\""},
     {"format(\"%v\", 123456789012)",
      "\"1.23456789012e+11\""},
     {"format(\"%v\", 0.000001)",
@@ -537,7 +581,8 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"format(\"%.0d\", 0)",
      "\"\""},
     {"format(\"%3c\", 65)",
-     "ERR: Call to function \"format\" failed: unsupported format verb 'c' in \"%3c\" at offset 0."},
+     "ERR: Call to function \"format\" failed: unsupported format verb 'c' in \"%3c\" "
+     "at offset 0."},
     {"format(\"%s\", \"%\")",
      "\"%\""},
     {"format(\"%[2]d %d\", 1, 2, 3)",
@@ -551,9 +596,11 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"formatlist(\"%s=%v\", [\"a\", \"b\"], [1, [2]])",
      "[\"a=1\",\"b=[2]\"]"},
     {"formatlist(\"%s\", [\"a\"], [\"b\"])",
-     "ERR: Call to function \"formatlist\" failed: error on format iteration 0: too many arguments; only 1 used by format string."},
+     "ERR: Call to function \"formatlist\" failed: error on format iteration 0: too ma"
+     "ny arguments; only 1 used by format string."},
     {"formatlist(\"%s %s\", [\"a\", \"b\"], [])",
-     "ERR: Invalid value for \"args\" parameter: argument 2 has length 0, which is inconsistent with argument 1 of length 2."},
+     "ERR: Invalid value for \"args\" parameter: argument 2 has length 0, which is inc"
+     "onsistent with argument 1 of length 2."},
     {"formatlist(\"%v\", [null])",
      "[\"null\"]"},
     {"join(\", \", [1, true, \"x\"])",
@@ -597,17 +644,23 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"regex(\"\\\\0\", \"\\u0000\")",
      "\"\\u0000\""},
     {"regex(\"\\\\8\", \"8\")",
-     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: invalid escape sequence in \\8."},
+     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: invalid es"
+     "cape sequence in \\8."},
     {"regex(\"a\\\\\", \"a\")",
-     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: trailing backslash at end of expression in ."},
+     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: trailing b"
+     "ackslash at end of expression in ."},
     {"regex(\"[a-\\\\d]\", \"a\")",
-     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: invalid escape sequence in \\d."},
+     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: invalid es"
+     "cape sequence in \\d."},
     {"regex(\"(?z)a\", \"a\")",
-     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?z."},
+     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: invalid or"
+     " unsupported Perl syntax in (?z."},
     {"regex(\"(?i-i)A\", \"a\")",
-     "ERR: Call to function \"regex\" failed: pattern did not match any part of the given string."},
+     "ERR: Call to function \"regex\" failed: pattern did not match any part of the gi"
+     "ven string."},
     {"regex(\"(?i)(?-i:A)a\", \"aA\")",
-     "ERR: Call to function \"regex\" failed: pattern did not match any part of the given string."},
+     "ERR: Call to function \"regex\" failed: pattern did not match any part of the gi"
+     "ven string."},
     {"regex(\"(?:)\", \"x\")",
      "\"\""},
     {"regex(\"()\", \"x\")",
@@ -625,9 +678,11 @@ static const struct { const char *call, *want; } fn_cty_rows[] = {
     {"regex(\"\\\\PL+\", \"12\303\251\")",
      "\"12\""},
     {"regex(\"x{1001}\", \"x\")",
-     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: invalid repeat count in {1001}."},
+     "ERR: Invalid value for \"pattern\" parameter: invalid regexp pattern: invalid re"
+     "peat count in {1001}."},
     {"regex(\"x{1000}\", \"x\")",
-     "ERR: Call to function \"regex\" failed: pattern did not match any part of the given string."},
+     "ERR: Call to function \"regex\" failed: pattern did not match any part of the gi"
+     "ven string."},
     {"regex(\"a+b+c+$\", \"aaabbbcccx aabbcc\")",
      "\"aabbcc\""},
     {"regex(\"(a*)+$\", \"aaab\")",

@@ -30,7 +30,8 @@ TEST(fn_json)
 {
     CHECK_STR(call("jsondecode", 1, S("{\"hello\": \"world\"}")), "object{hello = \"world\"}");
     CHECK_STR(call("jsondecode", 1, S("true")), "true");
-    CHECK_STR(call("jsonencode", 1, O(1, "hello", S("world"))), "\"{\\\"hello\\\":\\\"world\\\"}\"");
+    CHECK_STR(call("jsonencode", 1, O(1, "hello", S("world"))),
+              "\"{\\\"hello\\\":\\\"world\\\"}\"");
     CHECK_STR(call("jsonencode", 1, val_null()), "\"null\"");
     CHECK_STR(call("jsonencode", 1, T(1, val_unknown(ty_string()))), "unknown(string)");
     /* cty's wording (recorded with the Go oracle) */
