@@ -9,8 +9,8 @@
  *     fn_err e;
  *     val r = fn_call(f, &ctx, args, nargs, &e);   -- consumes args
  *     if (!val_is_valid(r))
- *         diagnostic "Invalid function argument" (e.arg >= 0: point at argument
- *         e.arg, message e.msg) or "Error in function call" (e.arg == -1).
+ *         diagnostic with summary e.summary and detail e.msg, pointing at
+ *         argument e.arg (e.arg >= 0) or at the call (e.arg == -1).
  *
  * Generic rules applied by fn_call (the same as cty's function.Call):
  *   - argument count: fewer than the fixed parameters, or more without a
@@ -27,14 +27,40 @@
  *     ("argument must not be null").
  *   - sensitive marks: for parameters without FN_ALLOW_SENSITIVE the argument
  *     is deeply unmarked before the impl sees it, and the result is then
- *     marked sensitive (the whole result, as Terraform does).
+ *     marked sensitive (the whole result, as Terraform does).  An unknown
+ *     result keeps the sensitive mark too (cty drops it; we do not leak).
+ *
+ * Functions (Terraform's names): numeric abs ceil floor log max min
+ * parseint pow signum; string chomp endswith format formatlist indent join
+ * lower regex regexall replace split startswith strcontains strrev substr
+ * title trim trimprefix trimsuffix trimspace upper; collection alltrue
+ * anytrue chunklist coalesce coalescelist compact concat contains distinct
+ * element flatten index keys length lookup matchkeys merge one range
+ * reverse setintersection setproduct setsubtract setunion slice sort sum
+ * transpose values zipmap; encoding base64decode base64encode csvdecode
+ * jsondecode jsonencode urlencode yamlencode; filesystem abspath basename
+ * dirname file filebase64 fileexists fileset filemd5 filesha1 filesha256
+ * filesha512 filebase64sha256 filebase64sha512 pathexpand templatefile;
+ * date formatdate plantimestamp timeadd timecmp timestamp; hashing md5
+ * sha1 sha256 sha512 base64sha256 base64sha512 uuid uuidv5; network
+ * cidrhost cidrnetmask cidrsubnet cidrsubnets; type tobool tolist tomap
+ * tonumber toset tostring sensitive nonsensitive issensitive
+ * ephemeralasnull; special forms can try.
+ *
+ * Known differences from Terraform: numbers are doubles (cty uses 512-bit
+ * floats), so integers beyond 2^53 and %.20f-style output differ; strings
+ * are not NFC-normalised here (cty.StringVal normalises); regex accepts
+ * (?<name>...) as Go 1.22+ does (Go 1.19 rejects it); length/strrev/substr
+ * segment graphemes approximately (combining marks, ZWJ, variation
+ * selectors, emoji modifiers); upper/lower/title map ASCII, Latin-1,
+ * Latin Extended-A, Greek and Cyrillic.
  *
  * can() and try() are special forms: their arguments must be evaluated
  * lazily (an error in an argument is the value, not a failure), so the
  * evaluator implements them.  fn_lookup returns descriptors for them with
  * FN_SPECIAL set and no impl; fn_call on them is an error.
  *
- * Impure functions (timestamp, uuid) return an unknown string when
+ * Impure functions (timestamp, plantimestamp, uuid) return an unknown string when
  * ctx->allow_impure is 0 (Terraform's behaviour during validate/plan).
  *
  * The registry is a process-wide, read-only table (no initialisation needed;
