@@ -799,7 +799,8 @@ static int refs_unknown(eval_ctx *c, const ast *e, const char **local, size_t nl
     }
     const char *loc[64];
     size_t nl = nlocal < 60 ? nlocal : 60;
-    memcpy(loc, local, nl * sizeof *loc);
+    if (nl)
+        memcpy(loc, local, nl * sizeof *loc);
     switch (e->kind) {
     case AST_TEMPLATE:
         return unknown_in_list(c, e->u.tmpl.parts, e->u.tmpl.nparts, local, nlocal);
