@@ -49,10 +49,23 @@
 /* Longest error message a function reports. */
 #define FN_ERR_MSG_MAX 512
 
-/* Why a call failed.  arg: index of the faulty argument in the call's
- * argument list (for variadic functions, the index of the actual argument),
- * or -1 when the failure is about the call as a whole. */
+/* Why a call failed, ready to become a diagnostic.
+ *   summary: HCL's diagnostic summary (static string): "Invalid function
+ *            argument", "Error in function call", "Not enough function
+ *            arguments", "Too many function arguments", "Call to unknown
+ *            function".
+ *   arg:     index of the faulty argument in the call's argument list (for
+ *            variadic functions, the index of the actual argument), or -1
+ *            when the failure is about the call as a whole (point at the
+ *            closing parenthesis / the call).
+ *   msg:     the complete detail text in HCL's wording, e.g.
+ *            `Invalid value for "number" parameter: a number is required.`
+ *            or `Call to function "file" failed: no file exists at "x".`
+ * Implementations fill only arg and a bare message (fn_errf); fn_call adds
+ * the summary and the "Invalid value for ..." / "Call to function ..."
+ * framing. */
 typedef struct fn_err {
+    const char *summary;
     int arg;
     char msg[FN_ERR_MSG_MAX];
 } fn_err;
