@@ -1006,6 +1006,18 @@ static val eval_call(eval_ctx *c, const ast *e)
         nargs = n - 1 + m;
         val_free(last);
     }
+    if (nargs < f->nparams) {
+        eval_fail(c, e->u.call.close_paren, "Not enough function arguments",
+                  "Function \"%s\" expects %zu argument(s). Missing value for \"%s\".",
+                  name, f->nparams, f->params[nargs].name);
+        goto done;
+    }
+    if (nargs > f->nparams && !f->varparam) {
+        size_t ai = f->nparams < n ? f->nparams : n - 1;
+        eval_fail(c, e->u.call.args[ai]->range, "Too many function arguments",
+                  "Function \"%s\" expects only %zu argument(s).", name, f->nparams);
+        goto done;
+    }
     fn_ctx fc = {0};
     fc.base_dir = c->base_dir;
     fc.allow_impure = c->allow_impure;
