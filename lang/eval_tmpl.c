@@ -252,6 +252,38 @@ static int for_cond(eval_ctx *c, const ast *cond, unsigned *marks)
     return r;
 }
 
+/* HCL type-checks the if clause once with the iteration variables
+ * unknown, before iterating (so `if 1` fails even over an empty
+ * collection).  0 ok, -1 after a diagnostic. */
+static int for_cond_precheck(eval_ctx *c, const ast *e)
+{
+    const ast *cond = e->u.for_.cond;
+    struct eval_bind bk = {e->u.for_.key_var.s, eval_dynamic(), c->binds};
+    struct eval_bind bv = {e->u.for_.val_var.s, eval_dynamic(),
+                           e->u.for_.key_var.s ? &bk : c->binds};
+    struct eval_bind *saved = c->binds;
+    c->binds = &bv;
+    val v = eval_expr(c, cond);
+    c->binds = saved;
+    int rc = 0;
+    if (!val_is_valid(v)) {
+        rc = -1;
+    } else if (val_is_null(v)) {
+        eval_fail(c, cond->range, "Condition is null",
+                  "The value of the 'if' clause must not be null.");
+        rc = -1;
+    } else {
+        v = val_convert(v, ty_bool());
+        if (!val_is_valid(v)) {
+            eval_fail(c, cond->range, "Invalid 'for' condition",
+                      "The 'if' clause value is invalid: %s.", err_msg());
+            rc = -1;
+        }
+    }
+    val_free(v);
+    return rc;
+}
+
 /* Add v (consumed) to group `key` of the grouped object result. */
 static val group_add(val obj, const char *key, val v)
 {
@@ -335,6 +367,10 @@ val eval_for(eval_ctx *c, const ast *e)
     if (val_is_unknown(coll)) {
         val_free(coll);
         return eval_remark(eval_dynamic(), marks);
+    }
+    if (e->u.for_.cond && for_cond_precheck(c, e) < 0) {
+        val_free(coll);
+        return val_invalid();
     }
     size_t n = val_len(coll);
     if (n > EVAL_MAX_FOR_RESULT) {
@@ -425,9 +461,16 @@ val eval_splat(eval_ctx *c, const ast *e)
     }
     if (val_is_unknown(src)) {
         val out;
-        if (sk == TY_LIST || sk == TY_SET)
+        if (sk == TY_LIST || sk == TY_SET) {
             out = val_unknown(ty_list(splat_item_type(c, e->u.splat.each, ty_elem(st))));
-        else
+        } else if (sk == TY_TUPLE) {
+            size_t n = ty_len(st);
+            ty **tys = xcalloc(n ? n : 1, sizeof *tys);
+            for (size_t i = 0; i < n; i++)
+                tys[i] = splat_item_type(c, e->u.splat.each, ty_index(st, i));
+            out = val_unknown(ty_tuple(tys, n));
+            free(tys);
+        } else
             out = eval_dynamic();
         unsigned m = eval_sens(src);
         ty_free(st);
