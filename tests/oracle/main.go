@@ -23,7 +23,9 @@
 //
 // Usage: oracle SCOPEFILE < expressions
 // SCOPEFILE lines: "var.NAME = EXPR", "local.NAME = EXPR" (evaluated in order
-// with the scope built so far), or "unknown var.NAME TYPEEXPR".
+// with the scope built so far), "typed var.NAME TYPEEXPR := EXPR" (the value
+// converted to the type, as Terraform does for a typed variable), or
+// "unknown var.NAME TYPEEXPR".
 package main
 
 import (
@@ -41,6 +43,7 @@ import (
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
@@ -268,6 +271,33 @@ func loadScope(path string) (*scope, error) {
 				return nil, fmt.Errorf("bad type in %q", line)
 			}
 			s.set(fields[0], cty.UnknownVal(ty))
+			continue
+		}
+		if strings.HasPrefix(line, "typed ") {
+			rest := strings.TrimPrefix(line, "typed ")
+			sp := strings.Index(rest, " ")
+			def := strings.Index(rest, " := ")
+			if sp < 0 || def < sp {
+				return nil, fmt.Errorf("bad scope line %q", line)
+			}
+			texpr, diags := hclsyntax.ParseExpression([]byte(rest[sp+1:def]), "type",
+				hcl.Pos{Line: 1, Column: 1})
+			if diags.HasErrors() {
+				return nil, fmt.Errorf("bad type in %q", line)
+			}
+			ty, diags := typeexpr.TypeConstraint(texpr)
+			if diags.HasErrors() {
+				return nil, fmt.Errorf("bad type in %q", line)
+			}
+			v, ok := eval(rest[def+4:], s.ctx())
+			if !ok {
+				return nil, fmt.Errorf("scope line fails: %q", line)
+			}
+			v, err := convert.Convert(v, ty)
+			if err != nil {
+				return nil, fmt.Errorf("scope line fails: %q: %s", line, err)
+			}
+			s.set(rest[:sp], v)
 			continue
 		}
 		eq := strings.Index(line, "=")
