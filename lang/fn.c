@@ -33,6 +33,15 @@ struct fn_family {
 static const struct fn_family fn_families[] = {
     {fn_num_defs, &fn_num_defs_count},
     {fn_str_defs, &fn_str_defs_count},
+    {fn_fmt_defs, &fn_fmt_defs_count},
+    {fn_coll_defs, &fn_coll_defs_count},
+    {fn_set_defs, &fn_set_defs_count},
+    {fn_enc_defs, &fn_enc_defs_count},
+    {fn_hash_defs, &fn_hash_defs_count},
+    {fn_time_defs, &fn_time_defs_count},
+    {fn_net_defs, &fn_net_defs_count},
+    {fn_type_defs, &fn_type_defs_count},
+    {fn_fs_defs, &fn_fs_defs_count},
 };
 
 /* Process-wide, built once: every descriptor sorted by name. */

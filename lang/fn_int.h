@@ -46,6 +46,9 @@ size_t fn_str_chars(const char *s, size_t len);
 /* Byte offset of the start of character index i (i <= chars). */
 size_t fn_str_char_off(const char *s, size_t len, size_t i);
 
+/* Append standard base64 (with padding) of s[0..n). */
+void fn_base64(strbuf *b, const unsigned char *s, size_t n);
+
 /* Take a strbuf as a string value (VAL_INVALID + err on failure). */
 val fn_sb_val(strbuf *b, fn_err *err);
 

@@ -12,6 +12,7 @@
 #define CAIRN_FN_TESTUTIL_H
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include "lang/diag.h"
 #include "lang/fn.h"
