@@ -126,6 +126,113 @@ static int ref_of(const eval_ctx *c, const ast *e, eval_ref *ref)
     return 0;
 }
 
+/* ---------------------------------------------------------------- eval_refs */
+
+struct refwalk {
+    eval_ref_cb cb;
+    void *payload;
+    const char *local[64];   /* names bound by enclosing for expressions */
+    size_t nlocal;
+};
+
+static int walk_bound(const struct refwalk *w, const char *name)
+{
+    for (size_t i = 0; i < w->nlocal; i++)
+        if (strcmp(w->local[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static void walk(struct refwalk *w, const ast *e);
+
+static void walk_all(struct refwalk *w, ast **items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        walk(w, items[i]);
+}
+
+/* Walk a for body with its iteration names bound. */
+static void walk_scoped(struct refwalk *w, const char *k, const char *v, const ast *const *parts,
+                        size_t n)
+{
+    size_t saved = w->nlocal;
+    if (k && w->nlocal < 64)
+        w->local[w->nlocal++] = k;
+    if (v && w->nlocal < 64)
+        w->local[w->nlocal++] = v;
+    for (size_t i = 0; i < n; i++)
+        walk(w, parts[i]);
+    w->nlocal = saved;
+}
+
+static void walk(struct refwalk *w, const ast *e)
+{
+    if (!e)
+        return;
+    eval_ctx none;
+    memset(&none, 0, sizeof none);
+    eval_ref r;
+    if ((e->kind == AST_GETATTR || e->kind == AST_VARIABLE) && ref_of(&none, e, &r)) {
+        const ast *root = e;
+        while (root->kind == AST_GETATTR)
+            root = root->u.getattr.obj;
+        if (!walk_bound(w, root->u.var.s))
+            w->cb(&r, w->payload);
+        return;
+    }
+    switch (e->kind) {
+    case AST_TEMPLATE: walk_all(w, e->u.tmpl.parts, e->u.tmpl.nparts); break;
+    case AST_TUPLE: walk_all(w, e->u.tuple.items, e->u.tuple.n); break;
+    case AST_OBJECT:
+        for (size_t i = 0; i < e->u.object.n; i++) {
+            if (!e->u.object.items[i].key_bare)
+                walk(w, e->u.object.items[i].key);
+            walk(w, e->u.object.items[i].value);
+        }
+        break;
+    case AST_GETATTR: walk(w, e->u.getattr.obj); break;
+    case AST_INDEX: walk(w, e->u.index.obj); walk(w, e->u.index.key); break;
+    case AST_SPLAT: walk(w, e->u.splat.source); walk(w, e->u.splat.each); break;
+    case AST_CALL: walk_all(w, e->u.call.args, e->u.call.nargs); break;
+    case AST_UNARY: walk(w, e->u.unary.operand); break;
+    case AST_BINARY: walk(w, e->u.binary.lhs); walk(w, e->u.binary.rhs); break;
+    case AST_COND:
+        walk(w, e->u.cond.cond);
+        walk(w, e->u.cond.then);
+        walk(w, e->u.cond.else_);
+        break;
+    case AST_PAREN: walk(w, e->u.paren.inner); break;
+    case AST_FOR: {
+        walk(w, e->u.for_.coll);
+        const ast *parts[3] = {e->u.for_.key, e->u.for_.value, e->u.for_.cond};
+        walk_scoped(w, e->u.for_.key_var.s, e->u.for_.val_var.s, parts, 3);
+        break;
+    }
+    case AST_TPL_IF:
+        walk(w, e->u.tpl_if.cond);
+        walk(w, e->u.tpl_if.then);
+        walk(w, e->u.tpl_if.else_);
+        break;
+    case AST_TPL_FOR: {
+        walk(w, e->u.tpl_for.coll);
+        const ast *parts[1] = {e->u.tpl_for.body};
+        walk_scoped(w, e->u.tpl_for.key_var.s, e->u.tpl_for.val_var.s, parts, 1);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void eval_refs(const ast *e, eval_ref_cb cb, void *payload)
+{
+    struct refwalk w;
+    memset(&w, 0, sizeof w);
+    w.cb = cb;
+    w.payload = payload;
+    walk(&w, e);
+}
+
 static val ref_undeclared(eval_ctx *c, const eval_ref *r)
 {
     switch (r->kind) {

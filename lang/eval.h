@@ -130,6 +130,15 @@ val eval_string(eval_ctx *ctx, const char *name, const char *text, size_t len,
 val eval_template_text(eval_ctx *ctx, const char *name, const char *text, size_t len,
                        val vars, src_file **srcp);
 
+/* Report every reference expression e makes (var.x, local.y, TYPE.NAME,
+ * data.TYPE.NAME, module.m, count.index, each.key, path.*, terraform.*,
+ * self), in source order, to cb, for dependency analysis.  Names bound by
+ * for expressions inside e are not references.  A reference used several
+ * times is reported each time.  The ref passed to cb is borrowed for the
+ * call. */
+typedef void (*eval_ref_cb)(const eval_ref *ref, void *payload);
+void eval_refs(const ast *e, eval_ref_cb cb, void *payload);
+
 /* Convert a type expression (a variable's `type`: string, list(number),
  * map(any), object({a = optional(string, "x")}), tuple([...]), any) into a
  * type.  Defaults of optional() are evaluated without references.  Returns

@@ -216,19 +216,39 @@ TEST(eval_template_errors)
 
 TEST(eval_depth_limit)
 {
-    /* Deeper than EVAL_MAX_DEPTH but within the parser's own limit would
-     * need a parser limit above ours; build it from nested calls instead. */
-    char buf[4096] = "";
-    size_t n = 0;
-    for (int i = 0; i < 120 && n + 16 < sizeof buf; i++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "abs(");
-    n += (size_t)snprintf(buf + n, sizeof buf - n, "1");
-    for (int i = 0; i < 120 && n + 2 < sizeof buf; i++)
+    /* Parentheses nest deeper than EVAL_MAX_DEPTH yet within the parser's
+     * PARSE_MAX_DEPTH: the evaluator must stop with its own diagnostic. */
+    char buf[1024];
+    int deep = EVAL_MAX_DEPTH + 20, n = 0;
+    CHECK(deep < PARSE_MAX_DEPTH);
+    for (int i = 0; i < deep; i++)
+        buf[n++] = '(';
+    buf[n++] = '1';
+    for (int i = 0; i < deep; i++)
         buf[n++] = ')';
     buf[n] = 0;
     char *got = ev(buf);
-    CHECK(got != NULL || summary_buf[0] != 0);
+    CHECK(got == NULL);
+    CHECK_STR(summary_buf, "Expression too complex");
     free(got);
+    /* Just inside the limit still evaluates. */
+    n = 0;
+    for (int i = 0; i < EVAL_MAX_DEPTH - 5; i++)
+        buf[n++] = '(';
+    buf[n++] = '1';
+    for (int i = 0; i < EVAL_MAX_DEPTH - 5; i++)
+        buf[n++] = ')';
+    buf[n] = 0;
+    CHECK_EV(buf, "1");
+}
+
+TEST(eval_for_result_limit)
+{
+    /* range() caps its own output, so build the big collection by nesting:
+     * 1001 x 1001 elements exceed EVAL_MAX_FOR_RESULT in the flattening. */
+    CHECK(EVAL_MAX_FOR_RESULT < 1001 * 1001);
+    CHECK_ERR("[for x in flatten([for i in range(1001) : range(1001)]) : x]",
+              "Collection too large", 11, 56);
 }
 
 TEST(eval_type_expressions)
@@ -322,6 +342,36 @@ TEST(eval_table_replace_and_get)
     CHECK(p && val_get_number(*p) == 2);
     CHECK(eval_table_get(t, EVAL_REF_LOCAL, NULL, "a") == NULL);
     eval_table_free(t);
+}
+
+static void collect_ref(const eval_ref *r, void *payload)
+{
+    strbuf *b = payload;
+    static const char *kinds[] = {"var", "local", "resource", "data", "module", "count",
+                                  "each", "self", "path", "terraform"};
+    sb_printf(b, "%s%s%s%s%s;", kinds[r->kind], r->type ? ":" : "", r->type ? r->type : "",
+              r->name ? ":" : "", r->name ? r->name : "");
+}
+
+TEST(eval_refs_lists_references)
+{
+    const char *text = "\"${var.a}-${local.b}\" == aws_instance.web[count.index].id ? "
+                       "[for x in data.aws_ami.u.ids : x if x != each.key] : "
+                       "{k = module.m.out, p = path.module, w = terraform.workspace, s = self}";
+    diag_list d = {0};
+    src_file *s = src_from_string("<t>", text, strlen(text));
+    ast_file *af = parse_expression(s, &d);
+    CHECK(af && !diag_has_errors(&d));
+    strbuf b = {0};
+    if (af)
+        eval_refs(af->expr, collect_ref, &b);
+    char *got = sb_take(&b);
+    CHECK_STR(got, "var:a;local:b;resource:aws_instance:web;count:index;data:aws_ami:u;"
+                   "each:key;module:m;path:module;terraform:workspace;self;");
+    free(got);
+    ast_file_free(af);
+    diag_list_free(&d);
+    src_free(s);
 }
 
 int main(int argc, char **argv) { return harness_main(argc, argv); }
