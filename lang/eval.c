@@ -552,8 +552,13 @@ static int equal3(val a, val b)
     case VAL_SET:
         if (!val_is_wholly_known(a) || !val_is_wholly_known(b))
             res = -1;
-        else
-            res = val_raw_equal(val_unmark_deep(val_copy(a)), val_unmark_deep(val_copy(b)));
+        else {
+            /* val_raw_equal borrows its arguments. */
+            val ua_ = val_unmark_deep(val_copy(a)), ub_ = val_unmark_deep(val_copy(b));
+            res = val_raw_equal(ua_, ub_);
+            val_free(ua_);
+            val_free(ub_);
+        }
         break;
     case VAL_MAP:
     case VAL_OBJECT:
