@@ -96,6 +96,8 @@ static int ref_of(const eval_ctx *c, const ast *e, eval_ref *ref)
 {
     memset(ref, 0, sizeof *ref);
     ref->range = e->range;
+    if (c->tmpl_scope)
+        return 0;   /* a template file sees only its own variables */
     if (e->kind == AST_VARIABLE) {
         if (strcmp(e->u.var.s, "self") == 0 && !bind_find(c, "self")) {
             ref->kind = EVAL_REF_SELF;
@@ -306,6 +308,9 @@ static val eval_variable(eval_ctx *c, const ast *e)
     eval_ref r;
     if (ref_of(c, e, &r))
         return eval_ref_value(c, &r);
+    if (c->tmpl_scope)
+        return eval_fail(c, e->range, "Unknown variable",
+                         "There is no variable named \"%s\".", name);
     if (root_kind(name) != EVAL_REF_RESOURCE)
         return eval_fail(c, e->range, "Invalid reference",
                          "The \"%s\" object cannot be accessed directly. Instead, access one "
@@ -1054,9 +1059,23 @@ static val render_cb(void *payload, const char *path, val vars, fn_err *err)
             int line = 0, col = 0;
             if (d.items[0].range.file)
                 src_pos(d.items[0].range.file, d.items[0].range.start, &line, &col);
-            snprintf(err->msg, sizeof err->msg, "%s:%d,%d: %s%s%s", path, line, col,
-                     d.items[0].summary, d.items[0].detail ? "; " : "",
-                     d.items[0].detail ? d.items[0].detail : "");
+            /* Terraform's shape: "FILE:LINE,COL: Summary; Detail" (the
+             * detail's final period is added by fn_call's framing). */
+            const char *det = d.items[0].detail ? d.items[0].detail : "";
+            static const char nested[] = "Call to function \"templatefile\" failed: ";
+            size_t dl = strlen(det);
+            if (dl && det[dl - 1] == '.')
+                dl--;
+            if (strncmp(det, nested, sizeof nested - 1) == 0) {
+                /* A nested templatefile failed: pass its message through
+                 * rather than wrapping it once per level. */
+                det += sizeof nested - 1;
+                dl -= sizeof nested - 1;
+                snprintf(err->msg, sizeof err->msg, "%.*s", (int)dl, det);
+            } else {
+                snprintf(err->msg, sizeof err->msg, "%s:%d,%d: %s%s%.*s", path, line, col,
+                         d.items[0].summary, dl ? "; " : "", (int)dl, det);
+            }
         } else {
             snprintf(err->msg, sizeof err->msg, "failed to render %s", path);
         }
@@ -1141,15 +1160,13 @@ static val eval_call(eval_ctx *c, const ast *e)
     out = fn_call(f, &fc, args, nargs, &err);
     nargs = 0;  /* consumed */
     if (!val_is_valid(out)) {
-        if (err.arg >= 0 && n > 0) {
-            size_t ai = (size_t)err.arg < n ? (size_t)err.arg : n - 1;
-            eval_fail(c, e->u.call.args[ai]->range, "Invalid function argument", "%s",
-                      err.msg);
-        } else {
-            size_t l = strlen(err.msg);
-            eval_fail(c, e->range, "Error in function call", "Call to function \"%s\" "
-                      "failed: %s%s", name, err.msg, l && err.msg[l - 1] == '.' ? "" : ".");
-        }
+        /* fn_call frames the message in HCL's wording and names the summary. */
+        const char *sum = err.summary ? err.summary : err.arg >= 0 ?
+                          "Invalid function argument" : "Error in function call";
+        srange r = e->range;
+        if (err.arg >= 0 && n > 0)
+            r = e->u.call.args[(size_t)err.arg < n ? (size_t)err.arg : n - 1]->range;
+        eval_fail(c, r, sum, "%s", err.msg);
     }
 done:
     for (size_t i = 0; i < nargs; i++)
@@ -1268,10 +1285,10 @@ val eval_template_text(eval_ctx *ctx, const char *name, const char *text, size_t
             b[i].next = ctx->binds;
             ctx->binds = &b[i];
         }
-        eval_resolve_fn saved_resolve = ctx->resolve;
-        ctx->resolve = NULL;   /* a template sees only its variables */
+        int saved_scope = ctx->tmpl_scope;
+        ctx->tmpl_scope = 1;   /* a template sees only its variables */
         v = eval_expr(ctx, af->expr);
-        ctx->resolve = saved_resolve;
+        ctx->tmpl_scope = saved_scope;
         ctx->binds = saved;
         free(b);
         if (val_is_valid(v) && !(af->expr && af->expr->kind == AST_TEMPLATE &&

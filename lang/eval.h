@@ -104,6 +104,7 @@ typedef struct eval_ctx {
     struct eval_bind *binds;
     int depth;
     int tmpl_depth;
+    int tmpl_scope;            /* evaluating a template file: plain names only */
 } eval_ctx;
 
 /* Initialise ctx for evaluation with no references and diagnostics going

@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A scope with a few values of every reference kind. */
 static eval_table *scope(void)
@@ -342,6 +343,77 @@ TEST(eval_table_replace_and_get)
     CHECK(p && val_get_number(*p) == 2);
     CHECK(eval_table_get(t, EVAL_REF_LOCAL, NULL, "a") == NULL);
     eval_table_free(t);
+}
+
+TEST(eval_heredocs)
+{
+    CHECK_EV("<<EOT\nhello ${var.region}\nEOT\n", "<<EOT\nhello eu-west-1\n\nEOT");
+    CHECK_EV("<<-EOT\n    a\n      b\n    EOT\n", "<<EOT\na\n  b\n\nEOT");
+    CHECK_EV("<<EOT\n%{ for x in [1, 2] ~}\n${x}\n%{ endfor ~}\nEOT\n",
+             "<<EOT\n1\n2\n\nEOT");
+}
+
+static char tmpdir[64];
+
+static void write_file(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* templatefile() goes through the evaluator's render callback; a template
+ * that calls itself stops at EVAL_MAX_TEMPLATEFILE_DEPTH. */
+TEST(eval_templatefile_callback)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/cairn-eval-XXXXXX");
+    if (!mkdtemp(tmpdir))
+        SKIP("mkdtemp failed");
+    write_file("a.tftpl", "Hi ${name}%{ if n > 0 }+${templatefile(\"a.tftpl\", "
+                          "{name = name, n = n - 1})}%{ endif }");
+    write_file("self.tftpl", "${templatefile(\"self.tftpl\", {})}");
+    write_file("bad.tftpl", "${nosuch}");
+    struct { const char *expr, *want; int ok; } cases[] = {
+        {"templatefile(\"a.tftpl\", {name = \"x\", n = 2})", "Hi x+Hi x+Hi x", 1},
+        {"templatefile(\"self.tftpl\", {})", NULL, 0},
+        {"templatefile(\"bad.tftpl\", {})", NULL, 0},
+        {"templatefile(\"missing.tftpl\", {})", NULL, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        diag_list d = {0};
+        eval_ctx c;
+        eval_ctx_init(&c, &d);
+        c.base_dir = tmpdir;
+        src_file *src = NULL;
+        val v = eval_string(&c, "<t>", cases[i].expr, strlen(cases[i].expr), &src);
+        CHECK_INT(val_is_valid(v), cases[i].ok);
+        if (cases[i].ok && val_is_valid(v))
+            CHECK_STR(val_get_string(v), cases[i].want);
+        if (!cases[i].ok)
+            CHECK(diag_has_errors(&d) && d.n > 0);
+        if (i == 1 && d.n)   /* the recursion stops at the named limit */
+            CHECK(d.items[0].detail && strstr(d.items[0].detail,
+                                              "EVAL_MAX_TEMPLATEFILE_DEPTH"));
+        if (i == 2 && d.n)
+            CHECK(d.items[0].detail &&
+                  strstr(d.items[0].detail, "Unknown variable; There is no variable named"));
+        if (i == 3 && d.n)   /* a missing file is the path argument's fault */
+            CHECK_INT(d.items[0].range.start, 13);
+        val_free(v);
+        diag_list_free(&d);
+        src_free(src);
+    }
+    const char *names[] = {"a.tftpl", "self.tftpl", "bad.tftpl"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", tmpdir, names[i]);
+        remove(path);
+    }
+    rmdir(tmpdir);
 }
 
 static void collect_ref(const eval_ref *r, void *payload)
