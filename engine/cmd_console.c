@@ -14,7 +14,9 @@
  * values (there is no state to read them from yet).
  *
  * Input: one expression per line from standard input; on a terminal with a
- * "> " prompt.  "exit" ends the session, blank lines are skipped.
+ * "> " prompt.  An expression with open brackets, interpolations or a
+ * heredoc continues on the next lines ("... " prompt).  "exit" ends the
+ * session, blank lines are skipped.
  * Output: each result on standard output formatted as terraform console
  * prints it (lang/val_fmt.h); diagnostics on standard error.
  *
@@ -26,6 +28,7 @@
  */
 #include "engine/cli.h"
 #include "lang/eval.h"
+#include "lang/lex.h"
 #include "lang/parse.h"
 #include "lang/val_fmt.h"
 
@@ -427,6 +430,35 @@ static void usage(FILE *f)
             "  after a failing line; the exit status is 1 if any line failed.\n");
 }
 
+/* Whether text opens more brackets, interpolations or heredocs than it
+ * closes, so that the expression continues on the next line. */
+static int console_incomplete(const char *text, size_t n)
+{
+    src_file *s = src_from_string("<console-input>", text, n);
+    if (!s)
+        return 0;
+    lex_tokens toks = {0};
+    lex_run(s, LEX_MODE_CONFIG, &toks, NULL);
+    long depth = 0;
+    for (size_t i = 0; i < toks.n; i++) {
+        switch (toks.v[i].kind) {
+        case LEX_OBRACE: case LEX_OBRACK: case LEX_OPAREN: case LEX_OHEREDOC:
+        case LEX_TEMPLATE_INTERP: case LEX_TEMPLATE_CONTROL:
+            depth++;
+            break;
+        case LEX_CBRACE: case LEX_CBRACK: case LEX_CPAREN: case LEX_CHEREDOC:
+        case LEX_TEMPLATE_SEQ_END:
+            depth--;
+            break;
+        default:
+            break;
+        }
+    }
+    lex_tokens_free(&toks);
+    src_free(s);
+    return depth > 0;
+}
+
 /* Evaluate one line; 0 ok, -1 failed. */
 static int console_line(console *cs, const char *line, size_t n, int color)
 {
@@ -498,9 +530,11 @@ int cmd_console(int argc, char **argv)
     int tty = isatty(STDIN_FILENO);
     char *line = NULL;
     size_t cap = 0;
+    strbuf input = {0};   /* an expression may continue over several lines */
+    input.cap = CONSOLE_MAX_LINE;
     for (;;) {
         if (tty) {
-            fputs("> ", stdout);
+            fputs(input.len ? "... " : "> ", stdout);
             fflush(stdout);
         }
         ssize_t n = getline(&line, &cap, stdin);
@@ -511,19 +545,29 @@ int cmd_console(int argc, char **argv)
         size_t off = 0;
         while (off < (size_t)n && (line[off] == ' ' || line[off] == '\t'))
             off++;
-        if (off == (size_t)n)
+        if (!input.len && off == (size_t)n)
             continue;
-        if (strcmp(line + off, "exit") == 0)
+        if (!input.len && strcmp(line + off, "exit") == 0)
             break;
-        if ((size_t)n > CONSOLE_MAX_LINE) {
-            fprintf(stderr, "Error: input line longer than %u bytes (CONSOLE_MAX_LINE)\n",
+        sb_append(&input, line, (size_t)n);
+        sb_putc(&input, '\n');
+        if (input.failed) {
+            fprintf(stderr, "Error: input longer than %u bytes (CONSOLE_MAX_LINE)\n",
                     CONSOLE_MAX_LINE);
+            sb_free(&input);
+            input.cap = CONSOLE_MAX_LINE;
             status = 1;
             continue;
         }
-        if (console_line(&cs, line, (size_t)n, color) < 0)
+        if (console_incomplete(input.s, input.len))
+            continue;
+        if (console_line(&cs, input.s, input.len, color) < 0)
             status = 1;
+        input.len = 0;
     }
+    if (input.len && console_line(&cs, input.s, input.len, color) < 0)
+        status = 1;   /* unterminated input at the end: report its errors */
+    sb_free(&input);
     if (tty)
         putchar('\n');
     free(line);

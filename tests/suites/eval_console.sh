@@ -47,6 +47,15 @@ check several_lines basic '"us-east-1"
 2
 true' <<<$'var.region\n\nvar.instance_count\nvar.instance_count == 2'
 
+check multi_line_expression basic '[
+  1,
+  "us-east-1",
+]
+"x"' <<<$'[\n  1,\n  var.region,\n]\n"x"'
+check multi_line_heredoc basic '<<EOT
+hi us-east-1
+
+EOT' <<<$'<<EOT\nhi ${var.region}\nEOT'
 check error_continues basic '1
 3' <<<$'1\nvar.nope\n3'
 if [ "$LAST_RC" -eq 1 ] && grep -q 'Reference to undeclared input variable' /tmp/console-err.$$; then
