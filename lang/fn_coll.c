@@ -7,6 +7,7 @@
 #include "lang/fn_int.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -173,7 +174,8 @@ static val fn_coalescelist(fn_ctx *c, const val *a, size_t n, fn_err *e)
         ty_free(t);
         if (val_is_unknown(a[i]))
             return val_unknown(ty_any());
-        if (!any && k != VAL_LIST && k != VAL_TUPLE)
+        (void)any;
+        if (k != VAL_LIST && k != VAL_TUPLE)
             return fn_errf(e, -1, "coalescelist arguments must be lists or tuples");
     }
     for (size_t i = 0; i < n; i++) {
@@ -439,7 +441,7 @@ static val fn_lookup_map(fn_ctx *c, const val *a, size_t n, fn_err *e)
     const char *key = val_get_string(a[1]);
     val r = val_invalid();
     if (k != TY_OBJECT && k != TY_MAP && k != TY_ANY) {
-        r = fn_errf(e, 0, "the \"inputMap\" argument must be a map or object");
+        r = fn_errf(e, 0, "lookup() requires a map as the first argument");
         goto out;
     }
     if (!val_is_wholly_known(a[0])) {
@@ -530,8 +532,12 @@ static val fn_merge(fn_ctx *c, const val *a, size_t n, fn_err *e)
         enum ty_kind k = ty_kind(t);
         if (k == TY_ANY) {
             ty_free(t);
-            ty_free(first);
-            return val_unknown(ty_any());
+            if (val_is_unknown(a[i])) {
+                ty_free(first);
+                return val_unknown(ty_any());
+            }
+            matching = 0;   /* cty: a dynamic argument makes the result an object */
+            continue;
         }
         if (k != TY_MAP && k != TY_OBJECT) {
             char *fr = ty_friendly_name(t, 0);
@@ -589,6 +595,15 @@ static val fn_one(fn_ctx *c, const val *a, size_t n, fn_err *e)
     return fn_errf(e, 0, "must be a list, set, or tuple value with either zero or one elements");
 }
 
+/* cty adds in 512-bit precision, so 0.3 + 0.3 + 0.3 is 0.9 there; snap a
+ * double sum to its 15-significant-digit decimal to get the same value. */
+static double fn_decimal_snap(double x)
+{
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.15g", x);
+    return strtod(buf, NULL);
+}
+
 static val fn_range(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
     (void)c;
@@ -615,7 +630,7 @@ static val fn_range(fn_ctx *c, const val *a, size_t n, fn_err *e)
         return fn_errf(e, 1, "end must be greater than start when step is positive");
     val r = val_list_empty(ty_number());
     size_t cnt = 0;
-    for (double x = start; step < 0 ? x > end : x < end; x += step) {
+    for (double x = start; step < 0 ? x > end : x < end; x = fn_decimal_snap(start + step * cnt)) {
         if (cnt++ >= FN_RANGE_MAX) {
             val_free(r);
             return fn_errf(e, -1, "more than 1024 values were generated; either decrease the "

@@ -3,8 +3,7 @@
  * jsondecode jsonencode urlencode yamlencode.  JSON goes through
  * lang/val_json (the one JSON codec); base64 is RFC 4648 with padding as
  * Go's StdEncoding; CSV follows Go's encoding/csv reader (RFC 4180); YAML
- * output follows the style Terraform's yamlencode produces (block style,
- * double-quoted strings and keys).
+ * output is in lang/fn_yaml.c.
  */
 #include "lang/fn_int.h"
 #include "lang/val_json.h"
@@ -154,9 +153,18 @@ static val fn_jsonencode(fn_ctx *c, const val *a, size_t n, fn_err *e)
 static val fn_jsondecode(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
     (void)c, (void)n;
-    val r = val_from_json(val_get_string(a[0]), val_string_len(a[0]));
-    if (!val_is_valid(r))
-        return fn_errf(e, -1, "%s", err_msg());
+    const char *s = val_get_string(a[0]);
+    size_t len = val_string_len(a[0]), i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    if (i == len)
+        return fn_errf(e, -1, "EOF");   /* Go's json decoder on empty input */
+    val r = val_from_json(s, len);
+    if (!val_is_valid(r)) {
+        /* Go's messages carry no byte offset */
+        const char *m = err_msg(), *at = strstr(m, " (at byte ");
+        return fn_errf(e, -1, "%.*s", (int)(at ? (size_t)(at - m) : strlen(m)), m);
+    }
     return r;
 }
 
@@ -308,126 +316,6 @@ static val fn_csvdecode(fn_ctx *c, const val *a, size_t n, fn_err *e)
     val_free(rows);
     ty_free(ot);
     return out;
-}
-
-/* ------------------------------------------------------------ YAML */
-
-static void yaml_quote(strbuf *b, const char *s, size_t n)
-{
-    sb_putc(b, '"');
-    size_t i = 0;
-    while (i < n) {
-        unsigned cp;
-        size_t k = fn_utf8_decode(s + i, n - i, &cp);
-        switch (cp) {
-        case '"': sb_puts(b, "\\\""); break;
-        case '\\': sb_puts(b, "\\\\"); break;
-        case '\n': sb_puts(b, "\\n"); break;
-        case '\t': sb_puts(b, "\\t"); break;
-        case '\r': sb_puts(b, "\\r"); break;
-        case 0: sb_puts(b, "\\0"); break;
-        case 0x07: sb_puts(b, "\\a"); break;
-        case 0x08: sb_puts(b, "\\b"); break;
-        case 0x0B: sb_puts(b, "\\v"); break;
-        case 0x0C: sb_puts(b, "\\f"); break;
-        case 0x1B: sb_puts(b, "\\e"); break;
-        case 0x85: sb_puts(b, "\\N"); break;
-        case 0xA0: sb_puts(b, "\\_"); break;
-        case 0x2028: sb_puts(b, "\\L"); break;
-        case 0x2029: sb_puts(b, "\\P"); break;
-        case 0xFEFF: sb_puts(b, "\\uFEFF"); break;
-        default:
-            if (cp < 0x20 || cp == 0x7F)
-                sb_printf(b, "\\x%02X", cp);
-            else
-                sb_append(b, s + i, k);
-        }
-        i += k;
-    }
-    sb_putc(b, '"');
-}
-
-static int yaml_is_block(val v)
-{
-    enum val_kind k = val_kind(v);
-    return !val_is_null(v) && (k == VAL_LIST || k == VAL_SET || k == VAL_TUPLE ||
-                               k == VAL_MAP || k == VAL_OBJECT) && val_len(v) > 0;
-}
-
-static void yaml_scalar(strbuf *b, val v)
-{
-    enum val_kind k = val_kind(v);
-    if (val_is_null(v)) {
-        sb_puts(b, "null");
-    } else if (k == VAL_BOOL) {
-        sb_puts(b, val_get_bool(v) ? "true" : "false");
-    } else if (k == VAL_NUMBER) {
-        char nb[VAL_NUMBER_BUF];
-        val_number_fmt(val_get_number(v), nb, sizeof nb);
-        sb_puts(b, nb);
-    } else if (k == VAL_STRING) {
-        yaml_quote(b, val_get_string(v), val_string_len(v));
-    } else if (k == VAL_MAP || k == VAL_OBJECT) {
-        sb_puts(b, "{}");
-    } else {
-        sb_puts(b, "[]");
-    }
-}
-
-static void yaml_indent(strbuf *b, int ind)
-{
-    for (int i = 0; i < ind; i++)
-        sb_putc(b, ' ');
-}
-
-/* Emit a block collection at indentation ind; first line's indent is
- * already written by the caller when inline is set. */
-static void yaml_block(strbuf *b, val v, int ind, int inl)
-{
-    enum val_kind k = val_kind(v);
-    int is_map = k == VAL_MAP || k == VAL_OBJECT;
-    for (size_t i = 0; i < val_len(v); i++) {
-        if (i > 0 || !inl)
-            yaml_indent(b, ind);
-        val x = *val_at(v, i);
-        if (is_map) {
-            yaml_quote(b, val_key_at(v, i), strlen(val_key_at(v, i)));
-            sb_putc(b, ':');
-            if (yaml_is_block(x)) {
-                enum val_kind xk = val_kind(x);
-                sb_putc(b, '\n');
-                /* sequences inside mappings are not indented (go-yaml style) */
-                yaml_block(b, x, xk == VAL_MAP || xk == VAL_OBJECT ? ind + 2 : ind, 0);
-            } else {
-                sb_putc(b, ' ');
-                yaml_scalar(b, x);
-                sb_putc(b, '\n');
-            }
-        } else {
-            sb_puts(b, "- ");
-            if (yaml_is_block(x)) {
-                yaml_block(b, x, ind + 2, 1);
-            } else {
-                yaml_scalar(b, x);
-                sb_putc(b, '\n');
-            }
-        }
-    }
-}
-
-static val fn_yamlencode(fn_ctx *c, const val *a, size_t n, fn_err *e)
-{
-    (void)c, (void)n;
-    if (!val_is_wholly_known(a[0]))
-        return val_unknown(ty_string());
-    strbuf b = {0};
-    if (yaml_is_block(a[0])) {
-        yaml_block(&b, a[0], 0, 0);
-    } else {
-        yaml_scalar(&b, a[0]);
-        sb_putc(&b, '\n');
-    }
-    return fn_sb_val(&b, e);
 }
 
 static const fn_param p_str[] = {{"str", FN_T_STRING, 0}};

@@ -319,10 +319,16 @@ static size_t fmt_digits(const char *f, size_t len, size_t *i)
 static int fmt_argidx(const char *f, size_t len, size_t *i, fmt_verb *v)
 {
     if (*i < len && f[*i] == '[') {
-        size_t j = *i + 1, st = j;
-        size_t n = fmt_digits(f, len, &j);
-        if (j == st || j >= len || f[j] != ']')
+        size_t j = *i + 1;
+        if (j >= len || f[j] < '1' || f[j] > '9') {
+            *i = j;   /* the offending character is reported */
             return -1;
+        }
+        size_t n = fmt_digits(f, len, &j);
+        if (j >= len || f[j] != ']') {
+            *i = j;
+            return -1;
+        }
         v->argnum = n;
         *i = j + 1;
     }
@@ -384,6 +390,10 @@ static int fmt_run(strbuf *b, const char *f, size_t len, const val *args, size_t
         next = v.argnum + 1;
         continue;
 bad_char:
+        if (i >= len) {
+            fn_errf(e, -1, "invalid format string starting at offset %zu", i);
+            return -1;
+        }
         {
             unsigned cp;
             fn_utf8_decode(f + i, len - i, &cp);

@@ -49,6 +49,9 @@ size_t fn_str_char_off(const char *s, size_t len, size_t i);
 /* Append standard base64 (with padding) of s[0..n). */
 void fn_base64(strbuf *b, const unsigned char *s, size_t n);
 
+/* yamlencode (lang/fn_yaml.c). */
+val fn_yamlencode(fn_ctx *c, const val *a, size_t n, fn_err *e);
+
 /* Take a strbuf as a string value (VAL_INVALID + err on failure). */
 val fn_sb_val(strbuf *b, fn_err *err);
 

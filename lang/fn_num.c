@@ -134,7 +134,7 @@ static val fn_parseint(fn_ctx *c, const val *a, size_t n, fn_err *e)
             goto bad;
         r = r * base + d;
     }
-    return val_number(neg ? -r : r);
+    return val_number(neg && r != 0 ? -r : r);
 bad:
     return fn_errf(e, 0, "cannot parse \"%s\" as a base %d integer", s, base);
 }

@@ -293,6 +293,41 @@ static const unsigned R_LETTER[] = {'A', 'Z', 'a', 'z', 0xAA, 0xAA, 0xB5, 0xB5, 
                                     0x400, 0x52F, 0x3040, 0x30FF, 0x4E00, 0x9FFF,
                                     0xAC00, 0xD7A3};
 
+/* Approximate ranges of common Unicode scripts for \p{Script}. */
+struct re_script_def { const char *name; unsigned r[8]; size_t n; };
+static const struct re_script_def re_scripts[] = {
+    {"Latin", {'A', 'Z', 'a', 'z', 0xC0, 0x24F, 0x1E00, 0x1EFF}, 8},
+    {"Greek", {0x370, 0x3FF, 0x1F00, 0x1FFF}, 4},
+    {"Cyrillic", {0x400, 0x52F}, 2},
+    {"Armenian", {0x531, 0x58F}, 2},
+    {"Hebrew", {0x591, 0x5FF}, 2},
+    {"Arabic", {0x600, 0x6FF, 0x750, 0x77F}, 4},
+    {"Devanagari", {0x900, 0x97F}, 2},
+    {"Thai", {0xE01, 0xE5B}, 2},
+    {"Hiragana", {0x3041, 0x309F}, 2},
+    {"Katakana", {0x30A0, 0x30FF}, 2},
+    {"Han", {0x2E80, 0x2FDF, 0x3400, 0x4DBF, 0x4E00, 0x9FFF}, 6},
+    {"Hangul", {0x1100, 0x11FF, 0xAC00, 0xD7A3}, 4},
+    {"Lu", {'A', 'Z', 0xC0, 0xD6, 0xD8, 0xDE}, 6},
+    {"Ll", {'a', 'z', 0xDF, 0xF6, 0xF8, 0xFF}, 6},
+    {"Nd", {'0', '9'}, 2},
+    {"N", {'0', '9', 0xB2, 0xB3, 0xB9, 0xB9, 0xBC, 0xBE}, 8},
+    {"P", {'!', '#', '%', '*', ',', '/', ':', ';'}, 8},
+    {"Zs", {' ', ' ', 0xA0, 0xA0, 0x2000, 0x200A, 0x3000, 0x3000}, 8},
+};
+
+static int re_script(const char *name, size_t nl, re_class *t, int *rc)
+{
+    for (size_t k = 0; k < sizeof re_scripts / sizeof *re_scripts; k++)
+        if (strlen(re_scripts[k].name) == nl && !memcmp(re_scripts[k].name, name, nl)) {
+            for (size_t i = 0; i + 1 < re_scripts[k].n; i += 2)
+                if (re_class_add(t, re_scripts[k].r[i], re_scripts[k].r[i + 1]) < 0)
+                    *rc = -1;
+            return 1;
+        }
+    return 0;
+}
+
 struct re_posix { const char *name; unsigned r[10]; size_t n; };
 static const struct re_posix re_posix_tab[] = {
     {"alnum", {'0', '9', 'A', 'Z', 'a', 'z'}, 6},
@@ -357,6 +392,8 @@ static int re_perl_class(re_parser *ps, re_class *c)
             rc = re_add_ranges(&t, (const unsigned[]){'a', 'z', 0xDF, 0xF6, 0xF8, 0xFF}, 6);
         else if (nl == 3 && !memcmp(name, "Any", 3))
             rc = re_class_add(&t, 0, RE_MAX_RUNE);
+        else if (re_script(name, nl, &t, &rc))
+            ;
         else {
             free(t.r);
             re_fail(ps, "invalid character class range", name, nl);
@@ -652,13 +689,8 @@ static int re_parse_group(re_parser *ps, struct re_flags *fl, int *is_flags_only
                 re_fail(ps, "invalid named capture", open, (size_t)(ee + 1 - open));
                 return -1;
             }
+            /* Go 1.19 accepts duplicate names; the last group wins in results */
             re_prog *pr = ps->prog;
-            for (size_t g = 1; g <= pr->ngroups; g++)
-                if (pr->names[g] && strlen(pr->names[g]) == (size_t)(e - nm) &&
-                    !memcmp(pr->names[g], nm, (size_t)(e - nm))) {
-                    re_fail(ps, "duplicate capture group name", nm, (size_t)(e - nm));
-                    return -1;
-                }
             char **names = realloc(pr->names, (pr->ngroups + 2) * sizeof *names);
             if (!names) {
                 re_fail(ps, "out of memory", "", 0);

@@ -51,6 +51,8 @@ static unsigned fn_to_lower(unsigned c)
         return c;
     if (c == 0x178)
         return 0xFF;
+    if (c == 0x130)
+        return 'i';
     if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
         return c + 32;
     if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 &&
@@ -254,7 +256,8 @@ static val fn_indent(fn_ctx *c, const val *a, size_t n, fn_err *e)
         return fn_errf(e, -1, "value must be a whole number, between "
                               "-9223372036854775808 and 9223372036854775807");
     if (sp < 0)
-        return fn_errf(e, -1, "strings: negative Repeat count");
+        return fn_errf(e, -1, "panic in function implementation: strings: negative Repeat "
+                              "count");
     if (sp > 4096)
         return fn_errf(e, 0, "indent is too large");
     strbuf b = {0};

@@ -122,8 +122,10 @@ static int parse_ts(const char *s, size_t len, fn_time *t, fn_err *e, int arg)
         goto bad_year;
     year = 0;
     for (int i = 0; i < 4; i++) {
-        if (p[i] < '0' || p[i] > '9')
+        if (p[i] < '0' || p[i] > '9') {
+            p += 4;   /* Go reports the text after the four year characters */
             goto bad_year;
+        }
         year = year * 10 + (p[i] - '0');
     }
     p += 4;

@@ -270,6 +270,8 @@ static int invalid_operator(parser *p, const lex_token *t)
 
 static ast *p_unary(parser *p);
 static ast *p_traversals(parser *p, ast *e);
+static void closer_error(parser *p, int found, const lex_token *open, const char *summary,
+                         const char *detail);
 
 /* An operator token at a binary precedence level (0 lowest), or -1. */
 static int binop(enum lex_kind k, int level)
@@ -347,8 +349,6 @@ ast *p_expr(parser *p)
         e->u.cond.then = a;
         e->u.cond.else_ = b;
         c = e;
-    } else if (invalid_operator(p, t)) {
-        /* reported; the caller's terminator check reports the rest */
     }
     p_depth_leave(p);
     return c;
@@ -438,11 +438,11 @@ static ast *p_call(parser *p, const lex_token *name)
             continue;
         }
         if (t->kind == LEX_ELLIPSIS) {
-            p_next(p);
+            const lex_token *ell = p_next(p);
             e->u.call.expand = 1;
             t = p_peek(p);
             if (t->kind != LEX_CPAREN) {
-                p_error(p, p_trange(p, t), "Missing closing parenthesis",
+                p_error(p, p_trange(p, ell), "Missing closing parenthesis",
                         "An expanded function argument (with ...) must be immediately "
                         "followed by closing parentheses.");
                 ok = 0;
@@ -451,9 +451,10 @@ static ast *p_call(parser *p, const lex_token *name)
         }
         if (t->kind != LEX_CPAREN) {
             if (t->kind == LEX_EOF)
-                p_error(p, p_trange(p, open), "Unterminated function call",
+                p_error(p, p_rng(p, start, open->end), "Unterminated function call",
                         "There is no closing parenthesis for this function call before the "
-                        "end of the file.");
+                        "end of the file. This may be caused by incorrect parenthesis "
+                        "nesting elsewhere in this file.");
             else
                 p_error(p, p_trange(p, t), "Missing argument separator",
                         "A comma is required to separate each function argument from the "
@@ -563,9 +564,18 @@ skip:
     return p_bad(p, open->start, p->tok[p->pos ? p->pos - 1 : 0].end);
 }
 
+/* At `for` IDENT (newlines and comments skipped)? */
 static int starts_for(parser *p)
 {
-    return is_keyword(p, p_peek(p), "for") && p_peek2(p)->kind == LEX_IDENT;
+    size_t i = p->pos;
+    while (i + 1 < p->ntok && (p->tok[i].kind == LEX_COMMENT || p->tok[i].kind == LEX_NEWLINE))
+        i++;
+    if (!is_keyword(p, &p->tok[i], "for"))
+        return 0;
+    i++;
+    while (i + 1 < p->ntok && (p->tok[i].kind == LEX_COMMENT || p->tok[i].kind == LEX_NEWLINE))
+        i++;
+    return p->tok[i].kind == LEX_IDENT;
 }
 
 /* tuple := "[" [ expr { "," expr } [","] ] "]" */
@@ -649,15 +659,24 @@ static ast *p_object(parser *p)
         if (t->kind == LEX_CBRACE)
             break;
         if (t->kind == LEX_EOF) {
-            p_error(p, p_trange(p, open), "Unterminated object constructor expression",
-                    "There is no corresponding closing brace before the end of the file. "
-                    "This may be caused by incorrect brace nesting elsewhere in this file.");
+            int line, col;
+            src_pos(p->f, open->start, &line, &col);
+            p_error(p, p_trange(p, t), "Missing expression",
+                    "Expected the start of an expression, but found the end of the file. "
+                    "The object constructor opened on line %d has no closing brace.", line);
             ok = 0;
             break;
         }
-        p_nl_push(p, 0);
-        ast *k = p_expr(p);
-        p_nl_pop(p);
+        ast *k;
+        enum lex_kind after = p_peek2(p)->kind;
+        if (t->kind == LEX_IDENT && (after == LEX_EQUAL || after == LEX_COLON)) {
+            /* a bare name, even a keyword, is the key's string */
+            p_next(p);
+            k = p_node(p, AST_VARIABLE, t->start, t->end);
+            k->u.var = tok_name(p, t);
+        } else {
+            k = p_expr(p);
+        }
         if (k->kind == AST_BAD) {
             ok = 0;
             break;
@@ -748,7 +767,10 @@ static ast *p_paren(parser *p)
         skip_to_closer(p, LEX_CPAREN);
         e = x;
     } else if (t->kind != LEX_CPAREN) {
-        if (!invalid_operator(p, t))
+        if (t->kind == LEX_EOF)
+            closer_error(p, 0, open, "Unbalanced parentheses",
+                         "Expected a closing parenthesis to terminate the expression.");
+        else if (!invalid_operator(p, t))
             p_error(p, p_trange(p, t), "Unbalanced parentheses",
                     "Expected a closing parenthesis to terminate the expression.");
         skip_to_closer(p, LEX_CPAREN);
@@ -768,7 +790,10 @@ static ast *no_expression(parser *p, const lex_token *t)
     if (t->kind == LEX_EOF)
         p_error(p, p_trange(p, t), "Missing expression",
                 "Expected the start of an expression, but found the end of the file.");
-    else if (!invalid_operator(p, t))
+    else if (t->kind == LEX_INVALID && !invalid_operator(p, t))
+        p_error(p, p_trange(p, t), "Invalid character",
+                "This character is not used within the language.");
+    else if (t->kind != LEX_INVALID && t->kind != LEX_BAD_UTF8)
         p_error(p, p_trange(p, t), "Invalid expression",
                 "Expected the start of an expression, but found an invalid expression "
                 "token.");
@@ -817,6 +842,23 @@ static ast *p_term(parser *p)
     default:
         return no_expression(p, t);
     }
+}
+
+/* An error about a missing closer, HCL-style: reported at the closer that
+ * recovery found (found = 1, the token just consumed) or at the end of the
+ * file, naming the line of the opener. */
+static void closer_error(parser *p, int found, const lex_token *open, const char *summary,
+                         const char *detail)
+{
+    int line, col;
+    src_pos(p->f, open->start, &line, &col);
+    if (found) {
+        p_error(p, p_trange(p, &p->tok[p->pos - 1]), summary, "%s", detail);
+        return;
+    }
+    const lex_token *eof = &p->tok[p->ntok - 1];
+    p_error(p, p_trange(p, eof), summary, "%s The opening \"%.*s\" is on line %d.", detail,
+            (int)(open->end - open->start), p->s + open->start, line);
 }
 
 /* Legacy `.N` (and `.N.M`, lexed as one number): index steps. */
@@ -891,6 +933,14 @@ static ast *p_traversals(parser *p, ast *e)
                 e = x;
             } else if (n->kind == LEX_NUMBER) {
                 p->pos++;
+                if (memchr(p->s + n->start, '.', n->end - n->start) ||
+                    memchr(p->s + n->start, 'e', n->end - n->start) ||
+                    memchr(p->s + n->start, 'E', n->end - n->start)) {
+                    p_error(p, p_trange(p, n), "Invalid legacy index syntax",
+                            "When using the legacy index syntax, chaining two indexes together "
+                            "is not permitted. Use the proper index syntax instead, like [1][2].");
+                    return p_bad(p, e->range.start, n->end);
+                }
                 e = legacy_index(p, e, n, e->range.start);
             } else if (n->kind == LEX_STAR) {
                 p->pos++;
@@ -908,10 +958,10 @@ static ast *p_traversals(parser *p, ast *e)
                 p_next(p);
                 const lex_token *c = p_peek(p);
                 if (c->kind != LEX_CBRACK) {
-                    p_error(p, p_trange(p, c), "Missing close bracket on splat index",
-                            "The star for a full splat operator must be immediately followed "
-                            "by a closing bracket (\"]\").");
-                    skip_to_closer(p, LEX_CBRACK);
+                    int found = skip_to_closer(p, LEX_CBRACK);
+                    closer_error(p, found, t, "Missing close bracket on splat index",
+                                 "The star for a full splat operator must be immediately "
+                                 "followed by a closing bracket (\"]\").");
                     p_nl_pop(p);
                     return p_bad(p, e->range.start, p->tok[p->pos - 1].end);
                 }
@@ -930,10 +980,10 @@ static ast *p_traversals(parser *p, ast *e)
             ast *k = p_expr(p);
             const lex_token *c = p_peek(p);
             if (k->kind == AST_BAD || c->kind != LEX_CBRACK) {
+                int found = skip_to_closer(p, LEX_CBRACK);
                 if (k->kind != AST_BAD)
-                    p_error(p, p_trange(p, c), "Missing close bracket on index",
-                            "The index operator must end with a closing bracket (\"]\").");
-                skip_to_closer(p, LEX_CBRACK);
+                    closer_error(p, found, t, "Missing close bracket on index",
+                                 "The index operator must end with a closing bracket (\"]\").");
                 p_nl_pop(p);
                 return p_bad(p, e->range.start, p->tok[p->pos ? p->pos - 1 : 0].end);
             }
@@ -1025,7 +1075,10 @@ static ast_attr *p_attribute(parser *p, const lex_token *name)
         return NULL;
     a->name = tok_name(p, name);
     a->equals = p_trange(p, p_next(p));
+    size_t nerr = p->diags->nerrors;
     a->expr = p_expr(p);
+    if (p->diags->nerrors > nerr && a->expr->kind != AST_BAD)
+        a->expr = p_bad(p, a->expr->range.start, a->expr->range.end);
     a->range = p_rng(p, name->start, a->expr->range.end);
     return a;
 }
@@ -1061,6 +1114,7 @@ static int p_label(parser *p, ast_label *l)
         l->range = p_trange(p, t);
         return 0;
     }
+    size_t first = p->pos;
     ast *e = p_template(p);
     const char *s;
     size_t n;
@@ -1069,8 +1123,16 @@ static int p_label(parser *p, ast_label *l)
     if (e->kind == AST_BAD)
         return -1;
     if (!ast_template_literal(e, &s, &n)) {
-        p_error(p, e->range, "Invalid block label",
-                "Template sequences are not allowed in block labels.");
+        srange r = e->range;
+        for (size_t i = first; i < p->pos; i++) {
+            if (p->tok[i].kind == LEX_TEMPLATE_INTERP || p->tok[i].kind == LEX_TEMPLATE_CONTROL) {
+                r = p_trange(p, &p->tok[i]);
+                break;
+            }
+        }
+        p_error(p, r, "Invalid string literal",
+                "Template sequences are not allowed in this string. To include a literal "
+                "\"$\", double it (as \"$$\") to escape it.");
         return -1;
     }
     l->s = s;
@@ -1295,6 +1357,9 @@ enum parse_what { PW_CONFIG, PW_EXPR, PW_TEMPLATE };
 
 static ast_file *parse_any(src_file *src, diag_list *diags, enum parse_what what)
 {
+    diag_list scratch = {0};
+    if (!diags)
+        diags = &scratch;
     ast_file *af = calloc(1, sizeof *af);
     if (!af) {
         err_set(CAIRN_ENOMEM, "out of memory");
@@ -1326,10 +1391,12 @@ static ast_file *parse_any(src_file *src, diag_list *diags, enum parse_what what
     }
     if (p.nomem)
         goto fail;
+    diag_list_free(&scratch);
     return af;
 fail:
     err_set(CAIRN_ENOMEM, "out of memory parsing %s", src->name);
     ast_file_free(af);
+    diag_list_free(&scratch);
     return NULL;
 }
 

@@ -173,7 +173,11 @@ static int seq_end(parser *p, const lex_token *open, titem *it, const char *what
     else
         p_error(p, p_trange(p, t), what[0] == 'i' ? "Extra characters after interpolation "
                 "expression" : "Extra characters in template directive",
-                "Expected a closing brace to end the %s, but found extra characters.", what);
+                "Expected a closing brace to end the %s, but found extra characters.%s", what,
+                what[0] == 'i' ? "\n\nThis can happen when you include interpolation syntax "
+                "for another language, such as shell scripting, but forget to escape the "
+                "interpolation start token. If this is an embedded sequence for another "
+                "language, escape it by starting with \"$${\" instead of just \"${\"." : "");
     /* skip to this sequence's end */
     int depth = 0;
     for (;;) {
@@ -240,9 +244,9 @@ static int directive(parser *p, const lex_token *open, titem *it)
         if (it->expr->kind == AST_BAD)
             return -1;
     } else {
-        p_error(p, p_trange(p, t), "Invalid template directive",
-                "A template directive keyword (\"if\", \"for\", etc) is expected at the "
-                "beginning of a %%{ sequence.");
+        p_error(p, p_trange(p, t), "Invalid template control keyword",
+                "\"%.*s\" is not a valid template control keyword.", (int)(t->end - t->start),
+                p->s + t->start);
         return -1;
     }
     return seq_end(p, open, it, "directive");

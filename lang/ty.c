@@ -64,12 +64,14 @@ struct attr_tmp {
     ty *type;
     int opt;
     val def;
+    size_t idx;     /* position given, so that a later duplicate wins */
 };
 
 static int attr_cmp(const void *a, const void *b)
 {
     const struct attr_tmp *x = a, *y = b;
-    return strcmp(x->name, y->name);
+    int r = strcmp(x->name, y->name);
+    return r ? r : (x->idx > y->idx) - (x->idx < y->idx);
 }
 
 ty *ty_object(const char *const *names, ty **types, size_t n, const int *optional,
@@ -84,8 +86,13 @@ ty *ty_object(const char *const *names, ty **types, size_t n, const int *optiona
         tmp[i].type = types[i];
         tmp[i].opt = optional ? optional[i] != 0 : 0;
         tmp[i].def = defaults ? defaults[i] : val_invalid();
+        tmp[i].idx = i;
     }
-    qsort(tmp, n, sizeof *tmp, attr_cmp);
+    int sorted = 1;
+    for (size_t i = 1; i < n && sorted; i++)
+        sorted = strcmp(tmp[i - 1].name, tmp[i].name) < 0;
+    if (!sorted)
+        qsort(tmp, n, sizeof *tmp, attr_cmp);
     t->names = xmalloc(n * sizeof *t->names);
     t->elems = xmalloc(n * sizeof *t->elems);
     size_t m = 0;

@@ -5,8 +5,12 @@
  * What must stay true:
  *   - A heap payload with rc > 1 is never modified.  Builders clone first.
  *   - Sets and maps may be "dirty" (appended out of order) only while their
- *     payload has a single owner; every read path and val_copy() normalises
- *     (sorts, dedupes) first, so shared payloads are always canonical.
+ *     payload has a single owner; val_copy() and every positional read
+ *     (val_at, val_key_at) normalise first, so shared payloads are always
+ *     canonical.  A map is a sorted prefix plus a short unsorted tail of
+ *     unique keys; val_lookup searches both without modifying anything.
+ *   - Strings use the small struct val_str payload, everything else
+ *     struct val_heap (see lang/val_internal.h); both start with val_hdr.
  *   - heap->deep holds exactly the marks found anywhere inside.
  *   - Known bool/number values carry no heap pointer; everything else
  *     (strings, collections, null and unknown of a non-primitive type)
@@ -23,6 +27,7 @@
 
 static void set_normalise(struct val_heap *h);
 static void map_normalise(struct val_heap *h);
+static void recompute_deep(struct val_heap *h);
 
 /* ---------------------------------------------------------------- heap */
 
@@ -36,17 +41,57 @@ static inline struct val_heap *heap_of(val v)
 static struct val_heap *heap_new(enum val_heap_kind hk, size_t extra)
 {
     struct val_heap *h = xcalloc(1, sizeof *h + extra);
-    atomic_init(&h->rc, 1);
-    h->hk = (uint8_t)hk;
+    atomic_init(&h->hd.rc, 1);
+    h->hd.hk = (uint8_t)hk;
     return h;
+}
+
+static struct val_str *str_new(size_t extra)
+{
+    struct val_str *h = xcalloc(1, sizeof *h + extra);
+    atomic_init(&h->hd.rc, 1);
+    h->hd.hk = VH_STR;
+    return h;
+}
+
+/* The string payload of a known string value. */
+static inline const struct val_str *str_of(val v)
+{
+    return (const struct val_str *)(const void *)v.u.h;
+}
+
+/* Key i of a map payload. */
+#define KEY(h, i) ((h)->kbuf + (h)->koff[i])
+
+/* Keys of one map live back to back in one buffer: one allocation per
+ * map instead of one per key, and cheap to copy.  The offsets are 32-bit. */
+#define VAL_MAP_MAX_KEY_BYTES UINT32_MAX
+
+/* Append key to h's key buffer and record its offset for entry h->n. */
+static int key_store(struct val_heap *h, const char *key)
+{
+    size_t len = strlen(key) + 1;
+    if (h->klen + len > VAL_MAP_MAX_KEY_BYTES)
+        return err_set(CAIRN_ELIMIT, "map keys exceed %u bytes", VAL_MAP_MAX_KEY_BYTES);
+    if (h->klen + len > h->kcap) {
+        size_t cap = h->kcap ? h->kcap * 2 : 32;
+        while (cap < h->klen + len)
+            cap *= 2;
+        h->kbuf = xrealloc(h->kbuf, cap);
+        h->kcap = cap;
+    }
+    memcpy(h->kbuf + h->klen, key, len);
+    h->koff[h->n] = (uint32_t)h->klen;
+    h->klen += len;
+    return 0;
 }
 
 /* Make a read-ready heap: dirty sets and maps are normalised. */
 static inline struct val_heap *rd(val v)
 {
     struct val_heap *h = heap_of(v);
-    if (h && h->dirty) {
-        if (h->hk == VH_SEQ)
+    if (h && h->hd.dirty) {
+        if (h->hd.hk == VH_SEQ)
             set_normalise(h);
         else
             map_normalise(h);
@@ -56,23 +101,25 @@ static inline struct val_heap *rd(val v)
 
 static void heap_free(struct val_heap *h)
 {
-    switch ((enum val_heap_kind)h->hk) {
-    case VH_STR:
-        if (!h->inl)
-            free(h->s);
-        break;
+    switch ((enum val_heap_kind)h->hd.hk) {
+    case VH_STR: {
+        struct val_str *st = (struct val_str *)(void *)h;
+        if (!st->hd.inl)
+            free(st->s);
+        free(st);
+        return;
+    }
     case VH_SEQ:
         for (size_t i = 0; i < h->n; i++)
             val_free(h->items[i]);
         free(h->items);
         break;
     case VH_MAP:
-        for (size_t i = 0; i < h->n; i++) {
+        for (size_t i = 0; i < h->n; i++)
             val_free(h->items[i]);
-            free(h->keys[i]);
-        }
         free(h->items);
-        free(h->keys);
+        free(h->koff);
+        free(h->kbuf);
         break;
     case VH_TYPE:
         break;
@@ -85,14 +132,14 @@ val val_copy(val v)
 {
     struct val_heap *h = rd(v);
     if (h)
-        atomic_fetch_add_explicit(&h->rc, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&h->hd.rc, 1, memory_order_relaxed);
     return v;
 }
 
 void val_free(val v)
 {
     struct val_heap *h = heap_of(v);
-    if (h && atomic_fetch_sub_explicit(&h->rc, 1, memory_order_acq_rel) == 1)
+    if (h && atomic_fetch_sub_explicit(&h->hd.rc, 1, memory_order_acq_rel) == 1)
         heap_free(h);
 }
 
@@ -100,7 +147,7 @@ void val_free(val v)
 static inline unsigned deep_marks(val v)
 {
     struct val_heap *h = heap_of(v);
-    return v.marks | (h && (h->hk == VH_SEQ || h->hk == VH_MAP) ? h->deep : 0);
+    return v.marks | (h && (h->hd.hk == VH_SEQ || h->hd.hk == VH_MAP) ? h->hd.deep : 0);
 }
 
 /* ---------------------------------------------------------------- constructors */
@@ -180,15 +227,15 @@ val val_number(double n)
 
 val val_string_n(const char *s, size_t n)
 {
-    struct val_heap *h = heap_new(VH_STR, n + 1);
-    h->inl = 1;
+    struct val_str *h = str_new(n + 1);
+    h->hd.inl = 1;
     h->s = (char *)(h + 1);
     if (n)
         memcpy(h->s, s, n);
     h->s[n] = '\0';
     h->n = n;
     val v = {.kind = VAL_STRING};
-    v.u.h = h;
+    v.u.h = (struct val_heap *)(void *)h;
     return v;
 }
 
@@ -199,11 +246,11 @@ val val_string(const char *s)
 
 val val_string_own(char *s, size_t n)
 {
-    struct val_heap *h = heap_new(VH_STR, 0);
+    struct val_str *h = str_new(0);
     h->s = s;
     h->n = n;
     val v = {.kind = VAL_STRING};
-    v.u.h = h;
+    v.u.h = (struct val_heap *)(void *)h;
     return v;
 }
 
@@ -228,21 +275,24 @@ val val_object_empty(void) { return coll_empty(VAL_OBJECT, VH_MAP, NULL); }
 static struct val_heap *own(val *v)
 {
     struct val_heap *h = heap_of(*v);
-    if (atomic_load_explicit(&h->rc, memory_order_acquire) == 1)
+    if (atomic_load_explicit(&h->hd.rc, memory_order_acquire) == 1)
         return h;
     rd(*v);
-    struct val_heap *c = heap_new((enum val_heap_kind)h->hk, 0);
-    c->deep = h->deep;
+    struct val_heap *c = heap_new((enum val_heap_kind)h->hd.hk, 0);
+    c->hd.deep = h->hd.deep;
     c->t = ty_copy(h->t);
     c->n = c->cap = h->n;
+    c->sorted = h->hd.hk == VH_MAP ? h->n : 0;
     if (h->n) {
         c->items = xmalloc(h->n * sizeof *c->items);
         for (size_t i = 0; i < h->n; i++)
             c->items[i] = val_copy(h->items[i]);
-        if (h->hk == VH_MAP) {
-            c->keys = xmalloc(h->n * sizeof *c->keys);
-            for (size_t i = 0; i < h->n; i++)
-                c->keys[i] = xstrdup(h->keys[i]);
+        if (h->hd.hk == VH_MAP) {
+            c->koff = xmalloc(h->n * sizeof *c->koff);
+            memcpy(c->koff, h->koff, h->n * sizeof *c->koff);
+            c->kbuf = xmalloc(h->klen);
+            memcpy(c->kbuf, h->kbuf, h->klen);
+            c->klen = c->kcap = h->klen;
         }
     }
     val_free(*v);
@@ -256,18 +306,18 @@ static void grow(struct val_heap *h)
         return;
     size_t cap = h->cap ? h->cap * 2 : 4;
     h->items = xrealloc(h->items, cap * sizeof *h->items);
-    if (h->hk == VH_MAP)
-        h->keys = xrealloc(h->keys, cap * sizeof *h->keys);
+    if (h->hd.hk == VH_MAP)
+        h->koff = xrealloc(h->koff, cap * sizeof *h->koff);
     h->cap = cap;
 }
 
 /* Whether v's type is exactly t (without building v's type). */
-static int val_has_type(val v, const ty *t)
+int val_has_type(val v, const ty *t)
 {
     enum ty_kind tk = ty_kind(t);
     struct val_heap *h = heap_of(v);
     if (v.kind == VAL_NULL || val_is_unknown(v)) {
-        if (h && h->hk == VH_TYPE)
+        if (h && h->hd.hk == VH_TYPE)
             return ty_equal(h->t, t);
         if (v.kind == VAL_NULL)
             return tk == TY_ANY;
@@ -292,7 +342,7 @@ static int val_has_type(val v, const ty *t)
         if (tk != TY_OBJECT || ty_len(t) != h->n || ty_has_optional(t))
             return 0;
         for (size_t i = 0; i < h->n; i++)
-            if (strcmp(h->keys[i], ty_attr_name(t, i)) != 0 ||
+            if (strcmp(KEY(h, i), ty_attr_name(t, i)) != 0 ||
                 !val_has_type(h->items[i], ty_index(t, i)))
                 return 0;
         return 1;
@@ -352,7 +402,7 @@ static val seq_push(val coll, val item, int typed)
         return builder_fail(coll, item);
     grow(h);
     h->items[h->n++] = item;
-    h->deep |= (uint8_t)deep_marks(item);
+    h->hd.deep |= (uint8_t)deep_marks(item);
     return coll;
 }
 
@@ -389,7 +439,7 @@ val val_set_add(val set, val item)
     size_t before = h->n;
     set = seq_push(set, item, 1);
     if (val_is_valid(set) && before > 0)
-        heap_of(set)->dirty = 1;
+        heap_of(set)->hd.dirty = 1;
     return set;
 }
 
@@ -398,7 +448,41 @@ static void recompute_deep(struct val_heap *h)
     unsigned d = 0;
     for (size_t i = 0; i < h->n; i++)
         d |= deep_marks(h->items[i]);
-    h->deep = (uint8_t)d;
+    h->hd.deep = (uint8_t)d;
+}
+
+/* Index of key in map payload h, or -1.  Works on a dirty payload too:
+ * binary search over the sorted prefix, then a scan of the short tail
+ * (entries are unique, so no normalising is needed and nothing is
+ * modified: safe on a payload other threads read). */
+static long map_find(const struct val_heap *h, const char *key)
+{
+    size_t lo = 0, hi = h->sorted;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(KEY(h, mid), key);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = h->sorted; i < h->n; i++)
+        if (strcmp(KEY(h, i), key) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Unsorted tail length at which a map is merged back into order: about
+ * sqrt(n), so that inserting n keys in any order costs O(n sqrt n) at
+ * worst and lookups stay O(log n + sqrt n). */
+static size_t map_tail_limit(size_t n)
+{
+    size_t t = 16;
+    while (t * t < n)
+        t *= 2;
+    return t;
 }
 
 static val map_put(val coll, const char *key, val v, int typed)
@@ -406,32 +490,28 @@ static val map_put(val coll, const char *key, val v, int typed)
     struct val_heap *h = own(&coll);
     if (typed && fit_elem(h, &v) < 0)
         return builder_fail(coll, v);
-    if (!h->dirty && h->n > 0 && strcmp(h->keys[h->n - 1], key) >= 0) {
-        size_t lo = 0, hi = h->n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            int c = strcmp(h->keys[mid], key);
-            if (c == 0) {
-                unsigned old = deep_marks(h->items[mid]);
-                val_free(h->items[mid]);
-                h->items[mid] = v;
-                if (old)
-                    recompute_deep(h);
-                else
-                    h->deep |= (uint8_t)deep_marks(v);
-                return coll;
-            }
-            if (c < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        h->dirty = 1;
+    long at = map_find(h, key);
+    if (at >= 0) {
+        unsigned old = deep_marks(h->items[at]);
+        val_free(h->items[at]);
+        h->items[at] = v;
+        if (old)
+            recompute_deep(h);
+        else
+            h->hd.deep |= (uint8_t)deep_marks(v);
+        return coll;
     }
     grow(h);
-    h->keys[h->n] = xstrdup(key);
+    int in_order = h->sorted == h->n && (h->n == 0 || strcmp(KEY(h, h->n - 1), key) < 0);
+    if (key_store(h, key) < 0)
+        return builder_fail(coll, v);
     h->items[h->n++] = v;
-    h->deep |= (uint8_t)deep_marks(v);
+    h->hd.deep |= (uint8_t)deep_marks(v);
+    if (in_order)
+        h->sorted = h->n;
+    else if (h->n - h->sorted > map_tail_limit(h->n))
+        map_normalise(h);
+    h->hd.dirty = h->sorted < h->n;
     return coll;
 }
 
@@ -475,7 +555,7 @@ static int cmp_set_idx(const void *a, const void *b, void *arg)
     else if (c->hb && c->hb[i] && c->hb[j])
         r = strcmp(c->hb[i], c->hb[j]);
     if (r == 0)
-        r = val_compare(x, y);
+        r = val_cmp(&x, &y);
     if (r == 0)
         r = (i > j) - (i < j);
     return r;
@@ -483,7 +563,7 @@ static int cmp_set_idx(const void *a, const void *b, void *arg)
 
 static void set_normalise(struct val_heap *h)
 {
-    h->dirty = 0;
+    h->hd.dirty = 0;
     if (h->n < 2)
         return;
     size_t n = h->n;
@@ -506,7 +586,7 @@ static void set_normalise(struct val_heap *h)
     for (size_t k = 0; k < n; k++) {
         val x = h->items[idx[k]];
         if (m > 0 && val_is_wholly_known(x) && val_is_wholly_known(out[m - 1]) &&
-            val_raw_equal(out[m - 1], x)) {
+            val_cmp(&out[m - 1], &x) == 0) {
             val_free(x);
             continue;
         }
@@ -528,42 +608,39 @@ static int cmp_map_idx(const void *a, const void *b, void *arg)
 {
     const struct val_heap *h = arg;
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    int r = strcmp(h->keys[i], h->keys[j]);
-    return r ? r : (i > j) - (i < j);
+    return strcmp(KEY(h, i), KEY(h, j));
 }
 
+/* Sort the unsorted tail of a map payload and merge it into the sorted
+ * prefix.  Keys are unique (map_put replaces), so this is a plain merge. */
 static void map_normalise(struct val_heap *h)
 {
-    h->dirty = 0;
-    size_t n = h->n;
-    if (n < 2)
+    size_t n = h->n, p = h->sorted, t = n - p;
+    h->hd.dirty = 0;
+    h->sorted = n;
+    if (t == 0)
         return;
-    size_t *idx = xmalloc(n * sizeof *idx);
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
-    qsort_r(idx, n, sizeof *idx, cmp_map_idx, h);
-    val *items = xmalloc(n * sizeof *items);
-    char **keys = xmalloc(n * sizeof *keys);
-    size_t m = 0;
-    for (size_t k = 0; k < n; k++) {
-        size_t i = idx[k];
-        if (m > 0 && strcmp(keys[m - 1], h->keys[i]) == 0) {
-            /* a later set of the same key replaces the earlier one */
-            val_free(items[m - 1]);
-            free(keys[m - 1]);
-            m--;
-        }
-        keys[m] = h->keys[i];
-        items[m++] = h->items[i];
+    size_t *idx = xmalloc(t * sizeof *idx);
+    for (size_t i = 0; i < t; i++)
+        idx[i] = p + i;
+    qsort_r(idx, t, sizeof *idx, cmp_map_idx, h);
+    val *items = xmalloc(h->cap * sizeof *items);
+    uint32_t *koff = xmalloc(h->cap * sizeof *koff);
+    size_t a = 0, b = 0, m = 0;
+    while (a < p || b < t) {
+        size_t src;
+        if (b >= t || (a < p && strcmp(KEY(h, a), KEY(h, idx[b])) < 0))
+            src = a++;
+        else
+            src = idx[b++];
+        koff[m] = h->koff[src];
+        items[m++] = h->items[src];
     }
     free(idx);
     free(h->items);
-    free(h->keys);
+    free(h->koff);
     h->items = items;
-    h->keys = keys;
-    h->n = m;
-    h->cap = n;
-    recompute_deep(h);
+    h->koff = koff;
 }
 
 /* ---------------------------------------------------------------- marks */
@@ -606,7 +683,7 @@ val val_unmark_deep(val v)
 {
     v.marks &= (uint8_t)~VAL_MARK_SENSITIVE;
     struct val_heap *h = heap_of(v);
-    if (!h || (h->hk != VH_SEQ && h->hk != VH_MAP) || !(h->deep & VAL_MARK_SENSITIVE))
+    if (!h || (h->hd.hk != VH_SEQ && h->hd.hk != VH_MAP) || !(h->hd.deep & VAL_MARK_SENSITIVE))
         return v;
     h = own(&v);
     for (size_t i = 0; i < h->n; i++)
@@ -621,7 +698,7 @@ ty *val_type(val v)
 {
     struct val_heap *h = rd(v);
     if (v.kind == VAL_NULL || val_is_unknown(v)) {
-        if (h && h->hk == VH_TYPE)
+        if (h && h->hd.hk == VH_TYPE)
             return ty_copy(h->t);
         switch ((enum val_kind)v.kind) {
         case VAL_BOOL: return ty_bool();
@@ -649,10 +726,14 @@ ty *val_type(val v)
     }
     case VAL_OBJECT: {
         ty **ts = h->n ? xmalloc(h->n * sizeof *ts) : NULL;
-        for (size_t i = 0; i < h->n; i++)
+        const char **names = h->n ? xmalloc(h->n * sizeof *names) : NULL;
+        for (size_t i = 0; i < h->n; i++) {
             ts[i] = val_type(h->items[i]);
-        ty *t = ty_object((const char *const *)h->keys, ts, h->n, NULL, NULL);
+            names[i] = KEY(h, i);
+        }
+        ty *t = ty_object(names, ts, h->n, NULL, NULL);
         free(ts);
+        free(names);
         return t;
     }
     default:
@@ -674,14 +755,14 @@ const char *val_get_string(val v)
 {
     if (v.kind != VAL_STRING || val_is_unknown(v))
         return "";
-    return v.u.h->s;
+    return str_of(v)->s;
 }
 
 size_t val_string_len(val v)
 {
     if (v.kind != VAL_STRING || val_is_unknown(v))
         return 0;
-    return v.u.h->n;
+    return str_of(v)->n;
 }
 
 static struct val_heap *coll_heap(val v)
@@ -693,7 +774,11 @@ static struct val_heap *coll_heap(val v)
 
 size_t val_len(val v)
 {
-    struct val_heap *h = coll_heap(v);
+    if (v.kind < VAL_LIST || val_is_unknown(v))
+        return 0;
+    struct val_heap *h = heap_of(v);
+    if (h && h->hd.hk == VH_SEQ && h->hd.dirty)
+        set_normalise(h);    /* dedupe changes the count */
     return h ? h->n : 0;
 }
 
@@ -706,26 +791,18 @@ const val *val_at(val v, size_t i)
 const char *val_key_at(val v, size_t i)
 {
     struct val_heap *h = coll_heap(v);
-    return h && h->hk == VH_MAP && i < h->n ? h->keys[i] : NULL;
+    return h && h->hd.hk == VH_MAP && i < h->n ? KEY(h, i) : NULL;
 }
 
 const val *val_lookup(val v, const char *key)
 {
-    struct val_heap *h = coll_heap(v);
-    if (!h || h->hk != VH_MAP)
+    if (v.kind < VAL_LIST || val_is_unknown(v))
         return NULL;
-    size_t lo = 0, hi = h->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(h->keys[mid], key);
-        if (c == 0)
-            return &h->items[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    struct val_heap *h = heap_of(v);
+    if (!h || h->hd.hk != VH_MAP)
+        return NULL;
+    long i = map_find(h, key);
+    return i >= 0 ? &h->items[i] : NULL;
 }
 
 /* ---------------------------------------------------------------- comparison */
@@ -741,14 +818,9 @@ static int ty_compare(const ty *a, const ty *b)
     return r ? r : (a < b ? -1 : 1);
 }
 
-int val_raw_equal(val a, val b)
-{
-    return val_compare(a, b) == 0;
-}
-
 static int str_cmp(val a, val b)
 {
-    struct val_heap *x = a.u.h, *y = b.u.h;
+    const struct val_str *x = str_of(a), *y = str_of(b);
     size_t n = x->n < y->n ? x->n : y->n;
     int r = memcmp(x->s, y->s, n);
     if (r)
@@ -756,7 +828,7 @@ static int str_cmp(val a, val b)
     return (x->n > y->n) - (x->n < y->n);
 }
 
-int val_compare(val a, val b)
+static int cmp(val a, val b)
 {
     int an = val_is_null(a), bn = val_is_null(b);
     int au = val_is_unknown(a), bu = val_is_unknown(b);
@@ -792,10 +864,10 @@ int val_compare(val a, val b)
         size_t n = x->n < y->n ? x->n : y->n;
         for (size_t i = 0; i < n; i++) {
             int r = 0;
-            if (x->hk == VH_MAP)
-                r = strcmp(x->keys[i], y->keys[i]);
+            if (x->hd.hk == VH_MAP)
+                r = strcmp(KEY(x, i), KEY(y, i));
             if (!r)
-                r = val_compare(x->items[i], y->items[i]);
+                r = cmp(x->items[i], y->items[i]);
             if (r)
                 return r;
         }
@@ -804,6 +876,26 @@ int val_compare(val a, val b)
     default:
         return 0;
     }
+}
+
+int val_cmp(const val *a, const val *b)
+{
+    return cmp(*a, *b);
+}
+
+int val_eq(const val *a, const val *b)
+{
+    return cmp(*a, *b) == 0;
+}
+
+int val_compare(val a, val b)
+{
+    return cmp(a, b);
+}
+
+int val_raw_equal(val a, val b)
+{
+    return cmp(a, b) == 0;
 }
 
 /* ---------------------------------------------------------------- set hash bytes */
@@ -858,12 +950,12 @@ static void hash_bytes(strbuf *b, val v)
         sb_putc(b, v.u.b ? 'T' : 'F');
         return;
     case VAL_STRING:
-        go_quote(b, h->s, h->n);
+        go_quote(b, str_of(v)->s, str_of(v)->n);
         return;
     case VAL_MAP:
         sb_putc(b, '{');
         for (size_t i = 0; i < h->n; i++) {
-            go_quote(b, h->keys[i], strlen(h->keys[i]));
+            go_quote(b, KEY(h, i), strlen(KEY(h, i)));
             sb_putc(b, ':');
             hash_bytes(b, h->items[i]);
             sb_putc(b, ';');
@@ -903,8 +995,92 @@ char *val_set_hash_bytes(val v)
 
 /* ---------------------------------------------------------------- numbers */
 
-/* Terraform prints numbers with big.Float's Text('f', -1): the shortest
- * decimal that reads back to the same value, never with an exponent. */
+/* A decimal: digits d[0..n) (no trailing zeros) times 10^(exp - n), i.e.
+ * the value is 0.d * 10^exp, as Go's math/big decimal type. */
+struct dec {
+    char d[900];
+    int n, exp;
+};
+
+/* The decimal expansion of x to `prec` + 1 significant digits (glibc
+ * rounds correctly; with prec large enough the expansion is exact).
+ * Returns 1 when digits 19 to prec are all 9: rounding may then have
+ * carried into earlier digits.  (All zeros there means the expansion ends
+ * before digit 19: a double's expansion never resumes after 22 zeros.) */
+static int dec_digits(struct dec *r, long double x, int prec)
+{
+    char buf[1000];
+    snprintf(buf, sizeof buf, "%.*Le", prec, x);
+    const char *p = buf;
+    if (*p == '-')
+        p++;
+    r->n = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            r->d[r->n++] = *p;
+    r->exp = atoi(p + 1) + 1;
+    int all9 = r->n > 19;
+    for (int i = 19; i < r->n; i++)
+        all9 &= r->d[i] == '9';
+    while (r->n > 0 && r->d[r->n - 1] == '0')
+        r->n--;
+    return all9;
+}
+
+static char dec_at(const struct dec *r, int i)
+{
+    return i < r->n ? r->d[i] : '0';
+}
+
+static void dec_trim(struct dec *r)
+{
+    while (r->n > 0 && r->d[r->n - 1] == '0')
+        r->n--;
+}
+
+static void dec_round_down(struct dec *r, int n)
+{
+    if (n < r->n) {
+        r->n = n;
+        dec_trim(r);
+    }
+}
+
+static void dec_round_up(struct dec *r, int n)
+{
+    if (n >= r->n)
+        return;
+    while (n > 0 && r->d[n - 1] >= '9')
+        n--;
+    if (n == 0) {
+        r->d[0] = '1';
+        r->n = 1;
+        r->exp++;
+        return;
+    }
+    r->d[n - 1]++;
+    r->n = n;
+}
+
+static void dec_round(struct dec *r, int n)
+{
+    if (n >= r->n)
+        return;
+    int up;
+    if (r->d[n] == '5' && n + 1 == r->n)
+        up = n > 0 && ((r->d[n - 1] - '0') & 1);
+    else
+        up = r->d[n] >= '5';
+    if (up)
+        dec_round_up(r, n);
+    else
+        dec_round_down(r, n);
+}
+
+/* Terraform prints numbers with big.Float's Text('f', -1).  A value that
+ * came from a float64 has 53 bits of precision, and Go picks the shortest
+ * decimal inside the rounding interval of that precision (math/big's
+ * roundShortest); this is the same walk over exact decimal expansions. */
 void val_number_fmt(double n, char *buf, size_t size)
 {
     if (size == 0)
@@ -917,54 +1093,76 @@ void val_number_fmt(double n, char *buf, size_t size)
         snprintf(buf, size, n > 0 ? "+Inf" : "-Inf");
         return;
     }
-    char e[40];
-    int prec;
-    for (prec = 1; prec <= 17; prec++) {
-        snprintf(e, sizeof e, "%.*e", prec - 1, n);
-        if (strtod(e, NULL) == n)
+    if (n == floor(n) && fabs(n) < 9007199254740992.0) {
+        /* integers below 2^53 print exactly */
+        if (n == 0 && signbit(n))
+            snprintf(buf, size, "-0");
+        else
+            snprintf(buf, size, "%.0f", n);
+        return;
+    }
+    static _Thread_local struct dec d, lo, hi;
+    int e2;
+    double f = frexp(fabs(n), &e2);
+    uint64_t mant = (uint64_t)ldexp(f, 53);          /* 53 bits, top bit set */
+    uint64_t m2 = mant << 1;                         /* lsb = 1/2 ulp */
+    int e = e2 - 54;
+    long double xd = ldexpl((long double)m2, e), xl = ldexpl((long double)(m2 - 1), e),
+                xh = ldexpl((long double)(m2 + 1), e);
+    /* 41 digits decide almost always (the walk ends by digit 17); the
+     * exact expansions (up to ~800 digits) only when rounding at digit 41
+     * could matter. */
+    int exact = 0;
+    if (dec_digits(&d, xd, 40) | dec_digits(&lo, xl, 40) | dec_digits(&hi, xh, 40)) {
+exact_again:
+        exact = 1;
+        dec_digits(&d, xd, 840);
+        dec_digits(&lo, xl, 840);
+        dec_digits(&hi, xh, 840);
+    }
+    int inclusive = (m2 & 2) == 0;
+    for (int i = 0; i < d.n; i++) {
+        if (i > 17 && !exact)
+            goto exact_again;
+        char l = dec_at(&lo, i), u = dec_at(&hi, i), m = d.d[i];
+        int okdown = l != m || (inclusive && i + 1 == lo.n);
+        int okup = m != u && (inclusive || m + 1 < u || i + 1 < hi.n);
+        if (okdown && okup) {
+            dec_round(&d, i + 1);
             break;
-    }
-    /* e is "[-]d.ddde[+-]xx": rebuild without the exponent */
-    char digits[24];
-    size_t nd = 0;
-    const char *p = e;
-    int neg = 0;
-    if (*p == '-') {
-        neg = 1;
-        p++;
-    }
-    for (; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9')
-            digits[nd++] = *p;
-    int exp = atoi(p + 1);
-    while (nd > 1 && digits[nd - 1] == '0')
-        nd--;
-    char out[400];
-    size_t o = 0;
-    if (neg)
-        out[o++] = '-';
-    int dp = exp + 1;   /* digits before the decimal point */
-    if (dp <= 0) {
-        out[o++] = '0';
-        out[o++] = '.';
-        for (int i = 0; i < -dp; i++)
-            out[o++] = '0';
-        for (size_t i = 0; i < nd; i++)
-            out[o++] = digits[i];
-    } else {
-        for (int i = 0; i < dp; i++)
-            out[o++] = (size_t)i < nd ? digits[i] : '0';
-        if ((size_t)dp < nd) {
-            out[o++] = '.';
-            for (size_t i = (size_t)dp; i < nd; i++)
-                out[o++] = digits[i];
+        }
+        if (okdown) {
+            dec_round_down(&d, i + 1);
+            break;
+        }
+        if (okup) {
+            dec_round_up(&d, i + 1);
+            break;
         }
     }
-    out[o] = '\0';
-    if (o < size) {
-        memcpy(buf, out, o + 1);
-    } else {
-        /* too long for the caller's buffer: fall back to exponent form */
-        snprintf(buf, size, "%.*g", prec, n);
+    /* 'f' format: integer digits, then every remaining digit */
+    if (d.exp > 360 || d.n - d.exp > 360) {
+        snprintf(buf, size, "%.17g", n);   /* cannot happen for a double */
+        return;
     }
+    char out[VAL_NUMBER_BUF];
+    size_t o = 0;
+    if (n < 0)
+        out[o++] = '-';
+    if (d.exp > 0) {
+        for (int i = 0; i < d.exp; i++)
+            out[o++] = dec_at(&d, i);
+    } else {
+        out[o++] = '0';
+    }
+    if (d.n > d.exp) {
+        out[o++] = '.';
+        for (int i = d.exp; i < d.n; i++)
+            out[o++] = i < 0 ? '0' : d.d[i];
+    }
+    out[o] = '\0';
+    if (o < size)
+        memcpy(buf, out, o + 1);
+    else
+        snprintf(buf, size, "%.17g", n);   /* too long for the caller's buffer */
 }

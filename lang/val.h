@@ -164,17 +164,28 @@ val val_object_empty(void);
  * not converted here: for list/set/map the item's type must equal the
  * element type (or the element type is TY_ANY); convert first (val_convert)
  * when building typed collections.  A mismatch returns VAL_INVALID with the
- * last error set. */
+ * last error set.  Details:
+ *   - an empty collection of element type any takes the type of its first
+ *     item; a null or unknown of type any is retyped to the element type;
+ *   - val_set_add moves sensitive marks of the item (deep) onto the set,
+ *     as cty.SetVal does; unknown items are never deduplicated;
+ *   - appending n items costs amortised O(n); maps/objects accept keys in
+ *     any order (a short unsorted tail is merged lazily). */
 val val_list_append(val list, val item);
 val val_tuple_append(val tuple, val item);
 val val_set_add(val set, val item);              /* dedupes */
 val val_map_set(val map, const char *key, val v);       /* replaces */
 val val_object_set(val obj, const char *key, val v);    /* replaces */
 
-/* -- marks */
+/* -- marks (val_marks, val_is_wholly_known and val_contains_sensitive
+ * borrow v; the others consume it) */
 unsigned val_marks(val v);
-val val_mark(val v, unsigned marks);       /* add marks (consumes v) */
-val val_unmark(val v, unsigned marks);     /* remove marks from v itself */
+/* Add marks (consumes v).  Adding VAL_MARK_UNKNOWN to a known value turns
+ * it into an unknown of its type. */
+val val_mark(val v, unsigned marks);
+/* Remove marks from v itself (consumes v).  The unknown mark cannot be
+ * removed (there is no value under it): only VAL_MARK_SENSITIVE is. */
+val val_unmark(val v, unsigned marks);
 static inline int val_is_unknown(val v) { return (v.marks & VAL_MARK_UNKNOWN) != 0; }
 static inline int val_is_sensitive(val v) { return (v.marks & VAL_MARK_SENSITIVE) != 0; }
 static inline int val_is_null(val v) { return v.kind == VAL_NULL && !val_is_unknown(v); }
@@ -192,7 +203,8 @@ int val_get_bool(val v);
 double val_get_number(val v);
 const char *val_get_string(val v);   /* borrowed, NUL-terminated */
 size_t val_string_len(val v);        /* bytes */
-/* Elements of list/set/tuple, entries of map/object. */
+/* Elements of list/set/tuple, entries of map/object (0 for an unknown or
+ * null collection and for other kinds: check those first). */
 size_t val_len(val v);
 /* Element i of list/set/tuple, or value of entry i of map/object (sorted).
  * Borrowed: valid while v is alive. */
@@ -202,12 +214,17 @@ const char *val_key_at(val v, size_t i);
 /* Value for key in a map/object (borrowed), or NULL. */
 const val *val_lookup(val v, const char *key);
 
-/* -- comparison */
-/* Structural equality (types, marks ignored; unknowns equal only to the
- * same-typed unknown).  Used for sets, plans and tests. */
+/* -- comparison (all BORROW their arguments, like the accessors) */
+/* Structural equality: types compared, marks ignored; unknowns equal only
+ * to the same-typed unknown.  Used for sets, plans and tests. */
 int val_raw_equal(val a, val b);
-/* Total order used to canonicalise sets: by kind, then content. */
+/* Total order used to canonicalise sets: nulls last, unknowns after known
+ * values, bools false<true, numbers and strings by value, other values by
+ * cty's set hash bytes then structure. */
 int val_compare(val a, val b);
+/* The same through pointers. */
+int val_eq(const val *a, const val *b);
+int val_cmp(const val *a, const val *b);
 
 /* -- conversion (Terraform's rules: number<->string, bool<->string,
  * tuple->list/set, object->map, list<->set, null passes through, unknown

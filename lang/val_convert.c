@@ -680,7 +680,8 @@ static ty *dyn_replace(const ty *in, const ty *out)
         return ok == TY_MAP ? ty_map(e) : ok == TY_LIST ? ty_list(e) : ty_set(e);
     }
     if (ok == TY_OBJECT) {
-        size_t n = ty_len(out);
+        /* as cty: from anything but a map or object, no attributes at all */
+        size_t n = ik == TY_MAP || ik == TY_OBJECT ? ty_len(out) : 0;
         ty **es = xmalloc((n ? n : 1) * sizeof *es);
         const char **names = xmalloc((n ? n : 1) * sizeof *names);
         for (size_t i = 0; i < n; i++) {
@@ -801,127 +802,241 @@ static val conv_prim(val v, const ty *out)
     return fail_msg(v, "a bool is required");
 }
 
-/* A known null element inside a collection drops optional markers from its
- * type (conversions of nulls keep the target type). */
+/* ---------------------------------------------------------------- collections
+ *
+ * The element steps follow cty's conversion functions one by one, because
+ * their differences show in results: only tuple->list (always) and
+ * ->map (when the element type is a collection or object) unify the
+ * converted elements' types; the others only check that the types agree
+ * (cty's CanListVal / CanSetVal / CanMapVal) and fail with "element types
+ * must all match for conversion to list" and the like.
+ */
 
-/* Convert each element of sequence/map-like v (by position) to ety, then
- * unify element types when ety contains any.  Returns a C array of owned
- * values in *out (n of them), or -1. */
-static int conv_elems(val v, const ty *ety, int unsafe, val **out, size_t *nout)
+static void free_elems(val *es, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        val_free(es[i]);
+    free(es);
+}
+
+/* Convert element i of v (a list, set, tuple, map or object) to ety. */
+static int conv_each(val v, const ty *ety, int unsafe, val **out, size_t *nout)
 {
     size_t n = val_len(v);
     val *es = xmalloc((n ? n : 1) * sizeof *es);
     for (size_t i = 0; i < n; i++) {
         es[i] = conv(val_copy(*val_at(v, i)), ety, unsafe);
         if (!val_is_valid(es[i])) {
-            for (size_t k = 0; k < i; k++)
-                val_free(es[k]);
-            free(es);
+            free_elems(es, i);
             return -1;
         }
-    }
-    if (n > 1 && ty_has_any(ety)) {
-        ty **ts = xmalloc(n * sizeof *ts);
-        for (size_t i = 0; i < n; i++)
-            ts[i] = val_type(es[i]);
-        ty *u = unify((const ty *const *)ts, n, unsafe);
-        for (size_t i = 0; i < n; i++)
-            ty_free(ts[i]);
-        free(ts);
-        if (!u) {
-            for (size_t k = 0; k < n; k++)
-                val_free(es[k]);
-            free(es);
-            err_set(CAIRN_EINVAL, "cannot find a common base type for all elements");
-            return -1;
+        if (val_is_null(es[i]) && ty_kind(ety) != TY_ANY) {
+            /* a null element loses optional markers of its type */
+            ty *t = val_type(es[i]);
+            unsigned m = val_marks(es[i]);
+            val_free(es[i]);
+            es[i] = val_mark(val_null_of(strip_optional(t)), m);
+            ty_free(t);
         }
-        for (size_t i = 0; i < n; i++) {
-            es[i] = conv(es[i], u, unsafe);
-            if (!val_is_valid(es[i])) {
-                for (size_t k = 0; k < n; k++)
-                    if (k != i)
-                        val_free(es[k]);
-                free(es);
-                ty_free(u);
-                return -1;
-            }
-        }
-        ty_free(u);
     }
     *out = es;
     *nout = n;
     return 0;
 }
 
-/* Build a list or set from converted elements; the element type is the
- * first element's (they were unified), or ety when empty. */
-static val build_seq(enum ty_kind k, val *es, size_t n, const ty *ety, const ty *in_ety)
+/* cty's conversionUnify{List,Collection}Elements: convert every element to
+ * the unified type of all of them.  On failure es and its elements are
+ * freed. */
+static int unify_elems(val *es, size_t n, int unsafe)
 {
-    ty *et;
-    if (n > 0)
-        et = val_type(es[0]);
-    else if (ty_kind(ety) == TY_ANY && in_ety)
-        et = ty_copy(in_ety);
-    else
-        et = strip_optional(ety);
-    val r = k == TY_LIST ? val_list_empty(et) : val_set_empty(et);
-    for (size_t i = 0; i < n && val_is_valid(r); i++) {
-        r = k == TY_LIST ? val_list_append(r, es[i]) : val_set_add(r, es[i]);
-        if (!val_is_valid(r)) {
-            for (size_t j = i + 1; j < n; j++)
-                val_free(es[j]);
-            err_set(CAIRN_EINVAL, "element types must all match for conversion to %s",
-                    k == TY_LIST ? "list" : "set");
+    if (n < 2)
+        return 0;
+    ty **ts = xmalloc(n * sizeof *ts);
+    for (size_t i = 0; i < n; i++)
+        ts[i] = val_type(es[i]);
+    ty *u = unify((const ty *const *)ts, n, unsafe);
+    for (size_t i = 0; i < n; i++)
+        ty_free(ts[i]);
+    free(ts);
+    if (!u) {
+        free_elems(es, n);
+        return err_set(CAIRN_EINVAL, "cannot find a common base type for all elements");
+    }
+    for (size_t i = 0; i < n; i++) {
+        es[i] = conv(es[i], u, unsafe);
+        if (!val_is_valid(es[i])) {
+            for (size_t k = i + 1; k < n; k++)
+                val_free(es[k]);
+            free_elems(es, i);
+            ty_free(u);
+            return -1;
         }
+    }
+    ty_free(u);
+    return 0;
+}
+
+/* cty's CanListVal: the element type, ignoring elements of type any; NULL
+ * (no error set) when two elements disagree.  Owned. */
+static ty *common_type(const val *es, size_t n)
+{
+    ty *et = ty_any();
+    for (size_t i = 0; i < n; i++) {
+        ty *t = val_type(es[i]);
+        if (ty_kind(et) == TY_ANY) {
+            ty_free(et);
+            et = t;
+        } else if (ty_kind(t) != TY_ANY && !ty_equal(et, t)) {
+            ty_free(t);
+            ty_free(et);
+            return NULL;
+        } else {
+            ty_free(t);
+        }
+    }
+    return et;
+}
+
+/* Build a list or set (k) of the n converted elements es (consumed), which
+ * must agree on a type; empty_ety is the element type of an empty result. */
+static val build_seq(enum ty_kind k, val *es, size_t n, ty *empty_ety)
+{
+    ty *et = n ? common_type(es, n) : empty_ety;
+    if (n)
+        ty_free(empty_ety);
+    if (!et) {
+        free_elems(es, n);
+        err_set(CAIRN_EINVAL, "element types must all match for conversion to %s",
+                k == TY_LIST ? "list" : "set");
+        return val_invalid();
+    }
+    val r = k == TY_LIST ? val_list_empty(et) : val_set_empty(et);
+    for (size_t i = 0; i < n; i++) {
+        if (!val_is_valid(r)) {
+            val_free(es[i]);
+            continue;
+        }
+        r = k == TY_LIST ? val_list_append(r, es[i]) : val_set_add(r, es[i]);
     }
     free(es);
     return r;
 }
 
-static val conv_to_seq(val v, const ty *out, int unsafe)
+/* A set whose length is not known (cty: not wholly known and more than one
+ * element stored), converted to a list, is an unknown list. */
+static int set_length_unknown(val v)
 {
-    const ty *ety = ty_elem(out);
-    val *es;
-    size_t n;
-    const ty *in_ety = NULL;
-    ty *vt = NULL;
-    if (v.kind == VAL_LIST || v.kind == VAL_SET) {
-        vt = val_type(v);
-        in_ety = ty_elem(vt);
-    }
-    if (conv_elems(v, ety, unsafe, &es, &n) < 0) {
-        ty_free(vt);
-        val_free(v);
-        return val_invalid();
-    }
-    unsigned marks = val_marks(v);
-    val r = build_seq(ty_kind(out), es, n, ety, in_ety);
-    ty_free(vt);
-    val_free(v);
-    return val_is_valid(r) ? val_mark(r, marks) : r;
+    return val_kind(v) == VAL_SET && !val_is_wholly_known(v) && val_len(v) != 1;
 }
 
-static val conv_to_map(val v, const ty *out, int unsafe)
+/* tuple -> list/set (cty's conversionTupleToList / conversionTupleToSet) */
+static val conv_tuple_to_seq(val v, const ty *out, int unsafe)
 {
+    enum ty_kind k = ty_kind(out);
     const ty *ety = ty_elem(out);
+    size_t n = val_len(v);
+    if (n == 0) {
+        val_free(v);
+        return k == TY_LIST ? val_list_empty(strip_optional(ety))
+                            : val_set_empty(strip_optional(ety));
+    }
+    ty *u = NULL;
+    if (ty_kind(ety) == TY_ANY) {
+        const ty **ts = xmalloc(n * sizeof *ts);
+        ty **own = xmalloc(n * sizeof *own);
+        for (size_t i = 0; i < n; i++)
+            ts[i] = own[i] = val_type(*val_at(v, i));
+        u = unify(ts, n, unsafe);
+        for (size_t i = 0; i < n; i++)
+            ty_free(own[i]);
+        free(own);
+        free(ts);
+        ety = u;    /* conv_ok checked that this exists */
+    }
+    val *es;
+    size_t ne;
+    int rc = conv_each(v, ety ? ety : ty_any(), unsafe, &es, &ne);
+    ty_free(u);
+    val_free(v);
+    if (rc < 0)
+        return val_invalid();
+    if (k == TY_LIST && unify_elems(es, ne, unsafe) < 0)
+        return val_invalid();
+    return build_seq(k, es, ne, ty_any());
+}
+
+/* list/set -> list/set (cty's conversionCollectionToList / ToSet) */
+static val conv_coll_to_seq(val v, const ty *out, int unsafe)
+{
+    enum ty_kind k = ty_kind(out);
+    const ty *ety = ty_elem(out);
+    ty *vt = val_type(v);
+    if (k == TY_LIST && set_length_unknown(v)) {
+        val r = val_unknown(ty_list(ty_copy(ty_elem(vt))));
+        ty_free(vt);
+        val_free(v);
+        return r;
+    }
+    ty *empty = ty_kind(ety) == TY_ANY ? ty_copy(ty_elem(vt)) : strip_optional(ety);
+    ty_free(vt);
     val *es;
     size_t n;
+    int rc = conv_each(v, ety, unsafe, &es, &n);
+    val_free(v);
+    if (rc < 0) {
+        ty_free(empty);
+        return val_invalid();
+    }
+    return build_seq(k, es, n, empty);
+}
+
+/* map/object -> map (cty's conversionCollectionToMap / ObjectToMap) */
+static val conv_to_map(val v, const ty *out, int unsafe)
+{
+    int from_obj = val_kind(v) == VAL_OBJECT;
+    const ty *ety = ty_elem(out);
+    size_t n = val_len(v);
     ty *vt = val_type(v);
-    if (conv_elems(v, ety, unsafe, &es, &n) < 0) {
-        ty_free(vt);
+    ty *u = NULL, *empty;
+    if (from_obj) {
+        if (n > 0 && ty_kind(ety) == TY_ANY) {
+            const ty **ts = xmalloc(n * sizeof *ts);
+            for (size_t i = 0; i < n; i++)
+                ts[i] = ty_index(vt, i);
+            u = unify(ts, n, unsafe);
+            free(ts);
+            ety = u;
+        }
+        empty = strip_optional(ety ? ety : ty_any());
+    } else {
+        /* cty keeps optional markers on an empty map's element type */
+        empty = ty_kind(ety) == TY_ANY ? ty_copy(ty_elem(vt)) : ty_copy(ety);
+    }
+    ty_free(vt);
+    val *es;
+    size_t ne;
+    int rc = conv_each(v, ety ? ety : ty_any(), unsafe, &es, &ne);
+    enum ty_kind ek = ety ? ty_kind(ety) : TY_ANY;
+    ty_free(u);
+    /* cty unifies map elements with safe conversions only, object
+     * attributes with the caller's */
+    if (rc < 0 || ((ek == TY_LIST || ek == TY_SET || ek == TY_MAP || ek == TY_OBJECT) &&
+                   unify_elems(es, ne, from_obj ? unsafe : 0) < 0)) {
+        ty_free(empty);
         val_free(v);
         return val_invalid();
     }
-    ty *et;
-    if (n > 0)
-        et = val_type(es[0]);
-    else if (ty_kind(ety) == TY_ANY && ty_kind(vt) == TY_MAP)
-        et = ty_copy(ty_elem(vt));
-    else
-        et = strip_optional(ety);
-    ty_free(vt);
+    ty *et = ne ? common_type(es, ne) : ty_copy(empty);
+    ty_free(empty);
+    if (!et) {
+        free_elems(es, ne);
+        val_free(v);
+        err_set(CAIRN_EINVAL, "%s types must all match for conversion to map",
+                from_obj ? "attribute" : "element");
+        return val_invalid();
+    }
     val r = val_map_empty(et);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < ne; i++) {
         if (!val_is_valid(r)) {
             val_free(es[i]);
             continue;
@@ -929,9 +1044,8 @@ static val conv_to_map(val v, const ty *out, int unsafe)
         r = val_map_set(r, val_key_at(v, i), es[i]);
     }
     free(es);
-    unsigned marks = val_marks(v);
     val_free(v);
-    return val_is_valid(r) ? val_mark(r, marks) : r;
+    return r;
 }
 
 static val conv_to_object(val v, const ty *out, int unsafe)
@@ -954,11 +1068,17 @@ static val conv_to_object(val v, const ty *out, int unsafe)
                 val_free(v);
                 return val_invalid();
             }
-            a = val_null_of(strip_optional(aty));
+            /* cty keeps optional markers here when converting from a map */
+            a = val_null_of(from_map ? ty_copy(aty) : strip_optional(aty));
         } else {
             a = conv(val_copy(*src), aty, unsafe);
             if (!val_is_valid(a)) {
-                if (from_map) {
+                /* cty words it so only when no conversion exists at all
+                 * (possible for optional attributes) */
+                ty *et = from_map ? val_type(*src) : NULL;
+                int none = et && !conv_ok(et, aty, unsafe);
+                ty_free(et);
+                if (none) {
                     char *m = xstrdup(err_msg());
                     err_set(CAIRN_EINVAL, "map element type is incompatible with attribute "
                             "\"%s\": %s", name, m);
@@ -1012,6 +1132,8 @@ static val conv(val v, const ty *out, int unsafe)
     enum ty_kind ok = ty_kind(out);
     if (ok == TY_ANY)
         return v;
+    if (val_has_type(v, out))
+        return v;             /* the common case, without allocating */
     unsigned marks = val_marks(v) & VAL_MARK_SENSITIVE;
     ty *in = val_type(v);
     if (ty_equal(in, out) && !ty_has_optional(out)) {
@@ -1043,8 +1165,10 @@ static val conv(val v, const ty *out, int unsafe)
     if (is_prim(out)) {
         val u = val_unmark(v, VAL_MARK_SENSITIVE);
         r = conv_prim(u, out);
+    } else if ((ok == TY_LIST || ok == TY_SET) && ik == TY_TUPLE) {
+        r = conv_tuple_to_seq(v, out, unsafe);
     } else if (ok == TY_LIST || ok == TY_SET) {
-        r = conv_to_seq(v, out, unsafe);
+        r = conv_coll_to_seq(v, out, unsafe);
     } else if (ok == TY_MAP) {
         r = conv_to_map(v, out, unsafe);
     } else if (ok == TY_OBJECT) {
@@ -1057,6 +1181,63 @@ static val conv(val v, const ty *out, int unsafe)
     return val_mark(r, marks);
 }
 
+/* Whether t has an optional attribute anywhere. */
+static int ty_has_optional_deep(const ty *t)
+{
+    switch (ty_kind(t)) {
+    case TY_LIST: case TY_SET: case TY_MAP:
+        return ty_has_optional_deep(ty_elem(t));
+    case TY_TUPLE: case TY_OBJECT:
+        if (ty_kind(t) == TY_OBJECT && ty_has_optional(t))
+            return 1;
+        for (size_t i = 0; i < ty_len(t); i++)
+            if (ty_has_optional_deep(ty_index(t, i)))
+                return 1;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* Whether t has a default for an optional attribute anywhere. */
+static int has_defaults(const ty *t)
+{
+    switch (ty_kind(t)) {
+    case TY_LIST: case TY_SET: case TY_MAP:
+        return has_defaults(ty_elem(t));
+    case TY_TUPLE: case TY_OBJECT:
+        for (size_t i = 0; i < ty_len(t); i++) {
+            if (ty_kind(t) == TY_OBJECT) {
+                val d = ty_attr_default(t, i);
+                int has = val_is_valid(d);
+                val_free(d);
+                if (has)
+                    return 1;
+            }
+            if (has_defaults(ty_index(t, i)))
+                return 1;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* cty's Convert returns its input when the type already equals the target
+ * without optional markers (then there is nothing to convert; Terraform
+ * would still apply defaults, so not when the target has any). */
+static val convert_top(val v, const ty *target, int unsafe)
+{
+    if (ty_has_optional_deep(target) && !has_defaults(target)) {
+        ty *plain = strip_optional(target);
+        int same = val_has_type(v, plain);
+        ty_free(plain);
+        if (same)
+            return v;
+    }
+    return conv(v, target, unsafe);
+}
+
 val val_convert(val v, const ty *target)
 {
     if (!val_is_valid(v) || !target) {
@@ -1064,7 +1245,7 @@ val val_convert(val v, const ty *target)
         err_set(CAIRN_EINVAL, "val_convert: invalid value or type");
         return val_invalid();
     }
-    return conv(v, target, 1);
+    return convert_top(v, target, 1);
 }
 
 val val_convert_safe(val v, const ty *target)
@@ -1074,5 +1255,5 @@ val val_convert_safe(val v, const ty *target)
         err_set(CAIRN_EINVAL, "val_convert_safe: invalid value or type");
         return val_invalid();
     }
-    return conv(v, target, 0);
+    return convert_top(v, target, 0);
 }

@@ -40,22 +40,22 @@ static size_t utf8_len(const unsigned char *s, size_t n, unsigned *cp)
     return len;
 }
 
-/* Go's unicode.IsPrint for code points >= 0x80, for the ranges that
- * matter in practice: C1 controls, non-ASCII spaces, format characters,
- * private use and non-characters are not printable. */
+#include "lang/val_fmt_print.h"
+
+/* Go's strconv.IsPrint for a code point >= 0x80 (binary search of the
+ * non-printable ranges). */
 static int go_isprint(unsigned cp)
 {
-    static const unsigned nonprint[][2] = {
-        {0x80, 0xa0}, {0xad, 0xad}, {0x600, 0x605}, {0x61c, 0x61c}, {0x6dd, 0x6dd},
-        {0x70f, 0x70f}, {0x1680, 0x1680}, {0x180e, 0x180e}, {0x2000, 0x200f},
-        {0x2028, 0x202f}, {0x205f, 0x2064}, {0x2066, 0x206f}, {0x3000, 0x3000},
-        {0xd800, 0xf8ff}, {0xfeff, 0xfeff}, {0xfff9, 0xfffb}, {0xfffe, 0xffff},
-        {0x110bd, 0x110bd}, {0x1bca0, 0x1bca3}, {0x1d173, 0x1d17a}, {0xe0000, 0xe0fff},
-        {0xf0000, 0x10ffff},
-    };
-    for (size_t i = 0; i < sizeof nonprint / sizeof nonprint[0]; i++)
-        if (cp >= nonprint[i][0] && cp <= nonprint[i][1])
+    size_t lo = 0, hi = sizeof val_fmt_nonprint / sizeof val_fmt_nonprint[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cp < val_fmt_nonprint[mid][0])
+            hi = mid;
+        else if (cp > val_fmt_nonprint[mid][1])
+            lo = mid + 1;
+        else
             return 0;
+    }
     return 1;
 }
 

@@ -28,21 +28,39 @@ enum val_heap_kind {
     VH_TYPE,    /* the type of a null or unknown value */
 };
 
-struct val_heap {
+/* Common header of every value payload (first member of each kind). */
+struct val_hdr {
     _Atomic uint32_t rc;
     uint8_t hk;          /* enum val_heap_kind */
     uint8_t deep;        /* VAL_MARK_* bits found in any element (deep) */
     uint8_t dirty;       /* set/map: items appended out of order */
     uint8_t inl;         /* string: bytes stored inline after the header */
+};
+
+/* Collections (VH_SEQ, VH_MAP) and type holders (VH_TYPE). */
+struct val_heap {
+    struct val_hdr hd;
     ty *t;               /* element type (list/set/map), or the type (VH_TYPE) */
     size_t n, cap;
-    char *s;             /* VH_STR */
+    size_t sorted;       /* map/object: length of the sorted prefix */
     val *items;          /* VH_SEQ items, VH_MAP values */
-    char **keys;         /* VH_MAP keys */
+    uint32_t *koff;      /* VH_MAP: offset of key i in kbuf */
+    char *kbuf;          /* VH_MAP: the keys, NUL-terminated, back to back */
+    size_t klen, kcap;
+};
+
+/* Strings (VH_STR): a smaller payload; val.u.h points at one of these. */
+struct val_str {
+    struct val_hdr hd;
+    size_t n;
+    char *s;             /* NUL-terminated; inline after the header if hd.inl */
 };
 
 /* Whether the object type t has any optional attribute. */
 int ty_has_optional(const ty *t);
+/* Whether v's type is exactly t, without building v's type (a type with
+ * optional attributes never matches). */
+int val_has_type(val v, const ty *t);
 /* The bytes cty hashes a set element by, which also order non-primitive
  * set elements.  Caller frees. */
 char *val_set_hash_bytes(val v);

@@ -67,8 +67,33 @@ TEST(fn_yamlencode)
                                                   N(3)), "bar", S("baz"))),
               "\"\\\"bar\\\": \\\"baz\\\"\\n\\\"foo\\\":\\n- 1\\n- \\\"a\\\": \\\"b\\\"\\n  "
               "\\\"c\\\": \\\"d\\\"\\n- 3\\n\"");
+    /* go-cty-yaml's own tests: top-level scalars */
     CHECK_STR(call("yamlencode", 1, S("x")), "\"\\\"x\\\"\\n\"");
+    CHECK_STR(call("yamlencode", 1, S("")), "\"\\\"\\\"\\n\"");
     CHECK_STR(call("yamlencode", 1, T(0)), "\"[]\\n\"");
+    CHECK_STR(call("yamlencode", 1, O(0)), "\"{}\\n\"");
+    CHECK_STR(call("yamlencode", 1, B(1)), "\"true\\n...\\n\"");
+    CHECK_STR(call("yamlencode", 1, N(0)), "\"0\\n...\\n\"");
+    CHECK_STR(call("yamlencode", 1, TS(1, "b")), "\"- \\\"b\\\"\\n\"");
+}
+
+/* Emitter behaviour of libyaml (which go-cty-yaml ports): literal blocks for
+ * multi-line strings, escapes, folding of long double-quoted lines. */
+TEST(fn_yamlencode_strings)
+{
+    CHECK_STR(call("yamlencode", 1, O(1, "s", S("echo a\necho b\n"))),
+              "\"\\\"s\\\": |\\n  echo a\\n  echo b\\n\"");
+    CHECK_STR(call("yamlencode", 1, O(1, "s", S("a\nb"))),
+              "\"\\\"s\\\": |-\\n  a\\n  b\\n\"");
+    CHECK_STR(call("yamlencode", 1, TS(1, "a\n\n")), "\"- |+\\n  a\\n\\n\"");
+    CHECK_STR(call("yamlencode", 1, O(1, "t", S("a\tb\n"))),
+              "\"\\\"t\\\": \\\"a\\\\tb\\\\n\\\"\\n\"");
+    CHECK_STR(call("yamlencode", 1, TS(1, "x \ny")), "\"- \\\"x \\\\ny\\\"\\n\"");
+    CHECK_STR(call("yamlencode", 1, T(1, T(2, N(1), N(2)))), "\"- - 1\\n  - 2\\n\"");
+    const char *r = call("yamlencode", 1, O(1, "long", S("aaaa bbbb cccc dddd eeee ffff gggg "
+                                                         "hhhh iiii jjjj kkkk llll mmmm nnnn "
+                                                         "oooo pppp")));
+    CHECK(strstr(r, "oooo\\n  pppp") != NULL);
 }
 
 TEST(fn_hashes)

@@ -1,6 +1,7 @@
 /* Unit tests for lang/val_json.c: jsonencode / jsondecode behaviour. */
 #include "lang/val_json.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/val_notation.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -228,6 +229,119 @@ TEST(json_many_elements_linear)
     free(s);
     val_free(v);
     sb_free(&b);
+}
+
+TEST(json_random_mutations_do_not_crash)
+{
+    /* Mutated documents either decode or fail cleanly; whatever decodes
+     * re-encodes to text that decodes to an equal value. */
+    const char *seed = "{\"a\":[1,-2.5e3,true,null,\"x\\u00e9\\n\"],\"b\":{\"c\":{}},\"d\":[]}";
+    size_t n = strlen(seed);
+    char buf[256];
+    unsigned x = 99;
+    int ok = 0, bad = 0;
+    for (int iter = 0; iter < 20000; iter++) {
+        memcpy(buf, seed, n);
+        int muts = 1 + iter % 4;
+        for (int k = 0; k < muts; k++) {
+            x = x * 1103515245u + 12345u;
+            size_t at = (x >> 8) % n;
+            x = x * 1103515245u + 12345u;
+            buf[at] = "{}[]\",:0-eE.\\tnufl \x01\xff"[(x >> 8) % 21];
+        }
+        val v = val_from_json(buf, n);
+        if (!val_is_valid(v))
+            continue;
+        ok++;
+        char *e = val_to_json(&v, NULL);
+        if (!e) {
+            bad++;
+            val_free(v);
+            continue;
+        }
+        val w = val_from_json(e, strlen(e));
+        if (!val_is_valid(w) || !val_eq(&v, &w))
+            bad++;
+        val_free(w);
+        val_free(v);
+        free(e);
+    }
+    CHECK(ok > 100);
+    CHECK_INT(bad, 0);
+}
+
+/* Replays tests/unit/data/val_json.txt (gen_val_convert.go json): for each
+ * random value, the JSON go-cty's json.Marshal writes (hex) and what
+ * Terraform's jsondecode reads back (ImpliedType + Unmarshal). */
+static int replay_json(char *line, char **why)
+{
+    char *s1 = strstr(line, " ; ");
+    char *s2 = s1 ? strstr(s1 + 3, " ; ") : NULL;
+    if (!s2) {
+        *why = xstrdup("malformed line");
+        return 0;
+    }
+    *s1 = *s2 = '\0';
+    struct rd r = {line, 0};
+    val v = parse_val(&r);
+    if (r.bad || *r.p) {
+        val_free(v);
+        *why = xasprintf("cannot parse value near \"%.20s\"", r.p);
+        return 0;
+    }
+    size_t wn;
+    struct rd h = {s1 + 3, 0};
+    char *want_json = parse_hex(&h, &wn);
+    size_t n = 0;
+    char *got_json = val_to_json(&v, &n);
+    val_free(v);
+    int ok = got_json && n == wn && memcmp(got_json, want_json, n) == 0;
+    strbuf got = {0};
+    if (ok) {
+        val d = val_from_json(want_json, wn);
+        if (val_is_valid(d))
+            val_str(&got, d);
+        else
+            sb_printf(&got, "ERR %s", err_msg());
+        val_free(d);
+        char *g = sb_take(&got);
+        ok = strcmp(g, s2 + 3) == 0;
+        if (!ok)
+            *why = xasprintf("decoded %s\n#   want    %s", g, s2 + 3);
+        free(g);
+    } else {
+        *why = xasprintf("encoded %s\n#   want    %s", got_json ? got_json : err_msg(),
+                         want_json);
+    }
+    free(got_json);
+    free(want_json);
+    return ok;
+}
+
+TEST(json_matches_go_cty)
+{
+    char *data = read_data("tests/unit/data/val_json.txt");
+    if (!data)
+        SKIP("tests/unit/data/val_json.txt not found (run from the repository root)");
+    int lines = 0, bad = 0;
+    for (char *line = data, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        char *copy = xstrdup(line), *why = NULL;
+        lines++;
+        if (!replay_json(line, &why)) {
+            if (bad < 10)
+                printf("# line %d: %.300s\n#   %s\n", lines, copy, why);
+            bad++;
+        }
+        free(why);
+        free(copy);
+    }
+    printf("# %d lines, %d differ\n", lines, bad);
+    CHECK(lines >= 1000);
+    CHECK_INT(bad, 0);
+    free(data);
 }
 
 int main(int argc, char **argv) { return harness_main(argc, argv); }
