@@ -57,10 +57,10 @@ def locals_block(nvars):
              "  zones = [\"us-east-1a\", \"us-east-1b\", \"us-east-1c\"]",
              "  settings = {"]
     for i in range(nvars):
-        lines.append(f"    s{i} = upper(var.setting_{i})")
+        lines.append(f"    s{i:02d} = upper(var.setting_{i})")
     lines += ["  }",
-              "  subnet_cidrs = [for i in range(64) : cidrsubnet(var.cidr_base, 8, i)]",
-              "  zone_index = { for i, z in local.zones : z => i }",
+              "  subnet_cidrs  = [for i in range(64) : cidrsubnet(var.cidr_base, 8, i)]",
+              "  zone_index    = { for i, z in local.zones : z => i }",
               "  setting_names = [for k, v in local.settings : \"${k}=${lower(v)}\" if length(v) > 3]",
               "}",
               ""]

@@ -92,10 +92,10 @@ static dop *edit_script(const dline *a, size_t na, const dline *b, size_t nb, si
         while (i < m || j < n) {
             if (i < m && j < n && same(&a[pre + i], &b[pre + j])) {
                 ops[k++] = (dop){' ', pre + i++, pre + j++};
-            } else if (j < n && (i == m || t[i * (n + 1) + j + 1] >= t[(i + 1) * (n + 1) + j])) {
-                ops[k++] = (dop){'+', pre + i, pre + j++};
-            } else {
+            } else if (i < m && (j == n || t[(i + 1) * (n + 1) + j] >= t[i * (n + 1) + j + 1])) {
                 ops[k++] = (dop){'-', pre + i++, pre + j};
+            } else {
+                ops[k++] = (dop){'+', pre + i, pre + j++};
             }
         }
         free(t);

@@ -30,6 +30,6 @@ for line in src.split('\n'):
     else:
         body = re.sub(r'^(\w+)\s*=\s*', lambda mm: mm.group(1)
                       + random.choice(['=', ' = ', '   =  ']), body)
-    out.append(random.choice(['', ' ', '    ', '\t', '      ']) + body
-               + random.choice(['', '', ' ']))
+    trail = '' if m else random.choice(['', '', ' '])  # "<<EOT " opens no heredoc
+    out.append(random.choice(['', ' ', '    ', '\t', '      ']) + body + trail)
 sys.stdout.write('\n'.join(out))
