@@ -735,12 +735,16 @@ static void do_spaces(ftoks *tk, const fline *l)
         tk->t[l->lead_end].spaces = 1;
 }
 
-/* Printed width of tokens [a, b) with their spaces. */
+/* Printed width of tokens [a, b) with their spaces, in characters (UTF-8
+ * continuation bytes do not count). */
 static size_t columns(const ftoks *tk, size_t a, size_t b)
 {
     size_t w = 0;
-    for (size_t k = a; k < b; k++)
-        w += (size_t)tk->t[k].spaces + tk->t[k].len;
+    for (size_t k = a; k < b; k++) {
+        w += (size_t)tk->t[k].spaces;
+        for (uint32_t i = 0; i < tk->t[k].len; i++)
+            w += ((unsigned char)tk->t[k].p[i] & 0xC0) != 0x80;
+    }
     return w;
 }
 
