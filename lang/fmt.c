@@ -321,7 +321,7 @@ static int scan_normal(scanner *sc)
     }
     cl = scan_comment_len(sc);
     if (cl < 0)
-        return sc_fail(sc, start, "Unterminated template string");
+        return sc_fail(sc, start, "Unterminated block comment");
     if (cl > 0) {
         sc->i += (size_t)cl;
         return sc_emit(sc, T_COMMENT, start, sc->i);

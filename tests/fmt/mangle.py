@@ -23,7 +23,7 @@ for line in src.split('\n'):
     if m:
         heredoc = m.group(1)
     body = line.strip()
-    if not any(c in body for c in ('"', '#', '//', '/*', '<<')):
+    if not any(c in body for c in ('"', '#', '//', '/*', '*/', '<<')):
         body = PUNCT.sub(lambda mm: random.choice(['', ' ', '  ']) + mm.group(1)
                          + random.choice(['', ' ', '  ']), body)
         body = re.sub(r'\s+', lambda mm: random.choice([' ', '  ', '\t']), body).strip()
