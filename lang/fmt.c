@@ -722,6 +722,19 @@ static int do_indent(ftoks *tk, fline *ls, size_t nl)
     return 0;
 }
 
+/* Whether printing prev and t with no space between would make them scan
+ * as different tokens ("." "." "." becomes "...", "!" "=" becomes "!=",
+ * "1" "." "5" becomes "1.5").  Never the case in valid files; this keeps
+ * fmt from changing the tokens of files the parser would reject anyway. */
+static int would_merge(const ftok *prev2, const ftok *prev, const ftok *t)
+{
+    if (prev->kind == T_DOT && (t->kind == T_DOT || t->kind == T_ELLIPSIS))
+        return 1;
+    if (prev->kind == T_BANG && (t->kind == T_EQUAL || t->kind == T_EQOP))
+        return 1;
+    return prev2->kind == T_NUMBER && prev->kind == T_DOT && t->kind == T_NUMBER;
+}
+
 static void do_spaces(ftoks *tk, const fline *l)
 {
     size_t cells[4] = {l->first, l->lead_end, l->assign_end, l->end};
@@ -729,6 +742,10 @@ static void do_spaces(ftoks *tk, const fline *l)
         for (size_t k = cells[c] + 1; k < cells[c + 1]; k++) {
             const ftok *before = k - 1 > cells[c] ? &tk->t[k - 2] : &tok_nil;
             tk->t[k].spaces = space_after(before, &tk->t[k - 1], &tk->t[k]);
+            if (tk->t[k].spaces == 0 &&
+                would_merge(k - 1 > l->first ? &tk->t[k - 2] : &tok_nil, &tk->t[k - 1],
+                            &tk->t[k]))
+                tk->t[k].spaces = 1;
         }
     }
     if (l->lead_end < l->assign_end)
@@ -816,6 +833,29 @@ static int layout(ftoks *tk, strbuf *b)
     return rc;
 }
 
+/* The formatted text must scan to exactly the tokens it was printed from
+ * (kinds and bytes): whitespace is all fmt may change.  A mismatch is a
+ * formatter bug; refuse rather than write a file that means something
+ * else. */
+static int same_tokens(scanner *sc, const ftoks *want, const char *text, size_t len)
+{
+    ftoks got = {0};
+    int rc = fmt_scan(sc, text, len, &got);
+    if (rc == 0 && got.n != want->n)
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < got.n; i++)
+        if (got.t[i].kind != want->t[i].kind || got.t[i].len != want->t[i].len ||
+            memcmp(got.t[i].p, want->t[i].p, got.t[i].len) != 0)
+            rc = -1;
+    free(got.t);
+    if (rc == CAIRN_ENOMEM)
+        return rc;
+    if (rc != 0)
+        return err_set(CAIRN_EINVAL, "fmt: internal error: formatting would change the "
+                                     "tokens of the file; it was left unchanged");
+    return 0;
+}
+
 int fmt_format(src_file *f, unsigned flags, char **out, size_t *outlen, diag_list *diags)
 {
     scanner *sc = NULL;
@@ -846,6 +886,9 @@ int fmt_format(src_file *f, unsigned flags, char **out, size_t *outlen, diag_lis
         use = &tf;
     }
     rc = layout(use, &b);
+    if (rc < 0)
+        goto fail;
+    rc = same_tokens(sc, use, b.s ? b.s : "", b.len);
     if (rc < 0)
         goto fail;
     /* Whitespace after the last token of a file without a final newline is

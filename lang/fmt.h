@@ -44,7 +44,9 @@
  * string owned by the caller (free()) and *outlen to its length.  If the
  * text does not scan, appends a diagnostic to diags, sets *out to NULL and
  * returns CAIRN_EDIAG.  Returns CAIRN_ENOMEM or CAIRN_ELIMIT (with the last
- * error set) when memory or a limit runs out.
+ * error set) when memory or a limit runs out, and CAIRN_EINVAL if the
+ * result would not scan to the same tokens as the input (a formatter bug,
+ * checked on every call: the file is then best left alone).
  */
 int fmt_format(src_file *f, unsigned flags, char **out, size_t *outlen, diag_list *diags);
 

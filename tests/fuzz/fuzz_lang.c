@@ -2,8 +2,10 @@
  * tests/fuzz/fuzz_lang.c — libFuzzer target over the language front end.
  *
  * One input is one configuration file.  It is formatted with and without
- * terraform's rewrites; when formatting succeeds, the result must format
- * to itself (idempotence) — a violation aborts, which the fuzzer reports.
+ * terraform's rewrites; formatting must never change the tokens (fmt checks
+ * that itself and returns CAIRN_EINVAL), and when it succeeds the result
+ * must format to itself (idempotence).  A violation aborts, which the
+ * fuzzer reports as a crash.
  *
  * Built two ways: by scripts/fuzz.sh with clang -fsanitize=fuzzer (the
  * campaign, `make fuzz`), and through tests/helpers/fuzz_lang_replay.c with
@@ -29,7 +31,12 @@ static void fuzz_fmt(const char *text, size_t len, unsigned flags)
     char *once = NULL, *twice = NULL;
     size_t n1 = 0, n2 = 0;
     src_file *f = src_from_string("fuzz.tf", text, len), *g = NULL;
-    if (fmt_format(f, flags, &once, &n1, &d) == 0) {
+    int rc = fmt_format(f, flags, &once, &n1, &d);
+    if (rc == CAIRN_EINVAL) {
+        fprintf(stderr, "fuzz_lang: %s (flags %u)\n", err_msg(), flags);
+        abort();
+    }
+    if (rc == 0) {
         g = src_from_string("fuzz2.tf", once, n1);
         if (fmt_format(g, flags, &twice, &n2, &d) != 0 || n1 != n2 ||
             memcmp(once, twice, n1) != 0) {

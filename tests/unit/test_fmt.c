@@ -202,6 +202,15 @@ TEST(fmt_scan_errors_refused)
     CHECK_STR(fmt("a = 1 $\n", 0), "<error>");
 }
 
+TEST(fmt_never_merges_tokens)
+{
+    /* invalid input, but fmt must not turn ". . ." into "..." or "! =" into
+     * "!=" (found by the fuzzer: tests/fuzz/crashes/crash-0655d4f3...) */
+    CHECK_STR(fmt("a = f(b.. .2)\n", 0), "a = f(b. . .2)\n");
+    CHECK_STR(fmt("a = b ! = c\n", 0), "a = b ! = c\n");
+    CHECK_STR(fmt("a = 1 . 5\n", 0), "a = 1. 5\n");
+}
+
 TEST(fmt_idempotent)
 {
     CHECK(idempotent("a {\nb = [\n1,\n2\n]\nc = { d = 1 }\n}\n", 0));
