@@ -414,6 +414,24 @@ static int tok_is(const ftok *t, int kind, const char *text)
     return t->kind == kind && t->len == strlen(text) && !memcmp(t->p, text, t->len);
 }
 
+/* Whether v[0..n) is a quoted template holding exactly one interpolation
+ * and nothing else, "${expr}"; sets *multiline if expr spans lines. */
+static int lone_interpolation(const ftok *v, size_t n, int *multiline)
+{
+    int depth = 0;
+    if (n < 5 || v[0].kind != T_OQUOTE || !tok_is(&v[1], T_INTERP, "${") ||
+        !tok_is(&v[n - 2], T_SEQEND, "}") || v[n - 1].kind != T_CQUOTE)
+        return 0;
+    for (size_t k = 1; k < n - 2; k++) {
+        depth += bracket_change(v[k].kind);
+        if (depth <= 0)
+            return 0; /* the interpolation closed early: "${a}${b}" */
+        if (v[k].kind == T_NL || v[k].kind == T_COMMENT)
+            *multiline = 1;
+    }
+    return depth == 1;
+}
+
 /* Append v[0..n) to out, rewritten if it is a lone interpolation "${x}"
  * (becomes x, parenthesised when x spans lines) or, for a variable's type,
  * a legacy type keyword. */
@@ -424,7 +442,7 @@ static int tf_value(ftoks *out, const ftok *v, size_t n, int is_type)
         {"map", {"map", "(", "string", ")"}},
     };
     static const int type_kinds[4] = {T_IDENT, T_OPAREN, T_IDENT, T_CPAREN};
-    int depth = 0, multiline = 0;
+    int multiline = 0, wrapped = 0;
     if (is_type && (n == 1 || n == 3)) {
         const ftok *w = n == 1 ? &v[0] : &v[1];
         int ok = n == 1 ? w->kind == T_IDENT
@@ -439,29 +457,20 @@ static int tf_value(ftoks *out, const ftok *v, size_t n, int is_type)
             return 0;
         }
     }
-    if (n >= 5 && v[0].kind == T_OQUOTE && tok_is(&v[1], T_INTERP, "${") &&
-        tok_is(&v[n - 2], T_SEQEND, "}") && v[n - 1].kind == T_CQUOTE) {
-        for (size_t k = 1; k < n - 2 && depth >= 0; k++) {
-            depth += bracket_change(v[k].kind);
-            if (k > 1 && depth == 0)
-                depth = -1; /* the interpolation closed early: "${a}${b}" */
-            if (v[k].kind == T_NL || v[k].kind == T_COMMENT)
-                multiline = 1;
-        }
-        if (depth == 1) {
-            if (multiline && toks_push(out, T_OPAREN, "(", 1, v[0].off) < 0)
-                return CAIRN_ENOMEM;
-            for (size_t k = 2; k < n - 2; k++)
-                if (toks_push(out, v[k].kind, v[k].p, v[k].len, v[k].off) < 0)
-                    return CAIRN_ENOMEM;
-            if (multiline && toks_push(out, T_CPAREN, ")", 1, v[n - 1].off) < 0)
-                return CAIRN_ENOMEM;
-            return 0;
-        }
+    /* Unwrap repeatedly, so that "${"${x}"}" becomes x in one pass and
+     * formatting stays idempotent. */
+    while (lone_interpolation(v, n, &multiline)) {
+        v += 2;
+        n -= 4;
+        wrapped = 1;
     }
+    if (wrapped && multiline && toks_push(out, T_OPAREN, "(", 1, v[0].off) < 0)
+        return CAIRN_ENOMEM;
     for (size_t k = 0; k < n; k++)
         if (toks_push(out, v[k].kind, v[k].p, v[k].len, v[k].off) < 0)
             return CAIRN_ENOMEM;
+    if (wrapped && multiline && toks_push(out, T_CPAREN, ")", 1, v[n - 1].off) < 0)
+        return CAIRN_ENOMEM;
     return 0;
 }
 

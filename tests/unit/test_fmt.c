@@ -175,6 +175,14 @@ TEST(fmt_tf_unwraps_lone_interpolation)
     CHECK_STR(fmt("b {\n  a = \"${f(x)}\" # c\n}\n", FMT_TERRAFORM), "b {\n  a = f(x) # c\n}\n");
 }
 
+TEST(fmt_tf_unwraps_nested_interpolation_at_once)
+{
+    /* found by the fuzzer (crash-81585d32...): one pass must reach the
+     * fixed point, or fmt is not idempotent */
+    CHECK_STR(fmt("a = \"${\"${x}\"}\"\n", FMT_TERRAFORM), "a = x\n");
+    CHECK_STR(fmt("a = \"${\n  x\n}\"\n", FMT_TERRAFORM), "a = (\n  x\n)\n");
+}
+
 TEST(fmt_tf_object_values_not_unwrapped)
 {
     /* only attribute values are rewritten, not items inside them */
