@@ -347,7 +347,7 @@ int state_addr_compare(const state_addr *a, const state_addr *b)
     if (!a->has_resource)
         return 0;
     if (a->data != b->data)
-        return a->data - b->data;
+        return b->data - a->data;   /* data before managed, as Terraform sorts */
     int c = strcmp(a->type, b->type);
     if (c == 0)
         c = strcmp(a->name, b->name);
