@@ -655,6 +655,11 @@ static int state_push_cmd(struct args *a)
         fprintf(stderr, "Error reading source state \"%s\": %s\n", a->pos[0], err_msg());
         return 1;
     }
+    if (state_tfstate_validate(text, len) != 0) {
+        fprintf(stderr, "%s\n", err_msg());
+        free(text);
+        return 1;
+    }
     struct writer w;
     int ok = 0;
     if (writer_begin(&w, a, "state push", STATE_CREATE) == 0) {

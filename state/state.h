@@ -353,5 +353,9 @@ int state_tfstate_export(state_txn *txn, char **out);
  * one more than the current one if that is higher.  The txn is poisoned on
  * failure. */
 int state_tfstate_import(state_txn *txn, const char *text, size_t len, int force);
+/* The checks of state_tfstate_import that need no store (syntax, version,
+ * addresses, what cannot be carried over), so a command can refuse a bad
+ * file before it opens, locks or backs up anything. */
+int state_tfstate_validate(const char *text, size_t len);
 
 #endif

@@ -746,13 +746,18 @@ int state__ws_clear(state_txn *x, MDB_dbi dbi)
     int mrc = mdb_cursor_open(x->txn, dbi, &c);
     if (mrc != 0)
         return state__poison(x, state__mdb_err(e, mrc, "clear workspace"));
-    MDB_val k = {(size_t)kl, key}, v;
-    mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
-    while (mrc == 0 && k.mv_size >= (size_t)kl && !memcmp(k.mv_data, key, (size_t)kl)) {
+    MDB_val k, v;
+    for (;;) {
+        /* Re-seek after each delete: the cursor's position after a delete
+         * at the end of the database is not usable. */
+        k.mv_size = (size_t)kl;
+        k.mv_data = key;
+        mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+        if (mrc != 0 || k.mv_size < (size_t)kl || memcmp(k.mv_data, key, (size_t)kl))
+            break;
         mrc = mdb_cursor_del(c, 0);
         if (mrc != 0)
             break;
-        mrc = mdb_cursor_get(c, &k, &v, MDB_GET_CURRENT);
     }
     mdb_cursor_close(c);
     if (mrc != 0 && mrc != MDB_NOTFOUND)

@@ -417,22 +417,19 @@ static int check_lineage_serial(state_txn *x, json_t *doc, int force, int64_t *n
     return rc;
 }
 
-int state_tfstate_import(state_txn *x, const char *text, size_t len, int force)
+/* Parse and check a whole v4 document; on success *doc and *im hold it. */
+static int parse_doc(const char *text, size_t len, json_t **docp, struct imp *im)
 {
-    if (x->rdonly)
-        return err_set(CAIRN_EINVAL, "state push needs a write transaction");
+    *docp = NULL;
     if (len > STATE_TFSTATE_MAX_SIZE)
-        return state__poison(x, err_set(CAIRN_ELIMIT, "Error reading source state: larger "
-                                        "than %u bytes", STATE_TFSTATE_MAX_SIZE));
+        return err_set(CAIRN_ELIMIT, "Error reading source state: larger than %u bytes",
+                       STATE_TFSTATE_MAX_SIZE);
     json_error_t je;
-    struct imp im = {0};
     json_t *doc = json_loadb(text, len, 0, &je);
     int rc = 0;
-    if (!doc) {
-        rc = err_set(CAIRN_EINVAL, "Error reading source state: the file is not valid JSON: "
-                     "%s at line %d, column %d", je.text, je.line, je.column);
-        goto fail;
-    }
+    if (!doc)
+        return err_set(CAIRN_EINVAL, "Error reading source state: the file is not valid JSON: "
+                       "%s at line %d, column %d", je.text, je.line, je.column);
     if (!json_is_object(doc)) {
         rc = err_set(CAIRN_EINVAL, "Error reading source state: the top level must be a "
                      "JSON object");
@@ -457,7 +454,7 @@ int state_tfstate_import(state_txn *x, const char *text, size_t len, int force)
     size_t k;
     json_t *r;
     json_array_foreach(res, k, r) {
-        rc = imp_resource(&im, r, k);
+        rc = imp_resource(im, r, k);
         if (rc != 0)
             goto fail;
     }
@@ -475,6 +472,35 @@ int state_tfstate_import(state_txn *x, const char *text, size_t len, int force)
             goto fail;
         }
     }
+    *docp = doc;
+    return 0;
+fail:
+    json_decref(doc);
+    return rc;
+}
+
+int state_tfstate_validate(const char *text, size_t len)
+{
+    json_t *doc = NULL;
+    struct imp im = {0};
+    int rc = parse_doc(text, len, &doc, &im);
+    imp_free(&im);
+    json_decref(doc);
+    return rc;
+}
+
+int state_tfstate_import(state_txn *x, const char *text, size_t len, int force)
+{
+    if (x->rdonly)
+        return err_set(CAIRN_EINVAL, "state push needs a write transaction");
+    struct imp im = {0};
+    json_t *doc = NULL;
+    int rc = parse_doc(text, len, &doc, &im);
+    if (rc != 0)
+        goto fail;
+    json_t *lin = json_object_get(doc, "lineage"), *outs = json_object_get(doc, "outputs");
+    const char *oname;
+    json_t *o;
     int64_t new_serial = 0;
     rc = check_lineage_serial(x, doc, force, &new_serial);
     if (rc != 0)
