@@ -89,12 +89,21 @@ static int cmd_write(const char *dir, uint64_t total, const char *log)
     if (state_lock_acquire(&lk, env, "writer", 0, NULL) != 0)
         return die("lock");
     int fd = log ? open(log, O_WRONLY | O_CREAT | O_APPEND, 0600) : -1;
+    int first = 1;
     for (;;) {
         state_txn *t = NULL;
         uint64_t s = 0;
         if (state_txn_begin(&t, env, STATE_TXN_RDONLY, NULL) != 0 || state_serial(t, &s) != 0)
             return die("serial");
         state_abort(t);
+        if (first) {
+            /* Log where this run starts: an earlier run killed between its
+             * commit and its log line must not make the log lag twice. */
+            char line[32];
+            snprintf(line, sizeof line, "%llu\n", (unsigned long long)s);
+            log_line(fd, line);
+            first = 0;
+        }
         if (s >= total)
             break;
         if (put_serial(env, &s) != 0)
@@ -210,6 +219,7 @@ static int cmd_lockwrite(const char *dir, int64_t timeout, int64_t hold, const c
     int rc = state_lock_acquire(&lk, env, "lockwrite", timeout, NULL);
     if (rc == CAIRN_EBUSY) {
         fprintf(stderr, "busy: %s\n", err_msg());
+        state_close(env);
         return 3;
     }
     if (rc != 0)

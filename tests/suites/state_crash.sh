@@ -19,11 +19,23 @@ command -v mdb_stat >/dev/null || { echo "skip state_crash_mdb_stat # mdb_stat m
 "$W" write "$D" 0 || nok state_crash_init
 bad_open=0 bad_stat=0 bad_count=0 stuck=0 last=0 advanced=0
 for i in $(seq 1 "$KILLS"); do
+  before=$(wc -l <"$LOG" 2>/dev/null || echo 0)
   "$W" write "$D" "$TOTAL" "$LOG" 2>"$T/writer.err" &
   pid=$!
-  # A random moment 5-64 ms after start (covers open, lock and commits;
-  # short enough that the 50 kills land before the writes are all done).
-  sleep "0.$(printf '%03d' $(( (RANDOM % 60) + 5 )))"
+  if [ $((i % 5)) -eq 0 ]; then
+    # Every fifth kill: a random moment 0-29 ms after start (open, lock,
+    # first commits).
+    sleep "0.0$(printf '%02d' $((RANDOM % 30)))"
+  else
+    # Otherwise: once commits are flowing (however slow the build, e.g.
+    # under ASan), a random 0-39 ms later.
+    for _ in $(seq 1 2000); do
+      [ "$(wc -l <"$LOG" 2>/dev/null || echo 0)" -gt $((before + 1)) ] && break   # start line + a commit
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.005
+    done
+    sleep "0.0$(printf '%02d' $((RANDOM % 40)))"
+  fi
   kill -9 "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   if ! s=$("$W" check "$D" "$LOG" 2>"$T/check.err"); then
