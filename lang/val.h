@@ -171,7 +171,8 @@ val val_set_add(val set, val item);              /* dedupes */
 val val_map_set(val map, const char *key, val v);       /* replaces */
 val val_object_set(val obj, const char *key, val v);    /* replaces */
 
-/* -- marks */
+/* -- marks (val_marks, val_is_wholly_known and val_contains_sensitive
+ * borrow v; the others consume it) */
 unsigned val_marks(val v);
 val val_mark(val v, unsigned marks);       /* add marks (consumes v) */
 val val_unmark(val v, unsigned marks);     /* remove marks from v itself */
@@ -203,26 +204,52 @@ const char *val_key_at(val v, size_t i);
 const val *val_lookup(val v, const char *key);
 
 /* -- comparison */
-/* Structural equality (types, marks ignored; unknowns equal only to the
- * same-typed unknown).  Used for sets, plans and tests. */
+/* Structural equality: types compared, marks ignored; unknowns equal only
+ * to the same-typed unknown.  Used for sets, plans and tests.  Consumes a
+ * and b (as every val parameter does); val_eq is the borrowing form. */
 int val_raw_equal(val a, val b);
-/* Total order used to canonicalise sets: by kind, then content. */
+/* Total order used to canonicalise sets (consumes a and b): nulls last,
+ * unknowns after known values, bools false<true, numbers and strings by
+ * value, other values by cty's set hash bytes then structure.
+ * val_cmp is the borrowing form. */
 int val_compare(val a, val b);
+/* Borrowing forms of val_raw_equal / val_compare. */
+int val_eq(const val *a, const val *b);
+int val_cmp(const val *a, const val *b);
 
 /* -- conversion (Terraform's rules: number<->string, bool<->string,
  * tuple->list/set, object->map, list<->set, null passes through, unknown
  * keeps its marks with the target type, optional attributes filled from
  * defaults).  Consumes v; returns VAL_INVALID with a message in the last
  * error (Terraform's wording, e.g. "a number is required") on failure.
- * `safe_only`: only conversions that cannot fail on any value (used for
- * unification); otherwise "unsafe" ones (string->number) are tried. */
+ * Tries "unsafe" conversions too (string->number, string->bool,
+ * list->set, map->object), as Terraform does. */
 val val_convert(val v, const ty *target);
-/* The type values of types a and b can both convert to (Terraform's
- * unification for conditionals and collection constructors), or NULL. */
+/* Like val_convert, but only conversions that cannot fail on any value. */
+val val_convert_safe(val v, const ty *target);
+/* Whether some value of type `from` may convert to `to` (type-level check,
+ * as cty's GetConversion/GetConversionUnsafe != nil). */
+int ty_convertible(const ty *from, const ty *to, int unsafe);
+/* The type that values of all n types can convert to (cty's UnifyUnsafe,
+ * which HCL uses for conditionals and Terraform for tuple->list), or NULL
+ * (no error set) when there is none.  Owned. */
 ty *ty_unify(const ty *const *types, size_t n);
+/* cty's Unify (safe conversions only). */
+ty *ty_unify_safe(const ty *const *types, size_t n);
+/* Terraform's message for a value of type got where want is required,
+ * e.g. "string required", "attribute \"a\" is required",
+ * "all list elements must have the same type".  Caller frees. */
+char *ty_mismatch_msg(const ty *got, const ty *want);
+/* cty's FriendlyName ("list of string", "object", "dynamic") or, with
+ * constraint != 0, FriendlyNameForConstraint ("any type", "list of any
+ * single type").  Caller frees. */
+char *ty_friendly_name(const ty *t, int constraint);
 
 /* -- number formatting as Terraform prints it (shortest round-trip,
- * integers without exponent).  Writes into buf (>= 32 bytes). */
+ * never an exponent: 1e21 prints as 1000000000000000000000).  Writes into
+ * buf; VAL_NUMBER_BUF bytes always suffice.  With a smaller buffer a value
+ * whose plain form does not fit is written in exponent form. */
+#define VAL_NUMBER_BUF 400
 void val_number_fmt(double n, char *buf, size_t size);
 
 #endif
