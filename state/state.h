@@ -44,6 +44,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lang/val.h"
+
 /* ---------------------------------------------------------------- limits */
 
 #define STATE_FORMAT_VERSION 1          /* store layout; newer is refused */
@@ -133,6 +135,17 @@ state_instance *state_instance_dup(const state_instance *src);
 void state_instance_free(state_instance *inst);
 /* Add a dependency address (copied). */
 void state_instance_add_dep(state_instance *inst, const char *addr);
+
+/* Attributes as a cairn value.  state_instance_attrs: *out owned; the
+ * value has the stored type when attrs_type is set (else JSON's: objects
+ * and tuples, as for a Terraform import; convert with the schema's type),
+ * and the sensitive mark at every path of sensitive_json.  CAIRN_ECORRUPT
+ * if the stored form does not decode.
+ * state_instance_set_attrs: consumes attrs (an object or map, wholly
+ * known); sets attrs_json, attrs_type and sensitive_json (the paths of
+ * its sensitive marks, Terraform's form).  CAIRN_EINVAL otherwise. */
+int state_instance_attrs(const state_instance *inst, val *out);
+int state_instance_set_attrs(state_instance *inst, val attrs);
 
 /* The record encoding (versioned JSON), exposed for tests and tools.
  * state_instance_encode: *out owned (caller frees), *len its length.

@@ -581,6 +581,102 @@ TEST(backup_bounded)
     state_close(e);
 }
 
+TEST(attrs_val_round_trip_with_types_and_marks)
+{
+    /* {cidr = "10.0.0.0/16", ports = list(number) [80, 443],
+     *  tags = map(string) {Name = "x", Secret = <sensitive>},
+     *  password = <sensitive>, ids = set(string), nothing = null string} */
+    val ports = val_list_empty(ty_number());
+    ports = val_list_append(ports, val_number(80));
+    ports = val_list_append(ports, val_number(443));
+    val tags = val_map_empty(ty_string());
+    tags = val_map_set(tags, "Name", val_string("x"));
+    tags = val_map_set(tags, "Secret", val_mark(val_string("s"), VAL_MARK_SENSITIVE));
+    val ids = val_set_empty(ty_string());
+    ids = val_set_add(ids, val_string("b"));
+    ids = val_set_add(ids, val_string("a"));
+    val o = val_object_empty();
+    o = val_object_set(o, "cidr", val_string("10.0.0.0/16"));
+    o = val_object_set(o, "ports", ports);
+    o = val_object_set(o, "tags", tags);
+    o = val_object_set(o, "password", val_mark(val_string("pw"), VAL_MARK_SENSITIVE));
+    o = val_object_set(o, "ids", ids);
+    o = val_object_set(o, "nothing", val_null_of(ty_string()));
+    state_instance *i = mk("aws_thing", "{}");
+    CHECK_INT(state_instance_set_attrs(i, val_copy(o)), 0);
+    CHECK(strstr(i->attrs_json, "\"pw\"") != NULL);
+    CHECK(strstr(i->sensitive_json, "password") != NULL);
+    CHECK(strstr(i->sensitive_json, "Secret") != NULL);
+    CHECK(strstr(i->attrs_type, "[\"set\",\"string\"]") != NULL);
+    /* Through the store and back. */
+    state_env *e = open_new();
+    if (e) {
+        state_txn *t = NULL;
+        CHECK_INT(state_txn_begin(&t, e, 0, "apply"), 0);
+        CHECK_INT(state_put(t, "aws_thing.x", i), 0);
+        CHECK_INT(state_commit(t), 0);
+        state_instance *g = NULL;
+        CHECK_INT(state_txn_begin(&t, e, STATE_TXN_RDONLY, NULL), 0);
+        CHECK_INT(state_get(t, "aws_thing.x", &g), 0);
+        state_abort(t);
+        val back = val_invalid();
+        if (g)
+            CHECK_INT(state_instance_attrs(g, &back), 0);
+        CHECK(val_is_valid(back));
+        if (val_is_valid(back)) {
+            CHECK(val_eq(&back, &o));
+            const val *pw = val_lookup(back, "password");
+            CHECK(pw && val_is_sensitive(*pw));
+            const val *tg = val_lookup(back, "tags");
+            CHECK(tg && val_kind(*tg) == VAL_MAP && !val_is_sensitive(*tg));
+            const val *sec = tg ? val_lookup(*tg, "Secret") : NULL;
+            CHECK(sec && val_is_sensitive(*sec));
+            const val *nm = tg ? val_lookup(*tg, "Name") : NULL;
+            CHECK(nm && !val_is_sensitive(*nm));
+            const val *pl = val_lookup(back, "ports");
+            CHECK(pl && val_kind(*pl) == VAL_LIST);
+            const val *is = val_lookup(back, "ids");
+            CHECK(is && val_kind(*is) == VAL_SET && val_len(*is) == 2);
+            const val *no = val_lookup(back, "nothing");
+            CHECK(no && val_is_null(*no));
+        }
+        val_free(back);
+        state_instance_free(g);
+        state_close(e);
+    }
+    state_instance_free(i);
+    /* Unknown values cannot be stored. */
+    state_instance *u = mk("aws_thing", "{}");
+    val uo = val_object_set(val_object_empty(), "id", val_unknown(ty_string()));
+    CHECK_INT(state_instance_set_attrs(u, uo), CAIRN_EINVAL);
+    state_instance_free(u);
+    val_free(o);
+}
+
+TEST(attrs_from_terraform_import_untyped)
+{
+    state_instance *i = mk("aws_db_instance", "{\"password\":\"p\",\"port\":5432,"
+                           "\"sg\":[\"a\",\"b\"]}");
+    i->sensitive_json = xstrdup("[[{\"type\":\"get_attr\",\"value\":\"password\"}],"
+                                "[{\"type\":\"get_attr\",\"value\":\"sg\"},"
+                                "{\"type\":\"index\",\"value\":{\"value\":1,"
+                                "\"type\":\"number\"}}]]");
+    val v = val_invalid();
+    CHECK_INT(state_instance_attrs(i, &v), 0);
+    const val *pw = val_lookup(v, "password");
+    CHECK(pw && val_is_sensitive(*pw));
+    const val *port = val_lookup(v, "port");
+    CHECK(port && !val_is_sensitive(*port) && val_get_number(*port) == 5432);
+    const val *sg = val_lookup(v, "sg");
+    CHECK(sg && val_kind(*sg) == VAL_TUPLE && val_len(*sg) == 2);
+    if (sg && val_len(*sg) == 2) {
+        CHECK(!val_is_sensitive(*val_at(*sg, 0)));
+        CHECK(val_is_sensitive(*val_at(*sg, 1)));
+    }
+    val_free(v);
+    state_instance_free(i);
+}
+
 int main(int argc, char **argv)
 {
     int rc = harness_main(argc, argv);
