@@ -627,8 +627,7 @@ static char *read_all(const char *path, size_t *len)
     }
     strbuf b = {.cap = STATE_TFSTATE_MAX_SIZE};
     char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    for (size_t n = fread(buf, 1, sizeof buf, f); n > 0; n = fread(buf, 1, sizeof buf, f))
         sb_append(&b, buf, n);
     int err = ferror(f);
     if (f != stdin)

@@ -35,8 +35,7 @@ static void prune(const char *bdir)
         return;
     char **names = NULL;
     size_t n = 0, cap = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
+    for (struct dirent *de = readdir(d); de; de = readdir(d)) {
         if (!is_backup(de->d_name))
             continue;
         if (n == cap) {

@@ -148,7 +148,8 @@ int state_instance_decode(state_instance **out, const char *data, size_t len)
     state_instance *i = NULL;
     int rc = 0;
     if (!r || !json_is_object(r)) {
-        rc = err_set(CAIRN_ECORRUPT, "damaged instance record (%s)", r ? "not an object" : je.text);
+        rc = err_set(CAIRN_ECORRUPT, "damaged instance record (%s)",
+                     r ? "not an object" : je.text);
         goto fail;
     }
     json_int_t v = json_integer_value(json_object_get(r, "v"));

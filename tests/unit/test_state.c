@@ -152,8 +152,10 @@ TEST(put_get_commit_serial_history)
     if (!e)
         return;
     CHECK_INT(serial_of(e), 0);
-    CHECK_INT(put1(e, "aws_vpc.main", "aws_vpc", "{\"id\":\"vpc-1\",\"cidr_block\":\"10.0.0.0/16\"}"), 0);
-    CHECK_INT(put1(e, "aws_vpc.main", "aws_vpc", "{\"id\":\"vpc-1\",\"cidr_block\":\"10.1.0.0/16\"}"), 0);
+    CHECK_INT(put1(e, "aws_vpc.main", "aws_vpc",
+                   "{\"id\":\"vpc-1\",\"cidr_block\":\"10.0.0.0/16\"}"), 0);
+    CHECK_INT(put1(e, "aws_vpc.main", "aws_vpc",
+                   "{\"id\":\"vpc-1\",\"cidr_block\":\"10.1.0.0/16\"}"), 0);
     CHECK_INT(serial_of(e), 2);
     state_txn *t = NULL;
     CHECK_INT(state_txn_begin(&t, e, STATE_TXN_RDONLY, NULL), 0);
