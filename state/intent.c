@@ -72,8 +72,8 @@ fail:
     return rc;
 }
 
-int state_intent_complete(state_env *env, const char *addr, const state_instance *inst,
-                          const char *operation)
+static int intent_close(state_env *env, const char *addr, const state_instance *inst,
+                        int touch_instance, const char *operation)
 {
     char *canon = NULL, key[KEY_CAP];
     state_txn *x = NULL;
@@ -95,9 +95,9 @@ int state_intent_complete(state_env *env, const char *addr, const state_instance
         goto fail;
     }
     rc = state__record(x, canon, "intent-close");
-    if (rc == 0 && inst)
+    if (rc == 0 && touch_instance && inst)
         rc = state_put(x, canon, inst);
-    if (rc == 0 && !inst) {
+    if (rc == 0 && touch_instance && !inst) {
         rc = state_delete(x, canon);
         if (rc == CAIRN_ENOTFOUND)
             rc = 0;
@@ -110,6 +110,17 @@ fail:
     state_abort(x);
     free(canon);
     return rc;
+}
+
+int state_intent_complete(state_env *env, const char *addr, const state_instance *inst,
+                          const char *operation)
+{
+    return intent_close(env, addr, inst, 1, operation);
+}
+
+int state_intent_abandon(state_env *env, const char *addr, const char *operation)
+{
+    return intent_close(env, addr, NULL, 0, operation);
 }
 
 void state_intents_free(state_intent *v, size_t n)

@@ -302,6 +302,10 @@ int state_intent_open(state_env *env, const char *addr, enum state_intent_action
  * if no intent is open for addr (nothing is written). */
 int state_intent_complete(state_env *env, const char *addr, const state_instance *inst,
                           const char *operation);
+/* Close an intent without touching the instance at addr (the call
+ * certainly had no effect, e.g. a create the provider refused), in one
+ * committed transaction.  CAIRN_ENOTFOUND if no intent is open. */
+int state_intent_abandon(state_env *env, const char *addr, const char *operation);
 /* Open intents of the workspace; *out owned (state_intents_free). */
 int state_intent_list(state_txn *txn, state_intent **out, size_t *n);
 void state_intents_free(state_intent *v, size_t n);

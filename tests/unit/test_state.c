@@ -367,6 +367,14 @@ TEST(intents_open_complete_list)
     state_instance_free(g);
     CHECK_INT(state_get(t, "aws_vpc.b", &g), CAIRN_ENOTFOUND);
     state_abort(t);
+    /* Abandoning a create intent leaves the existing instance alone. */
+    CHECK_INT(state_intent_open(e, "aws_vpc.a", STATE_INTENT_CREATE, "tok-4", "apply"), 0);
+    CHECK_INT(state_intent_abandon(e, "aws_vpc.a", "apply"), 0);
+    CHECK_INT(state_intent_abandon(e, "aws_vpc.a", "apply"), CAIRN_ENOTFOUND);
+    CHECK_INT(state_txn_begin(&t, e, STATE_TXN_RDONLY, NULL), 0);
+    CHECK_INT(state_get(t, "aws_vpc.a", &g), 0);
+    state_instance_free(g);
+    state_abort(t);
     state_close(e);
 }
 
