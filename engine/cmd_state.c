@@ -169,25 +169,35 @@ static void show_string(const char *s)
     putchar('"');
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Attributes in name order, "=" aligned, nulls left out (as Terraform). */
 static void show_object_body(json_t *o, int indent, int depth, json_t *sens)
 {
-    size_t width = 0;
+    size_t width = 0, n = 0;
     const char *k;
     json_t *v;
-    json_object_foreach(o, k, v) {
-        if (!json_is_null(v) && strlen(k) > width)
-            width = strlen(k);
-    }
+    const char **keys = xcalloc(json_object_size(o) + 1, sizeof *keys);
     json_object_foreach(o, k, v) {
         if (json_is_null(v))
             continue;
-        printf("%*s%-*s = ", indent, "", (int)width, k);
-        if (sens && path_is_sensitive(sens, k))
+        keys[n++] = k;
+        if (strlen(k) > width)
+            width = strlen(k);
+    }
+    qsort(keys, n, sizeof *keys, cmp_key);
+    for (size_t i = 0; i < n; i++) {
+        printf("%*s%-*s = ", indent, "", (int)width, keys[i]);
+        if (sens && path_is_sensitive(sens, keys[i]))
             fputs("(sensitive value)", stdout);
         else
-            show_value(v, indent, depth + 1);
+            show_value(json_object_get(o, keys[i]), indent, depth + 1);
         putchar('\n');
     }
+    free(keys);
 }
 
 static void show_value(json_t *v, int indent, int depth)
@@ -204,9 +214,9 @@ static void show_value(json_t *v, int indent, int depth)
         printf("%lld", (long long)json_integer_value(v));
         break;
     case JSON_REAL: {
-        char *s = json_dumps(v, JSON_ENCODE_ANY);
-        fputs(s ? s : "0", stdout);
-        free(s);
+        char num[VAL_NUMBER_BUF];
+        val_number_fmt(json_real_value(v), num, sizeof num);
+        fputs(num, stdout);
         break;
     }
     case JSON_TRUE:

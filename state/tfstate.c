@@ -13,6 +13,7 @@
  * with a message naming the resource.
  */
 #include "state/internal.h"
+#include "lang/val_json.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -21,6 +22,81 @@
 char *state__tfver(state_txn *x);
 
 /* ---------------------------------------------------------------- export */
+
+#define STATE_EXPORT_MAX_DEPTH 512
+
+/* Write j as Go's json.MarshalIndent(v, "", "  ") does, which is how
+ * Terraform writes state: keys in the order given, strings HTML-escaped
+ * (<, >, & as \u003c...), numbers in their shortest round-trip form
+ * without exponent (cty's), empty containers as {} and []. */
+static int emit(strbuf *b, json_t *j, int indent)
+{
+    if (indent / 2 > STATE_EXPORT_MAX_DEPTH)
+        return err_set(CAIRN_ELIMIT, "state JSON nested deeper than %d",
+                       STATE_EXPORT_MAX_DEPTH);
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        if (json_object_size(j) == 0) {
+            sb_puts(b, "{}");
+            return 0;
+        }
+        sb_puts(b, "{\n");
+        const char *k;
+        json_t *v;
+        size_t i = 0, n = json_object_size(j);
+        json_object_foreach(j, k, v) {
+            sb_printf(b, "%*s", indent + 2, "");
+            val_json_quote(b, k, strlen(k));
+            sb_puts(b, ": ");
+            int rc = emit(b, v, indent + 2);
+            if (rc != 0)
+                return rc;
+            sb_puts(b, ++i < n ? ",\n" : "\n");
+        }
+        sb_printf(b, "%*s}", indent, "");
+        return 0;
+    }
+    case JSON_ARRAY: {
+        size_t n = json_array_size(j);
+        if (n == 0) {
+            sb_puts(b, "[]");
+            return 0;
+        }
+        sb_puts(b, "[\n");
+        for (size_t i = 0; i < n; i++) {
+            sb_printf(b, "%*s", indent + 2, "");
+            int rc = emit(b, json_array_get(j, i), indent + 2);
+            if (rc != 0)
+                return rc;
+            sb_puts(b, i + 1 < n ? ",\n" : "\n");
+        }
+        sb_printf(b, "%*s]", indent, "");
+        return 0;
+    }
+    case JSON_STRING:
+        val_json_quote(b, json_string_value(j), json_string_length(j));
+        return 0;
+    case JSON_INTEGER:
+        sb_printf(b, "%lld", (long long)json_integer_value(j));
+        return 0;
+    case JSON_REAL: {
+        char num[VAL_NUMBER_BUF];
+        val_number_fmt(json_real_value(j), num, sizeof num);
+        sb_puts(b, num);
+        return 0;
+    }
+    case JSON_TRUE:
+        sb_puts(b, "true");
+        return 0;
+    case JSON_FALSE:
+        sb_puts(b, "false");
+        return 0;
+    case JSON_NULL:
+        sb_puts(b, "null");
+        return 0;
+    }
+    return 0;
+}
 
 struct exp {
     json_t *resources;
@@ -138,13 +214,15 @@ int state_tfstate_export(state_txn *x, char **out)
     json_object_set(doc, "outputs", outputs);
     json_object_set(doc, "resources", ex.resources);
     json_object_set_new(doc, "check_results", json_null());
-    char *s = json_dumps(doc, JSON_INDENT(2));
-    if (!s) {
+    strbuf b = {0};
+    rc = emit(&b, doc, 0);
+    sb_putc(&b, '\n');
+    *out = rc == 0 ? sb_take(&b) : NULL;
+    sb_free(&b);
+    if (rc == 0 && !*out)
         rc = err_set(CAIRN_ENOMEM, "encode state as JSON");
+    if (rc != 0)
         goto fail;
-    }
-    *out = xasprintf("%s\n", s);
-    free(s);
 fail:
     json_decref(doc);
     json_decref(outputs);
@@ -417,6 +495,28 @@ static int check_lineage_serial(state_txn *x, json_t *doc, int force, int64_t *n
     return rc;
 }
 
+static void fix_int(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    double d = json_real_value(v);
+    if (json_is_real(v) && d == (double)(json_int_t)d && d > -9e18 && d < 9e18)
+        json_object_set_new(obj, key, json_integer((json_int_t)d));
+}
+
+static void fix_structural_ints(json_t *doc)
+{
+    fix_int(doc, "version");
+    fix_int(doc, "serial");
+    size_t i, k;
+    json_t *r, *in;
+    json_array_foreach(json_object_get(doc, "resources"), i, r) {
+        json_array_foreach(json_object_get(r, "instances"), k, in) {
+            fix_int(in, "index_key");
+            fix_int(in, "schema_version");
+        }
+    }
+}
+
 /* Parse and check a whole v4 document; on success *doc and *im hold it. */
 static int parse_doc(const char *text, size_t len, json_t **docp, struct imp *im)
 {
@@ -427,6 +527,14 @@ static int parse_doc(const char *text, size_t len, json_t **docp, struct imp *im
     json_error_t je;
     json_t *doc = json_loadb(text, len, 0, &je);
     int rc = 0;
+    if (!doc && json_error_code(&je) == json_error_numeric_overflow) {
+        /* Numbers beyond 64-bit integers (Terraform writes big numbers
+         * without exponent): read every number as a double instead, then
+         * make the document's own whole-number fields integers again. */
+        doc = json_loadb(text, len, JSON_DECODE_INT_AS_REAL, &je);
+        if (doc)
+            fix_structural_ints(doc);
+    }
     if (!doc)
         return err_set(CAIRN_EINVAL, "Error reading source state: the file is not valid JSON: "
                        "%s at line %d, column %d", je.text, je.line, je.column);

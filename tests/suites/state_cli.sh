@@ -50,6 +50,18 @@ check state_round_trip_identical 'cmp -s "$T/p1.json" "$T/p2.json"'
 check state_pull_carries_sensitive_and_tainted \
   'grep -q "\"status\": \"tainted\"" "$T/p2.json" && grep -q "\"value\": \"password\"" "$T/p2.json"'
 
+# ---- pull writes JSON as Terraform (Go) does; big numbers survive a round trip
+printf '%s' '{"version":4,"serial":2,"lineage":"n","resources":[{"mode":"managed",
+ "type":"a_b","name":"c","provider":"p","instances":[{"index_key":2,"attributes":
+ {"f":0.1,"g":1e300,"n":5432,"h":"<a&b>"}}]}]}' >"$T/num.tfstate"
+c state push -state-dir="$T/n1" "$T/num.tfstate" >/dev/null 2>&1
+c state pull -state-dir="$T/n1" >"$T/n1.json"
+check state_pull_numbers_shortest_no_exponent \
+  'grep -q "\"f\": 0.1," "$T/n1.json" && grep -q "\"n\": 5432," "$T/n1.json" && grep -q "\"g\": 10000000000" "$T/n1.json"'
+check state_pull_escapes_html_like_go 'grep -q "\"h\": \"\\\\u003ca\\\\u0026b\\\\u003e\"" "$T/n1.json"'
+c state push -state-dir="$T/n2" "$T/n1.json" >/dev/null 2>&1
+check state_round_trip_big_numbers 'c state pull -state-dir="$T/n2" | cmp -s - "$T/n1.json"'
+
 # ---- show
 c state show -state-dir="$A" aws_db_instance.main >"$T/show"
 check state_show_redacts_sensitive 'grep -q "password *= (sensitive value)" "$T/show" && ! grep -q s3cr3t "$T/show"'
