@@ -37,7 +37,7 @@ from common import AwsError, Response  # noqa: E402
 # PROTOCOL ("ec2", "query", "rest-json", "rest-xml") and either ACTIONS
 # (query protocols: name -> fn(ctx) returning a result dict) or
 # handle(ctx) -> Response plus action_name(ctx) (REST protocols).
-SERVICE_MODULES = ['ec2', 'sts']
+SERVICE_MODULES = ['ec2', 'sts', 's3']
 
 # Query-protocol API versions, to detect a request signed for the wrong service.
 VERSIONS = {
@@ -328,7 +328,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(resp.status)
         for k, v in resp.headers.items():
             self.send_header(k, v)
-        self.send_header('Content-Length', str(len(body)))
+        if not (head_only and 'Content-Length' in resp.headers):
+            self.send_header('Content-Length', str(len(body)))
         self.end_headers()
         if not head_only and body:
             self.wfile.write(body)
