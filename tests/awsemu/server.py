@@ -297,6 +297,7 @@ def render_result(ctx, result):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
+    disable_nagle_algorithm = True   # headers and body are separate writes
     server_version = 'cairn-awsemu'
     sys_version = ''
 
