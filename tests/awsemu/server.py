@@ -239,6 +239,7 @@ class Ctx:
         self.account = None
         self.access_key = None
         self.request_id = None
+        self._filters = None
 
 
 def render_error(ctx, err):
