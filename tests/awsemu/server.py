@@ -37,7 +37,7 @@ from common import AwsError, Response  # noqa: E402
 # PROTOCOL ("ec2", "query", "rest-json", "rest-xml") and either ACTIONS
 # (query protocols: name -> fn(ctx) returning a result dict) or
 # handle(ctx) -> Response plus action_name(ctx) (REST protocols).
-SERVICE_MODULES = ['ec2', 'sts', 's3', 'iam', 'eks', 'rds', 'elasticache']
+SERVICE_MODULES = ['ec2', 'sts', 's3', 'iam', 'eks', 'rds', 'elasticache', 'elbv2']
 
 # Query-protocol API versions, to detect a request signed for the wrong service.
 VERSIONS = {
