@@ -502,9 +502,11 @@ class Handler(BaseHTTPRequestHandler):
                 if fn is None:
                     if ctx.protocol == 'ec2':
                         raise AwsError('InvalidAction', 'The action %s is not valid for this '
-                                       'web service.' % ctx.action)
+                                       'web service. (not implemented by the emulator)'
+                                       % ctx.action)
                     raise AwsError('InvalidAction', 'Could not find operation %s for version '
-                                   '%s' % (ctx.action, getattr(mod, 'VERSION', '')))
+                                   '%s (not implemented by the emulator)'
+                                   % (ctx.action, getattr(mod, 'VERSION', '')))
                 return render_result(ctx, fn(ctx))
             return mod.handle(ctx)
 

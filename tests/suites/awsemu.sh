@@ -66,6 +66,19 @@ else
   echo "not ok awsemu.runs_on_debian_python"; sed 's/^/# /' "$work/stderr2"; rc=1
 fi
 kill "$pid2" 2>/dev/null; wait "$pid2" 2>/dev/null
+# The shell helpers other suites source (tests/awsemu/emu.sh).
+(
+  EMU_LOG="$work/helper-calls.jsonl"
+  . "$ROOT/tests/awsemu/emu.sh"
+  emu_start --time-scale 0.01 || exit 1
+  trap emu_stop EXIT
+  emu_env
+  curl -s --aws-sigv4 "aws:amz:us-east-1:ec2" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+    -d 'Action=DescribeVpcs&Version=2016-11-15' "$EMU_URL/" >/dev/null
+  [ "$(emu_count action=DescribeVpcs)" = 1 ] || exit 1
+  emu_admin POST /_emu/faults '{"drop_rate": 0.5}' | grep -q '"drop_rate": 0.5' || exit 1
+  grep -q '"action": "DescribeVpcs"' "$EMU_LOG" || exit 1
+) && echo "ok awsemu.emu_sh_helpers" || { echo "not ok awsemu.emu_sh_helpers"; rc=1; }
 if [ -s "$work/stderr" ]; then
   echo "# emulator stderr:"; sed 's/^/# /' "$work/stderr" | head -50
   if grep -q Traceback "$work/stderr"; then echo "not ok awsemu.no_server_tracebacks"; rc=1
