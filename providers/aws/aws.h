@@ -343,6 +343,22 @@ void aws_client_stats(const aws_client *c, aws_stats *out);
 /* Current paced rate (requests/s) of the client's limiter for svc. */
 double aws_client_rate(const aws_client *c, enum aws_service svc);
 
+/* A request serialised and signed but not sent (tests, dry runs).  It holds
+ * the Authorization header and any session token: never log it. */
+typedef struct aws_prepared {
+    char *method;
+    char *url;
+    aws_kvlist headers;       /* everything that would be sent, Authorization last */
+    char *body;
+    size_t body_len;
+    char *signing_region;
+    const char *signing_name;
+} aws_prepared;
+/* Serialise and sign req exactly as aws_call would at the current time
+ * (see aws_set_clock), without sending it. */
+int aws_prepare(aws_client *c, const aws_request *req, aws_prepared *out);
+void aws_prepared_free(aws_prepared *p);
+
 /* An idempotency token (ClientToken): 32 random hex characters, owned.
  * Make it once per logical create and reuse it on every attempt. */
 char *aws_idempotency_token(void);

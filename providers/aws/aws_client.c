@@ -527,6 +527,38 @@ void aws_response_free(aws_response *r)
     memset(r, 0, sizeof *r);
 }
 
+int aws_prepare(aws_client *c, const aws_request *req, aws_prepared *out)
+{
+    memset(out, 0, sizeof *out);
+    const aws_service_info *si = aws_service(req->svc);
+    if (!si || !req->action)
+        return err_set(CAIRN_EINVAL, "aws_prepare: unknown service or no action");
+    wire w;
+    int rc = build_wire(&w, c, req);
+    if (rc == 0)
+        rc = sign_wire(&out->headers, c, &w, req->svc);
+    if (rc == 0) {
+        out->method = xstrdup(w.method);
+        out->url = xstrdup(w.url);
+        out->body = w.body ? xstrndup(w.body, w.body_len) : xstrdup("");
+        out->body_len = w.body_len;
+        out->signing_region = xstrdup(c->ep[req->svc].signing_region);
+        out->signing_name = si->signing_name;
+    }
+    wire_free(&w);
+    return rc;
+}
+
+void aws_prepared_free(aws_prepared *p)
+{
+    free(p->method);
+    free(p->url);
+    aws_kv_free(&p->headers);
+    free(p->body);
+    free(p->signing_region);
+    memset(p, 0, sizeof *p);
+}
+
 /* ---- validation ---- */
 
 static int in_list(char *const *v, const char *s)
