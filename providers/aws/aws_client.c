@@ -90,7 +90,7 @@ int aws_client_new(aws_client **out, const aws_config *cfg)
             goto fail;
         if (cfg->rate_limit >= 0)
             c->lim[i] = aws_limiter_get(aws_service(i)->key, c->ep[i].signing_region,
-                                        cfg->rate_limit, cfg->rate_burst);
+                                        c->ep[i].url, cfg->rate_limit, cfg->rate_burst);
     }
     c->policy.max_retries = cfg->max_retries < 0 ? AWS_DEFAULT_MAX_RETRIES : cfg->max_retries;
     c->policy.base_ms = cfg->retry_base_ms > 0 ? cfg->retry_base_ms : AWS_DEFAULT_RETRY_BASE_MS;

@@ -56,10 +56,11 @@ double aws_random(void);
 
 /* ---- rate limiter (aws_limiter.c) ---- */
 typedef struct aws_limiter aws_limiter;
-/* The process-wide limiter for service+region (created on first use with
- * rate and burst; later callers share it).  Never NULL (aborts on OOM). */
-aws_limiter *aws_limiter_get(const char *service, const char *region, double rate,
-                             double burst);
+/* The process-wide limiter for service+region at endpoint (created on
+ * first use with rate and burst; later callers share it, a different rate
+ * moves its ceiling).  Never NULL (aborts on OOM). */
+aws_limiter *aws_limiter_get(const char *service, const char *region, const char *endpoint,
+                             double rate, double burst);
 /* Take one token, sleeping as long as needed.  Returns the ms waited. */
 long aws_limiter_acquire(aws_limiter *l);
 /* AIMD feedback: a throttled response halves the rate (at most once per

@@ -9,10 +9,11 @@
  * Tokens refill at `rate` per second up to `burst`.  acquire() reserves a
  * token (the balance may go negative: later callers queue behind earlier
  * ones) and sleeps until its reservation is due.  A throttled response
- * halves the rate, at most once per cool-down so a burst of throttles from
- * requests already in flight counts once; each success adds back
- * AWS_LIMITER_INCREASE of the configured rate, up to it.  The rate never
- * drops below AWS_LIMITER_MIN_FRACTION of the configured rate.
+ * halves the rate and drops the saved-up burst, at most once per cool-down
+ * so that throttles of requests already in flight count once; successes
+ * add back AWS_LIMITER_RECOVERY of the configured rate per second, up to
+ * it.  The rate never drops below AWS_LIMITER_MIN_FRACTION of the
+ * configured rate, and the burst is never more than a second's worth.
  */
 #include "providers/aws/aws_internal.h"
 
@@ -24,16 +25,19 @@
 #define AWS_LIMITER_MAX 64               /* service/region pairs */
 #define AWS_LIMITER_MIN_FRACTION (1.0 / 16)
 #define AWS_LIMITER_DECREASE 0.5
-#define AWS_LIMITER_INCREASE 0.02        /* of the configured rate, per success */
+#define AWS_LIMITER_RECOVERY 0.05        /* of the configured rate, per second */
 #define AWS_LIMITER_COOLDOWN_S 0.2
 
+#define AWS_LIMITER_KEY 256
+
 struct aws_limiter {
-    char key[96];
+    char key[AWS_LIMITER_KEY];
     pthread_mutex_t mu;
     double max_rate, rate, burst;
     double tokens;
     double last;           /* monotonic seconds of the last refill */
     double last_decrease;
+    double last_increase;
 };
 
 static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -47,11 +51,12 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-aws_limiter *aws_limiter_get(const char *service, const char *region, double rate,
-                             double burst)
+aws_limiter *aws_limiter_get(const char *service, const char *region, const char *endpoint,
+                             double rate, double burst)
 {
-    char key[96];
-    snprintf(key, sizeof key, "%s/%s", service, region ? region : "");
+    char key[AWS_LIMITER_KEY];
+    snprintf(key, sizeof key, "%s/%s %s", service, region ? region : "",
+             endpoint ? endpoint : "");
     if (rate <= 0)
         rate = AWS_LIMITER_DEFAULT_RATE;
     if (burst < 1)
@@ -92,9 +97,15 @@ aws_limiter *aws_limiter_get(const char *service, const char *region, double rat
 
 static void refill_locked(aws_limiter *l, double t)
 {
-    l->tokens += (t - l->last) * l->rate;
-    if (l->tokens > l->burst)
-        l->tokens = l->burst;
+    /* the burst shrinks with the rate: at most a second's worth */
+    double cap = l->burst < l->rate ? l->burst : l->rate;
+    if (cap < 1)
+        cap = 1;
+    if (l->tokens < cap) {
+        l->tokens += (t - l->last) * l->rate;
+        if (l->tokens > cap)
+            l->tokens = cap;
+    }
     l->last = t;
 }
 
@@ -121,7 +132,11 @@ void aws_limiter_throttled(aws_limiter *l)
         l->rate *= AWS_LIMITER_DECREASE;
         if (l->rate < floor)
             l->rate = floor;
+        /* stop spending the saved-up burst: the service said "too fast" */
+        if (l->tokens > 0)
+            l->tokens = 0;
         l->last_decrease = t;
+        l->last_increase = t;
     }
     pthread_mutex_unlock(&l->mu);
 }
@@ -129,12 +144,17 @@ void aws_limiter_throttled(aws_limiter *l)
 void aws_limiter_succeeded(aws_limiter *l)
 {
     pthread_mutex_lock(&l->mu);
+    double t = now_s();
     if (l->rate < l->max_rate) {
-        refill_locked(l, now_s());
-        l->rate += l->max_rate * AWS_LIMITER_INCREASE;
+        double dt = t - l->last_increase;
+        if (dt > 1)
+            dt = 1;
+        refill_locked(l, t);
+        l->rate += l->max_rate * AWS_LIMITER_RECOVERY * dt;
         if (l->rate > l->max_rate)
             l->rate = l->max_rate;
     }
+    l->last_increase = t;
     pthread_mutex_unlock(&l->mu);
 }
 
