@@ -487,6 +487,31 @@ TEST(call_response_cap)
     aws_config_free(&cfg);
 }
 
+/* The hook for sensitive values: sent on the wire, masked in every log
+ * line (tests/suites/aws_no_secrets_in_logs.sh greps the trace log). */
+TEST(call_sensitive_param_sent_but_masked)
+{
+    aws_client *c = client_for(0, 1, 0, 5000);
+    reset_server(h_vpcs);
+    aws_params *p = aws_params_new();
+    aws_params_add(p, "DBInstanceIdentifier", "db1");
+    aws_params_add_sensitive(p, "MasterUserPassword", "Sup3r-Secret-DB-Pass!");
+    aws_request r = {.svc = AWS_RDS, .action = "CreateDBInstance", .retry = AWS_RETRY_UNSAFE,
+                     .params = p};
+    aws_response resp;
+    CHECK_INT(aws_call(c, &r, &resp, NULL), 0);
+    aws_response_free(&resp);
+    CHECK_INT(nrecorded, 1);
+    if (nrecorded)
+        CHECK(strstr(recorded[0], "MasterUserPassword=Sup3r-Secret-DB-Pass%21") != NULL);
+    char *m = aws_log_mask("pw Sup3r-Secret-DB-Pass! and Sup3r-Secret-DB-Pass%21 and "
+                           TEST_SK " " TEST_TOKEN);
+    CHECK_STR(m, "pw **** and **** and **** ****");
+    free(m);
+    aws_params_free(p);
+    aws_client_free(c);
+}
+
 /* ---- error decoding per protocol ---- */
 
 TEST(errors_decode_every_protocol)
