@@ -137,6 +137,10 @@ void aws_limiter_throttled(aws_limiter *l)
             l->tokens = 0;
         l->last_decrease = t;
         l->last_increase = t;
+        double r = l->rate;
+        pthread_mutex_unlock(&l->mu);
+        aws_log(AWS_LOG_DEBUG, "limiter %s: throttled, rate now %.1f/s", l->key, r);
+        return;
     }
     pthread_mutex_unlock(&l->mu);
 }
