@@ -116,7 +116,7 @@ typedef struct aws_config {
     int skip_credentials_validation;
     int skip_requesting_account_id;
     int skip_metadata_api_check;      /* cairn never queries IMDS; kept for parity */
-    int skip_region_validation;
+    int skip_region_validation;       /* else the region must look like xx-name-N */
     int s3_use_path_style;
     /* tuning; zero means the default named above */
     long connect_timeout_ms, total_timeout_ms;
@@ -243,6 +243,24 @@ aws_xml_node *aws_xml_next(const aws_xml_node *n, const char *name);
 /* Text of the element at path (path NULL or "" for n itself); owned, NULL
  * if the element is missing. */
 char *aws_xml_text(const aws_xml_node *n, const char *path);
+/* Decode a tag set into out (appended, later keys win): for every child
+ * `item` of n/path, its `kname` and `vname` texts.  EC2: (n, "tagSet",
+ * "item", "key", "value"); query: (n, "Tags", "member", "Key", "Value").
+ * Returns the number of pairs added, or CAIRN_ELIMIT past AWS_MAX_TAGS * 4. */
+int aws_xml_kvs(aws_kvlist *out, const aws_xml_node *n, const char *path, const char *item,
+                const char *kname, const char *vname);
+
+/* ---- JSON responses (aws_proto_json.c) ---- */
+/* The value at a '.'-separated path of object keys ("cluster.status");
+ * borrowed from j, NULL if missing. */
+json_t *aws_json_path(const json_t *j, const char *path);
+/* The string at path (borrowed) or NULL if missing or not a string. */
+const char *aws_json_str(const json_t *j, const char *path);
+/* Decode a JSON object of strings ({"k": "v"}, EKS tags) into out; the
+ * number added, or CAIRN_EPROTO (out untouched) if a value is not a string. */
+int aws_json_kvs(aws_kvlist *out, const json_t *obj);
+/* A JSON object of strings from a kvlist (new reference). */
+json_t *aws_json_from_kvs(const aws_kvlist *kvs);
 
 /* ---- errors (aws_errors.c) ---- */
 typedef struct aws_error {
@@ -363,9 +381,16 @@ void aws_prepared_free(aws_prepared *p);
  * Make it once per logical create and reuse it on every attempt. */
 char *aws_idempotency_token(void);
 
-/* Clock and sleep hooks (tests): time source is CLOCK_REALTIME by default. */
+/* Clock hook (tests): time source is CLOCK_REALTIME by default.  The
+ * signing time is this clock plus the skew learnt from the service (see
+ * aws_call: RequestTimeTooSkewed and friends correct it once and retry). */
 typedef long long (*aws_now_fn)(void);   /* unix seconds */
 void aws_set_clock(aws_now_fn now);
+
+/* Process-wide cancellation flag (the engine's interrupt flag): when it
+ * becomes non-zero, retry back-offs end early and aws_call returns
+ * CAIRN_ECANCEL instead of retrying.  NULL (the default) disables. */
+void aws_set_cancel_flag(const volatile int *flag);
 
 /* ---- pagination (aws_paginate.c) ---- */
 /* How a paginated operation passes its token. */

@@ -81,6 +81,11 @@ int aws_client_new(aws_client **out, const aws_config *cfg)
     int rc = aws_region_resolve(&c->region, cfg);
     if (rc < 0)
         goto fail;
+    if (!cfg->skip_region_validation && !aws_region_valid(c->region)) {
+        rc = err_set(CAIRN_EINVAL, "invalid AWS Region: %s (set skip_region_validation to "
+                     "use it anyway)", c->region);
+        goto fail;
+    }
     rc = aws_creds_resolve(&c->creds, cfg);
     if (rc < 0)
         goto fail;
@@ -418,7 +423,7 @@ int aws_call(aws_client *c, const aws_request *req, aws_response *resp, aws_erro
         return rc;
     }
     atomic_fetch_add(&c->calls, 1);
-    int attempt = 0;
+    int attempt = 0, skew_retried = 0;
     for (;;) {
         attempt++;
         atomic_fetch_add(&c->attempts, 1);
@@ -493,11 +498,28 @@ int aws_call(aws_client *c, const aws_request *req, aws_response *resp, aws_erro
             aws_log(AWS_LOG_DEBUG, "call %s %s transport error %.0fms attempt %d: %s",
                     si->key, req->action, dt, attempt, e->message);
         }
+        /* a request signed with a skewed clock was rejected before doing
+         * anything: correct the clock from the Date header and retry once */
+        int skewed = rc == CAIRN_EREMOTE && !skew_retried &&
+                     attempt <= c->policy.max_retries &&
+                     (aws_error_is(e, "RequestTimeTooSkewed") ||
+                      aws_error_is(e, "RequestExpired") ||
+                      aws_error_is(e, "RequestInTheFuture")) &&
+                     aws_clock_correct(aws_kv_get(&hs.headers, "date"));
         aws_http_response_free(&hs);
+        if (skewed) {
+            skew_retried = 1;
+            atomic_fetch_add(&c->retries, 1);
+            continue;
+        }
         if (!aws_retry_should(&c->policy, req->retry, attempt, rc, e))
             break;
+        if (aws_sleep_cancellable(aws_retry_delay_ms(&c->policy, attempt)) < 0) {
+            rc = CAIRN_ECANCEL;
+            snprintf(e->message, sizeof e->message, "interrupted while retrying");
+            break;
+        }
         atomic_fetch_add(&c->retries, 1);
-        aws_sleep_ms(aws_retry_delay_ms(&c->policy, attempt));
     }
     note_max_attempts(c, attempt);
     wire_free(&w);

@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <time.h>
 
 static const aws_service_info services[AWS_SERVICE_COUNT] = {
@@ -142,17 +143,70 @@ void aws_json_escape(strbuf *out, const char *s)
     sb_putc(out, '"');
 }
 
-/* Process-wide clock hook (tests may move time). */
+/* Process-wide clock state: the test hook, the skew learnt from services
+ * (RequestTimeTooSkewed and friends) and the engine's cancellation flag. */
 static aws_now_fn clock_fn;
+static _Atomic long long clock_skew;
+static const volatile int *cancel_flag;
 
 void aws_set_clock(aws_now_fn now)
 {
     clock_fn = now;
+    atomic_store(&clock_skew, 0);
+}
+
+long long aws_now(void)
+{
+    return (clock_fn ? clock_fn() : (long long)time(NULL)) + atomic_load(&clock_skew);
+}
+
+int aws_clock_correct(const char *date_header)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    if (!date_header || !strptime(date_header, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+        return 0;
+    long long server = (long long)timegm(&tm);
+    long long local = clock_fn ? clock_fn() : (long long)time(NULL);
+    long long skew = server - local;
+    if (skew == atomic_load(&clock_skew))
+        return 0;
+    atomic_store(&clock_skew, skew);
+    aws_log(AWS_LOG_WARN, "clock: local time differs from the service's by %llds; "
+            "correcting signatures", skew);
+    return 1;
+}
+
+void aws_set_cancel_flag(const volatile int *flag)
+{
+    cancel_flag = flag;
+}
+
+int aws_cancelled(void)
+{
+    return cancel_flag && *cancel_flag;
+}
+
+int aws_region_valid(const char *r)
+{
+    size_t segs = 1, l = strlen(r);
+    if (l < 4 || l > 32 || r[0] == '-' || r[l - 1] < '0' || r[l - 1] > '9')
+        return 0;
+    for (const char *p = r; *p; p++) {
+        if (*p == '-') {
+            if (p[1] == '-')
+                return 0;
+            segs++;
+        } else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) {
+            return 0;
+        }
+    }
+    return segs >= 3;
 }
 
 void aws_amz_date(char out[17])
 {
-    time_t t = clock_fn ? (time_t)clock_fn() : time(NULL);
+    time_t t = (time_t)aws_now();
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);

@@ -88,7 +88,18 @@ char *aws_profile_get(const aws_config *cfg, const char *key, const char *sub);
 /* ---- protocol helpers ---- */
 /* Append a JSON string to out with JSON escaping (aws_log uses it). */
 void aws_json_escape(strbuf *out, const char *s);
-/* Format the current UTC time as YYYYMMDDTHHMMSSZ. */
+/* Format the signing time (clock + learnt skew) as YYYYMMDDTHHMMSSZ. */
 void aws_amz_date(char out[17]);
+/* The signing time in unix seconds. */
+long long aws_now(void);
+/* Learn the skew from an HTTP Date header; 1 if the skew changed (worth a
+ * retry), 0 if not or unparsable. */
+int aws_clock_correct(const char *date_header);
+/* Has the engine asked to stop? */
+int aws_cancelled(void);
+/* Does r look like an AWS region name (xx-name-N, lower case)? */
+int aws_region_valid(const char *r);
+/* Sleep ms in slices, returning early (CAIRN_ECANCEL) on cancellation. */
+int aws_sleep_cancellable(long ms);
 
 #endif

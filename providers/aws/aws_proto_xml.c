@@ -120,3 +120,22 @@ char *aws_xml_text(const aws_xml_node *n, const char *path)
     xmlFree(c);
     return s;
 }
+
+int aws_xml_kvs(aws_kvlist *out, const aws_xml_node *n, const char *path, const char *item,
+                const char *kname, const char *vname)
+{
+    const aws_xml_node *set = aws_xml_find(n, path);
+    int added = 0;
+    for (aws_xml_node *it = aws_xml_first(set, item); it; it = aws_xml_next(it, item)) {
+        if (added >= AWS_MAX_TAGS * 4)
+            return err_set(CAIRN_ELIMIT, "more than %d entries in <%s>", AWS_MAX_TAGS * 4,
+                           path ? path : "");
+        char *k = aws_xml_text(it, kname), *v = aws_xml_text(it, vname);
+        if (k)
+            aws_kv_set(out, k, v ? v : "");
+        added += k != NULL;
+        free(k);
+        free(v);
+    }
+    return added;
+}

@@ -77,3 +77,18 @@ void aws_sleep_ms(long ms)
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
 }
+
+/* Slice length for cancellable sleeps. */
+#define AWS_SLEEP_SLICE_MS 100
+
+int aws_sleep_cancellable(long ms)
+{
+    while (ms > 0) {
+        if (aws_cancelled())
+            return err_set(CAIRN_ECANCEL, "interrupted");
+        long s = ms < AWS_SLEEP_SLICE_MS ? ms : AWS_SLEEP_SLICE_MS;
+        aws_sleep_ms(s);
+        ms -= s;
+    }
+    return aws_cancelled() ? err_set(CAIRN_ECANCEL, "interrupted") : 0;
+}

@@ -44,7 +44,7 @@ if [ -f "$emu" ]; then
   for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
   port=$(head -1 "$tmp/port")
   AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY \
-    run emulator_stress "$ROOT/$BUILD/tests/helpers/aws_stress" "http://127.0.0.1:$port" 100 4 200 25 10
+    run emulator_stress "$ROOT/$BUILD/tests/helpers/aws_stress" "http://127.0.0.1:$port" 100 4 1600 25 10
   kill "$epid" 2>/dev/null; wait "$epid" 2>/dev/null
 else
   echo "skip trace_run_emulator_stress # tests/awsemu/server.py not merged yet"

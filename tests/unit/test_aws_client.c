@@ -942,4 +942,178 @@ TEST(limiter_lowers_throttling_under_load)
     CHECK(r_on < r_off);
 }
 
+/* ---- region validation, JSON and XML helpers ---- */
+
+TEST(client_validates_region_names)
+{
+    aws_config cfg;
+    aws_config_init(&cfg);
+    cfg.access_key = xstrdup(TEST_AK);
+    cfg.secret_key = xstrdup(TEST_SK);
+    static const struct { const char *r; int ok; } cases[] = {
+        {"us-east-1", 1}, {"eu-central-2", 1}, {"us-gov-west-1", 1}, {"cn-north-1", 1},
+        {"ap-southeast-4", 1}, {"US-EAST-1", 0}, {"useast1", 0}, {"us-east-", 0},
+        {"us--east-1", 0}, {"us east 1", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        free(cfg.region);
+        cfg.region = xstrdup(cases[i].r);
+        aws_client *c = NULL;
+        int rc = aws_client_new(&c, &cfg);
+        if (cases[i].ok) {
+            CHECK_INT(rc, 0);
+        } else {
+            CHECK_INT(rc, CAIRN_EINVAL);
+            CHECK(strstr(err_msg(), "invalid AWS Region") != NULL);
+        }
+        aws_client_free(c);
+    }
+    cfg.skip_region_validation = 1;
+    aws_client *c = NULL;
+    CHECK_INT(aws_client_new(&c, &cfg), 0);
+    aws_client_free(c);
+    aws_config_free(&cfg);
+}
+
+TEST(json_and_xml_helpers)
+{
+    json_t *j = json_loads("{\"cluster\":{\"status\":\"ACTIVE\",\"tags\":{\"a\":\"1\","
+                           "\"b\":\"2\"},\"n\":3}}", 0, NULL);
+    CHECK_STR(aws_json_str(j, "cluster.status"), "ACTIVE");
+    CHECK(aws_json_str(j, "cluster.n") == NULL);
+    CHECK(aws_json_str(j, "cluster.none.x") == NULL);
+    aws_kvlist kv = {0};
+    CHECK_INT(aws_json_kvs(&kv, aws_json_path(j, "cluster.tags")), 2);
+    CHECK_STR(aws_kv_get(&kv, "b"), "2");
+    CHECK_INT(aws_json_kvs(&kv, aws_json_path(j, "cluster")), CAIRN_EPROTO);
+    json_t *back = aws_json_from_kvs(&kv);
+    CHECK(json_equal(back, aws_json_path(j, "cluster.tags")));
+    json_decref(back);
+    json_decref(j);
+    aws_kv_free(&kv);
+    const char *x = "<R><tagSet><item><key>Name</key><value>web</value></item>"
+                    "<item><key>Env</key><value></value></item></tagSet></R>";
+    aws_xml *doc;
+    CHECK_INT(aws_xml_parse(&doc, x, strlen(x)), 0);
+    CHECK_INT(aws_xml_kvs(&kv, aws_xml_root(doc), "tagSet", "item", "key", "value"), 2);
+    CHECK_STR(aws_kv_get(&kv, "Name"), "web");
+    CHECK_STR(aws_kv_get(&kv, "Env"), "");
+    CHECK_INT(aws_xml_kvs(&kv, aws_xml_root(doc), "nothing", "item", "key", "value"), 0);
+    aws_xml_free(doc);
+    aws_kv_free(&kv);
+}
+
+/* ---- clock skew and cancellation ---- */
+
+static long long hour_behind(void) { return (long long)time(NULL) - 3600; }
+
+static void h_expiry(const fake_req *rq, fake_resp *rs, int n)
+{
+    (void)n;
+    const char *d = strcasestr(rq->headers, "\r\nX-Amz-Date: ");
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    time_t now = time(NULL);
+    int fresh = d && strptime(d + 14, "%Y%m%dT%H%M%SZ", &tm) &&
+                labs((long)(timegm(&tm) - now)) < 900;
+    char date[64];
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", gmtime(&now));
+    if (fresh) {
+        reply_xml(rs, 200, vpcs_xml);
+    } else {
+        reply_xml(rs, 400, "<Response><Errors><Error><Code>RequestExpired</Code><Message>"
+                  "Request has expired.</Message></Error></Errors></Response>");
+    }
+    size_t l = strlen(rs->headers);
+    snprintf(rs->headers + l, sizeof rs->headers - l, "Date: %s\r\n", date);
+}
+
+TEST(call_corrects_clock_skew_once)
+{
+    aws_client *c = client_for(0, 3, 0, 5000);
+    aws_set_clock(hour_behind);
+    reset_server(h_expiry);
+    aws_request r = {.svc = AWS_EC2, .action = "CreateVpc", .retry = AWS_RETRY_UNSAFE};
+    aws_response resp;
+    CHECK_INT(aws_call(c, &r, &resp, NULL), 0);
+    CHECK_INT(resp.attempts, 2);
+    aws_response_free(&resp);
+    /* the correction sticks: the next call is right the first time */
+    reset_server(h_expiry);
+    CHECK_INT(aws_call(c, &r, &resp, NULL), 0);
+    CHECK_INT(resp.attempts, 1);
+    aws_response_free(&resp);
+    aws_set_clock(NULL);
+    aws_client_free(c);
+}
+
+TEST(call_cancelled_while_backing_off)
+{
+    start_server();
+    aws_config cfg;
+    aws_config_init(&cfg);
+    cfg.region = xstrdup("us-east-1");
+    cfg.access_key = xstrdup(TEST_AK);
+    cfg.secret_key = xstrdup(TEST_SK);
+    cfg.endpoints[AWS_IAM] = xasprintf("http://127.0.0.1:%d", srv_port);
+    cfg.retry_base_ms = 60000;   /* a back-off only cancellation can cut short */
+    cfg.retry_max_backoff_ms = 60000;
+    aws_client *c;
+    CHECK_INT(aws_client_new(&c, &cfg), 0);
+    static volatile int stop = 1;
+    aws_set_cancel_flag(&stop);
+    reset_server(h_always_throttle);
+    aws_request r = {.svc = AWS_IAM, .action = "ListRoles", .retry = AWS_RETRY_SAFE};
+    aws_response resp;
+    aws_error e;
+    time_t t0 = time(NULL);
+    CHECK_INT(aws_call(c, &r, &resp, &e), CAIRN_ECANCEL);
+    CHECK(time(NULL) - t0 < 5);
+    CHECK_INT(e.attempts, 1);
+    aws_set_cancel_flag(NULL);
+    aws_client_free(c);
+    aws_config_free(&cfg);
+}
+
+/* ---- decoder robustness: mutated inputs must never crash (ASan run) ---- */
+
+TEST(decoders_survive_mutated_input)
+{
+    static const char *seeds[] = {
+        "<Response><Errors><Error><Code>X</Code><Message>m</Message></Error></Errors>"
+        "<RequestID>r</RequestID></Response>",
+        "<ErrorResponse><Error><Code>C</Code></Error><RequestId>r</RequestId></ErrorResponse>",
+        "{\"__type\":\"a#B\",\"message\":\"m\"}",
+        "<Error><Code>NoSuchKey</Code><Message>x</Message></Error>",
+    };
+    unsigned long long st = 0x9e3779b97f4a7c15ull;
+    char buf[256];
+    for (int round = 0; round < 4000; round++) {
+        const char *seed = seeds[round % 4];
+        size_t l = strlen(seed);
+        memcpy(buf, seed, l);
+        for (int k = 0; k < 1 + round % 5; k++) {
+            st ^= st << 13;
+            st ^= st >> 7;
+            st ^= st << 17;
+            size_t pos = (size_t)(st % l);
+            buf[pos] = (char)(st >> 24);
+            if (st & 1)
+                l = pos + 1;   /* truncate too */
+        }
+        aws_error e = {0};
+        aws_kvlist h = {0};
+        aws_kv_set(&h, "x-amzn-errortype", round & 1 ? buf : "T:x");
+        aws_error_decode(&e, (enum aws_protocol)(round % 4), 400 + round % 200, buf, l, &h);
+        CHECK(e.code[0] != 0);
+        aws_kv_free(&h);
+        aws_xml *x = NULL;
+        if (aws_xml_parse(&x, buf, l) == 0) {
+            char *t = aws_xml_text(aws_xml_root(x), "Errors/Error/Code");
+            free(t);
+            aws_xml_free(x);
+        }
+    }
+}
+
 int main(int argc, char **argv) { return harness_main(argc, argv); }
