@@ -6,9 +6,10 @@ no authentication (the server listens on 127.0.0.1 only).
                                     change (registered credentials stay)
   GET  /_emu/state                  every resource, by type (private fields too)
   GET  /_emu/resources?type=T       resources of one type as the API shows them
-  POST /_emu/update                 {"id": ID, "set": {field: value},
+  POST /_emu/update                 {"id": ID, "type"?: T, "set": {field: value},
                                      "tags": {k: v}, "untag": [k]}   (drift)
-  POST /_emu/delete                 {"id": ID}   delete behind the client's back
+  POST /_emu/delete                 {"id": ID, "type"?: T}   delete behind the
+                                    client's back (type: when names repeat)
   GET/POST /_emu/faults             read / change fault injection (server.Faults)
   GET/POST /_emu/config             read / change time_scale, consistency_ms,
                                     max_page, regions, account_id
@@ -100,7 +101,7 @@ def _route(emu, method, path, q, data):
         rid = data['id']
         with st.lock:
             st.tick()
-            rtype, obj = st.find(rid)
+            rtype, obj = st.find(rid, data.get('type'))
             if obj is None:
                 return _err('no resource %s' % rid, 404)
             for k, v in (data.get('set') or {}).items():
@@ -116,7 +117,7 @@ def _route(emu, method, path, q, data):
         rid = data['id']
         with st.lock:
             st.tick()
-            rtype, obj = st.find(rid)
+            rtype, obj = st.find(rid, data.get('type'))
             if obj is None:
                 return _err('no resource %s' % rid, 404)
             for mod in emu.services.values():

@@ -78,6 +78,26 @@ def plist(node, name):
     return [sub[k] for k in keys]
 
 
+def qlist(node, name):
+    """A query-protocol list: name.member.N or name.<MemberName>.N (the one
+    non-numeric child decides), in index order."""
+    sub = node.get(name) if isinstance(node, dict) else None
+    if not isinstance(sub, dict):
+        return []
+    keys = [k for k in sub if k and not k.isdigit()]
+    if len(keys) != 1:
+        return []
+    return plist(sub, keys[0])
+
+
+def qtags(node, name='Tags'):
+    """{key: value} of a query-protocol tag list (Tags.Tag.N / Tags.member.N)."""
+    out = {}
+    for t in qlist(node, name):
+        out[pget(t, 'Key')] = pget(t, 'Value', '')
+    return out
+
+
 def pget(node, name, default=None):
     """A scalar parameter (string) or default."""
     v = node.get(name) if isinstance(node, dict) else None
@@ -109,8 +129,23 @@ def pint(node, name, default=None):
 
 # ---------------------------------------------------------------- XML output
 
+class XList(list):
+    """A list rendered with its own member element name (query protocols name
+    list members per shape: <DBInstances><DBInstance>...)."""
+
+    def __init__(self, tag, items=()):
+        list.__init__(self, items)
+        self.tag = tag
+
+
 def _xml_value(out, name, value, list_tag):
     if value is None:
+        return
+    if isinstance(value, XList):
+        out.append('<%s>' % name)
+        for item in value:
+            _xml_value(out, value.tag, item, list_tag)
+        out.append('</%s>' % name)
         return
     if isinstance(value, dict):
         out.append('<%s>' % name)

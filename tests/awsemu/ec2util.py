@@ -108,13 +108,27 @@ def _strs(v):
     return [str(v)]
 
 
-def match_filters(ctx, obj, fmap):
-    """True when obj passes every Filter.N; fmap: name -> fn(obj) -> value(s)."""
+def _compiled_filters(ctx):
+    """[(name, [regex])] of the request's Filter.N, compiled once per request."""
+    cached = getattr(ctx, '_filters', None)
+    if cached is not None:
+        return cached
+    out = []
     for f in plist(ctx.params, 'Filter'):
         name = pget(f, 'Name')
-        values = [v for v in plist(f, 'Value')]
         if name is None:
             raise AwsError('InvalidParameterValue', 'The filter name must not be empty')
+        values = plist(f, 'Value')
+        exact = set(v for v in values if not any(c in v for c in '*?\\'))
+        pats = [_wild(v) for v in values if v not in exact]
+        out.append((name, exact, pats))
+    ctx._filters = out
+    return out
+
+
+def match_filters(ctx, obj, fmap):
+    """True when obj passes every Filter.N; fmap: name -> fn(obj) -> value(s)."""
+    for name, exact, pats in _compiled_filters(ctx):
         tags = obj.get('_tags', {})
         if name.startswith('tag:'):
             have = _strs(tags.get(name[4:])) if name[4:] in tags else []
@@ -126,8 +140,8 @@ def match_filters(ctx, obj, fmap):
             have = _strs(fmap[name](obj))
         else:
             raise AwsError('InvalidParameterValue', "The filter '%s' is invalid" % name)
-        pats = [_wild(v) for v in values]
-        if not any(p.match(h) for p in pats for h in have):
+        if not any(h in exact for h in have) and \
+                not any(p.match(h) for p in pats for h in have):
             return False
     return True
 

@@ -77,7 +77,7 @@ def check(name, cond, detail=None):
     return cond
 
 
-def error_of(fn, *a, **kw):
+def error_of(fn, /, *a, **kw):
     """(code, HTTP status, message) of the ClientError fn raises, or None."""
     try:
         fn(*a, **kw)
@@ -88,11 +88,11 @@ def error_of(fn, *a, **kw):
     return None
 
 
-def expect_error(name, code, fn, *a, status=None, msg_part=None, **kw):
+def expect_error(label, code, fn, /, *a, status=None, msg_part=None, **kw):
     got = error_of(fn, *a, **kw)
     ok = got is not None and got[0] == code and (status is None or got[1] == status) and \
         (msg_part is None or msg_part in got[2])
-    return check(name, ok, 'expected %s %s%s, got %r' % (code, status or '',
+    return check(label, ok, 'expected %s %s%s, got %r' % (code, status or '',
                                                          ' ~ ' + msg_part if msg_part else '',
                                                          got))
 

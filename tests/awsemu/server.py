@@ -37,7 +37,7 @@ from common import AwsError, Response  # noqa: E402
 # PROTOCOL ("ec2", "query", "rest-json", "rest-xml") and either ACTIONS
 # (query protocols: name -> fn(ctx) returning a result dict) or
 # handle(ctx) -> Response plus action_name(ctx) (REST protocols).
-SERVICE_MODULES = ['ec2', 'sts', 's3']
+SERVICE_MODULES = ['ec2', 'sts', 's3', 'iam', 'eks', 'rds', 'elasticache']
 
 # Query-protocol API versions, to detect a request signed for the wrong service.
 VERSIONS = {
@@ -239,6 +239,7 @@ class Ctx:
         self.account = None
         self.access_key = None
         self.request_id = None
+        self._filters = None
 
 
 def render_error(ctx, err):
@@ -297,6 +298,7 @@ def render_result(ctx, result):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
+    disable_nagle_algorithm = True   # headers and body are separate writes
     server_version = 'cairn-awsemu'
     sys_version = ''
 

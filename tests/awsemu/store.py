@@ -40,7 +40,7 @@ class Store:
     def reset(self):
         with self.lock:
             self.res = {}          # type -> {id: obj} in creation order
-            self.types = {}        # id -> type
+            self.types = {}        # id -> [types] (names may repeat across types)
             self.timers = []       # heap of (due, seq, fn)
             self.tokens = {}       # (scope, token) -> (id, fingerprint)
             self.seq = 0
@@ -77,25 +77,31 @@ class Store:
         obj['_tags'] = dict(tags or {})
         obj['_type'] = rtype
         self.res.setdefault(rtype, {})[rid] = obj
-        self.types[rid] = rtype
+        types = self.types.setdefault(rid, [])
+        if rtype not in types:
+            types.append(rtype)
         return obj
 
     def get(self, rtype, rid):
         return self.res.get(rtype, {}).get(rid)
 
-    def find(self, rid):
-        """(type, obj) of any resource by ID, or (None, None)."""
-        rtype = self.types.get(rid)
-        if rtype is None:
-            return None, None
-        return rtype, self.res.get(rtype, {}).get(rid)
+    def find(self, rid, rtype=None):
+        """(type, obj) of a resource by ID (of rtype when given), or (None, None)."""
+        for t in self.types.get(rid, []):
+            if rtype is None or t == rtype:
+                return t, self.res.get(t, {}).get(rid)
+        return None, None
 
     def all(self, rtype):
         return list(self.res.get(rtype, {}).values())
 
     def remove(self, rtype, rid):
         obj = self.res.get(rtype, {}).pop(rid, None)
-        self.types.pop(rid, None)
+        types = self.types.get(rid)
+        if types and rtype in types:
+            types.remove(rtype)
+            if not types:
+                del self.types[rid]
         return obj
 
     def visible(self, obj):

@@ -12,9 +12,10 @@ if ! "$PY" -c 'import botocore' 2>/dev/null; then
   exit 0
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/awsemu.XXXXXX")
-pid=""
+pid="" pid2=""
 cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+  local p
+  for p in $pid $pid2; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -38,6 +39,33 @@ for t in "$ROOT"/tests/awsemu/test_*.py; do
   curl -s -X POST -d '{}' "$EMU_URL/_emu/reset" >/dev/null
   PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$ROOT/tests/awsemu" "$PY" "$t" || rc=1
 done
+# curl's own SigV4 signer (a third implementation) is accepted and checked too.
+if curl --help all 2>/dev/null | grep -q -- --aws-sigv4; then
+  out=$(curl -s --aws-sigv4 "aws:amz:us-east-1:ec2" \
+    --user 'AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' \
+    -d 'Action=DescribeVpcs&Version=2016-11-15' "$EMU_URL/")
+  if [[ "$out" == *"<DescribeVpcsResponse"* ]]; then echo "ok awsemu.curl_sigv4_accepted"
+  else echo "# $out"; echo "not ok awsemu.curl_sigv4_accepted"; rc=1; fi
+  out=$(curl -s --aws-sigv4 "aws:amz:us-east-1:ec2" \
+    --user 'AKIAIOSFODNN7EXAMPLE:wrong-secret' \
+    -d 'Action=DescribeVpcs&Version=2016-11-15' "$EMU_URL/")
+  if [[ "$out" == *"<Code>SignatureDoesNotMatch</Code>"* ]]; then
+    echo "ok awsemu.curl_sigv4_wrong_secret"
+  else echo "# $out"; echo "not ok awsemu.curl_sigv4_wrong_secret"; rc=1; fi
+else
+  echo "skip awsemu.curl_sigv4_accepted # curl without --aws-sigv4"
+fi
+# The server also runs on Debian's python3 (standard library only).
+"$PY" "$ROOT/tests/awsemu/server.py" --port 0 >"$work/port2" 2>"$work/stderr2" &
+pid2=$!
+for _ in $(seq 1 100); do [ -s "$work/port2" ] && break; sleep 0.05; done
+if [ -s "$work/port2" ] && curl -s "http://127.0.0.1:$(head -1 "$work/port2")/_emu/health" \
+     | grep -q '"ok": true'; then
+  echo "ok awsemu.runs_on_debian_python"
+else
+  echo "not ok awsemu.runs_on_debian_python"; sed 's/^/# /' "$work/stderr2"; rc=1
+fi
+kill "$pid2" 2>/dev/null; wait "$pid2" 2>/dev/null
 if [ -s "$work/stderr" ]; then
   echo "# emulator stderr:"; sed 's/^/# /' "$work/stderr" | head -50
   if grep -q Traceback "$work/stderr"; then echo "not ok awsemu.no_server_tracebacks"; rc=1
