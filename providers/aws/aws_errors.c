@@ -106,6 +106,9 @@ void aws_error_decode(aws_error *e, enum aws_protocol proto, long status, const 
         from_json(e, body, len, headers);
     else if (len)
         from_xml(e, body, len);
+    /* a JSON body where XML was expected (a gateway or proxy in between) */
+    if (!e->code[0] && proto != AWS_PROTO_REST_JSON && len && body[0] == '{')
+        from_json(e, body, len, headers);
     if (!e->code[0]) {
         /* no decodable body (S3 HEAD, a proxy's HTML page): name it by status */
         const char *c = status == 404 ? "NotFound" : status == 403 ? "Forbidden"

@@ -38,16 +38,24 @@ for t in "$ROOT/$BUILD"/tests/test_aws_*; do
   run "$(basename "$t")" "$t"
 done
 emu="$ROOT/tests/awsemu/server.py"
+pids=()
+start_emu() {   # name, server args... ; sets port
+  python3 "$emu" --port 0 "${@:2}" >"$tmp/$1.port" 2>"$tmp/$1.err" &
+  pids+=($!)
+  for _ in $(seq 50); do [ -s "$tmp/$1.port" ] && break; sleep 0.1; done
+  port=$(head -1 "$tmp/$1.port")
+}
 if [ -f "$emu" ]; then
-  python3 "$emu" --port 0 --throttle-rate 0.2 --error-rate 0.05 >"$tmp/port" 2>"$tmp/emu.err" &
-  epid=$!
-  for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-  port=$(head -1 "$tmp/port")
-  AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY \
-    run emulator_stress "$ROOT/$BUILD/tests/helpers/aws_stress" "http://127.0.0.1:$port" 100 4 1600 25 10
-  kill "$epid" 2>/dev/null; wait "$epid" 2>/dev/null
+  export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+  export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+  start_emu faulty --throttle-rate 0.2 --error-rate 0.05
+  run emulator_stress "$ROOT/$BUILD/tests/helpers/aws_stress" "http://127.0.0.1:$port" 100 4 1600 25 10
+  start_emu tour --max-page 2
+  run emulator_tour "$ROOT/$BUILD/tests/helpers/aws_emulator_tour" "http://127.0.0.1:$port"
+  unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 else
-  echo "skip trace_run_emulator_stress # tests/awsemu/server.py not merged yet"
+  echo "skip trace_run_emulator # tests/awsemu/server.py not merged yet"
 fi
 
 # The log must exist and hold the debug and trace lines, or the check is empty.
