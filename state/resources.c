@@ -50,7 +50,7 @@ int state_get(state_txn *x, const char *addr, state_instance **out)
         return state__poison(x, state__mdb_err(x->env, mrc, "read instance"));
     rc = state_instance_decode(out, v.mv_data, v.mv_size);
     if (rc != 0) {
-        err_set(rc, "%s: %s", addr, err_msg());
+        state__wrap(rc, addr);
         return state__poison(x, rc);
     }
     return 0;
@@ -342,7 +342,7 @@ int state_each(state_txn *x, const char *pattern, state_each_fn fn, void *payloa
         state_instance *inst = NULL;
         rc = state_instance_decode(&inst, h[i].data, h[i].len);
         if (rc != 0) {
-            err_set(rc, "%s: %s", h[i].addr, err_msg());
+            state__wrap(rc, h[i].addr);
             state__poison(x, rc);
             break;
         }

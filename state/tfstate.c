@@ -307,8 +307,11 @@ static int inst_addr(json_t *r, json_t *inst, const char *rlabel, char **out)
     if (!raw)
         return err_set(CAIRN_ENOMEM, "address");
     int rc = state__canon_instance(raw, out);
-    if (rc != 0)
-        rc = bad(rlabel, err_msg());
+    if (rc != 0) {
+        char why[1024];
+        snprintf(why, sizeof why, "%s", err_msg());
+        rc = bad(rlabel, why);
+    }
     free(raw);
     return rc;
 }
