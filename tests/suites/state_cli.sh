@@ -167,6 +167,19 @@ c state push -state-dir="$X" "$FIX" >/dev/null 2>"$T/e"; rc=$?
 check state_bad_truncated_to_100_bytes_not_recreated \
   '[ $rc -eq 1 ] && grep -q "truncated" "$T/e" && [ "$(fp "$X")" = "$before" ]'
 
+G="$T/garbage"; cp -r "$A" "$G"
+dd if=/dev/urandom of="$G/data.mdb" bs=4096 count=2 conv=notrunc 2>/dev/null; before=$(fp "$G")
+c state list -state-dir="$G" >/dev/null 2>"$T/e"; rc=$?
+check state_bad_garbage_header \
+  '[ $rc -eq 1 ] && grep -q "is corrupt or truncated" "$T/e" && grep -q "$G/data.mdb" "$T/e" && [ "$(fp "$G")" = "$before" ]'
+Z="$T/zeroed"; cp -r "$A" "$Z"
+pages=$(( $(stat -c %s "$Z/data.mdb") / 4096 - 2 ))
+dd if=/dev/zero of="$Z/data.mdb" bs=4096 seek=2 count="$pages" conv=notrunc 2>/dev/null
+before=$(fp "$Z")
+c state rm -state-dir="$Z" aws_db_instance.main >/dev/null 2>"$T/e"; rc=$?
+check state_bad_zeroed_pages \
+  '[ $rc -eq 1 ] && grep -q "is corrupt" "$T/e" && [ "$(fp "$Z")" = "$before" ]'
+
 # ---- acceptance 5: permissions under umask 000
 P="$T/perm"
 ( umask 000
