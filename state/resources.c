@@ -91,6 +91,8 @@ int state_put(state_txn *x, const char *addr, const state_instance *inst)
         rc = state__mdb_err(x->env, mrc, "read instance");
         goto fail;
     }
+    if (mrc == 0 && old.mv_size == elen && !memcmp(old.mv_data, enc, elen))
+        goto fail;   /* unchanged: nothing to write or record */
     mrc = mdb_put(x->txn, x->env->db_res, &k, &v, 0);
     if (mrc != 0) {
         rc = state__mdb_err(x->env, mrc, "write instance");
@@ -421,8 +423,13 @@ int state_output_put(state_txn *x, const char *name, const state_output *o)
         free(s);
         return kl;
     }
-    MDB_val k = {(size_t)kl, key}, v = {strlen(s), s};
-    int mrc = mdb_put(x->txn, x->env->db_out, &k, &v, 0);
+    MDB_val k = {(size_t)kl, key}, v = {strlen(s), s}, old;
+    int mrc = mdb_get(x->txn, x->env->db_out, &k, &old);
+    if (mrc == 0 && old.mv_size == v.mv_size && !memcmp(old.mv_data, s, v.mv_size)) {
+        free(s);
+        return 0;   /* unchanged */
+    }
+    mrc = mdb_put(x->txn, x->env->db_out, &k, &v, 0);
     free(s);
     if (mrc != 0)
         return state__poison(x, state__mdb_err(x->env, mrc, "write output"));

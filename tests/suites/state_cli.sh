@@ -82,6 +82,14 @@ cp -r "$A" "$T/f"
 c state push -state-dir="$T/f" -force "$T/other.tfstate" >/dev/null 2>&1; rc=$?
 check state_push_force_overrides '[ $rc -eq 0 ] && c state pull -state-dir="$T/f" | grep -q "\"serial\": 18"'
 
+# A forced push records, per instance, only what it changed.
+H="$T/h"; c state push -state-dir="$H" "$FIX" >/dev/null 2>&1
+c state rm -state-dir="$H" 'aws_eip.nat[0]' >/dev/null 2>&1
+c state push -state-dir="$H" -force "$FIX" >/dev/null 2>&1
+c state history -state-dir="$H" | sed -n '/^serial 19 /,$p' >"$T/h19"
+check state_push_history_records_only_changes \
+  '[ "$(grep -c "^  " "$T/h19")" -eq 1 ] && grep -q "create *aws_eip.nat\[0\]" "$T/h19"'
+
 # ---- mv: whole resource, across keys, whole module, refusals
 M="$T/m"; c state push -state-dir="$M" "$FIX" >/dev/null 2>&1
 c state mv -state-dir="$M" aws_eip.nat aws_eip.gw >"$T/o" 2>"$T/e"; rc=$?

@@ -158,6 +158,10 @@ TEST(put_get_commit_serial_history)
     CHECK_INT(put1(e, "aws_vpc.main", "aws_vpc",
                    "{\"id\":\"vpc-1\",\"cidr_block\":\"10.1.0.0/16\"}"), 0);
     CHECK_INT(serial_of(e), 2);
+    /* Putting the same instance again changes nothing. */
+    CHECK_INT(put1(e, "aws_vpc.main", "aws_vpc",
+                   "{\"id\":\"vpc-1\",\"cidr_block\":\"10.1.0.0/16\"}"), 0);
+    CHECK_INT(serial_of(e), 2);
     state_txn *t = NULL;
     CHECK_INT(state_txn_begin(&t, e, STATE_TXN_RDONLY, NULL), 0);
     state_instance *i = NULL;
