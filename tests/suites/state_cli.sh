@@ -83,7 +83,7 @@ c state push -state-dir="$T/f" -force "$T/other.tfstate" >/dev/null 2>&1; rc=$?
 check state_push_force_overrides '[ $rc -eq 0 ] && c state pull -state-dir="$T/f" | grep -q "\"serial\": 18"'
 
 # A forced push records, per instance, only what it changed.
-H="$T/h"; c state push -state-dir="$H" "$FIX" >/dev/null 2>&1
+H="$T/pushhist"; c state push -state-dir="$H" "$FIX" >/dev/null 2>&1
 c state rm -state-dir="$H" 'aws_eip.nat[0]' >/dev/null 2>&1
 c state push -state-dir="$H" -force "$FIX" >/dev/null 2>&1
 c state history -state-dir="$H" | sed -n '/^serial 19 /,$p' >"$T/h19"
