@@ -203,6 +203,8 @@ check state_perm_files_0600_under_umask_000 '[ "$nfiles" -ge 4 ] && [ "$bad_file
 check state_perm_dirs_0700_under_umask_000 '[ "$bad_dirs" -eq 0 ]'
 
 # ---- workspaces
+c workspace show -state-dir="$T/nostore" >"$T/o" 2>&1; rc=$?
+check workspace_show_without_store '[ $rc -eq 0 ] && [ "$(cat "$T/o")" = default ] && [ ! -e "$T/nostore" ]'
 K="$T/ws"; c state push -state-dir="$K" "$FIX" >/dev/null 2>&1
 c workspace new -state-dir="$K" dev >"$T/o" 2>&1; rc=$?
 check workspace_new_switches '[ $rc -eq 0 ] && grep -q "Created and switched to workspace \"dev\"" "$T/o" && [ "$(c workspace show -state-dir="$K")" = dev ]'
