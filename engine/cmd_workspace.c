@@ -59,7 +59,12 @@ int cmd_workspace(int argc, char **argv)
         return 1;
     }
     state_env *env = NULL;
-    if (state_cli_open(&env, &o, STATE_CREATE))
+    if (!needs_name && state_open(&env, o.dir, 0) == CAIRN_ENOTFOUND) {
+        /* No store yet: only "default" exists; do not create one to say so. */
+        printf(!strcmp(sub, "show") ? "default\n" : "* default\n\n");
+        return 0;
+    }
+    if (!env && state_cli_open(&env, &o, STATE_CREATE))
         return 1;
     int rc = 0;
     if (!strcmp(sub, "show")) {

@@ -275,7 +275,7 @@ int state_instance_attrs(const state_instance *inst, val *out)
         return err_set(CAIRN_EINVAL, "instance has no attributes");
     val v = val_from_json(inst->attrs_json, strlen(inst->attrs_json));
     if (!val_is_valid(v))
-        return err_set(CAIRN_ECORRUPT, "instance attributes: %s", err_msg());
+        return state__wrap(CAIRN_ECORRUPT, "instance attributes");
     if (inst->attrs_type) {
         json_error_t je;
         json_t *tj = json_loads(inst->attrs_type, JSON_DECODE_ANY, &je);
@@ -288,8 +288,7 @@ int state_instance_attrs(const state_instance *inst, val *out)
         v = val_convert(v, t);
         ty_free(t);
         if (!val_is_valid(v))
-            return err_set(CAIRN_ECORRUPT, "instance attributes do not match their type: %s",
-                           err_msg());
+            return state__wrap(CAIRN_ECORRUPT, "instance attributes do not match their type");
     }
     if (inst->sensitive_json) {
         json_error_t je;
@@ -304,7 +303,7 @@ int state_instance_attrs(const state_instance *inst, val *out)
         }
         json_decref(paths);
         if (!val_is_valid(v))
-            return err_set(CAIRN_ECORRUPT, "instance attributes: %s", err_msg());
+            return state__wrap(CAIRN_ECORRUPT, "instance attributes");
     }
     *out = v;
     return 0;

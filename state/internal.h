@@ -51,6 +51,9 @@ struct state_txn {
 /* Map an LMDB error to a cairn_err with a message naming what failed;
  * corruption is CAIRN_ECORRUPT with what to do. */
 int state__mdb_err(const state_env *env, int rc, const char *what);
+/* Set the last error to "prefix: <the current last error>" (err_msg()
+ * cannot be passed to err_set directly: same buffer).  Returns code. */
+int state__wrap(int code, const char *prefix);
 /* Poison txn with code (keeps the first error) and return code. */
 int state__poison(state_txn *txn, int code);
 /* Key "<ws> NUL <rest>" into buf (cap bytes); returns length or -1. */

@@ -50,7 +50,7 @@ int state_get(state_txn *x, const char *addr, state_instance **out)
         return state__poison(x, state__mdb_err(x->env, mrc, "read instance"));
     rc = state_instance_decode(out, v.mv_data, v.mv_size);
     if (rc != 0) {
-        err_set(rc, "%s: %s", addr, err_msg());
+        state__wrap(rc, addr);
         return state__poison(x, rc);
     }
     return 0;
@@ -91,6 +91,8 @@ int state_put(state_txn *x, const char *addr, const state_instance *inst)
         rc = state__mdb_err(x->env, mrc, "read instance");
         goto fail;
     }
+    if (mrc == 0 && old.mv_size == elen && !memcmp(old.mv_data, enc, elen))
+        goto fail;   /* unchanged: nothing to write or record */
     mrc = mdb_put(x->txn, x->env->db_res, &k, &v, 0);
     if (mrc != 0) {
         rc = state__mdb_err(x->env, mrc, "write instance");
@@ -342,7 +344,7 @@ int state_each(state_txn *x, const char *pattern, state_each_fn fn, void *payloa
         state_instance *inst = NULL;
         rc = state_instance_decode(&inst, h[i].data, h[i].len);
         if (rc != 0) {
-            err_set(rc, "%s: %s", h[i].addr, err_msg());
+            state__wrap(rc, h[i].addr);
             state__poison(x, rc);
             break;
         }
@@ -421,8 +423,13 @@ int state_output_put(state_txn *x, const char *name, const state_output *o)
         free(s);
         return kl;
     }
-    MDB_val k = {(size_t)kl, key}, v = {strlen(s), s};
-    int mrc = mdb_put(x->txn, x->env->db_out, &k, &v, 0);
+    MDB_val k = {(size_t)kl, key}, v = {strlen(s), s}, old;
+    int mrc = mdb_get(x->txn, x->env->db_out, &k, &old);
+    if (mrc == 0 && old.mv_size == v.mv_size && !memcmp(old.mv_data, s, v.mv_size)) {
+        free(s);
+        return 0;   /* unchanged */
+    }
+    mrc = mdb_put(x->txn, x->env->db_out, &k, &v, 0);
     free(s);
     if (mrc != 0)
         return state__poison(x, state__mdb_err(x->env, mrc, "write output"));

@@ -217,7 +217,8 @@ int state_lineage(state_txn *txn, char **out);
 
 /* Resource instances by full instance address.  state_get: *out owned;
  * CAIRN_ENOTFOUND if absent (does not poison).  state_put: copies inst;
- * creates or replaces (history action "create" / "update").
+ * creates or replaces (history action "create" / "update"); putting an
+ * identical instance changes and records nothing.
  * state_delete: CAIRN_ENOTFOUND if absent (does not poison).
  * Addresses are parsed and stored in canonical form; a bad one is
  * CAIRN_EINVAL. */

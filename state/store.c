@@ -50,6 +50,13 @@ int state__mdb_err(const state_env *env, int rc, const char *what)
     return err_set(CAIRN_EIO, "state store %s: %s: %s", path, what, mdb_strerror(rc));
 }
 
+int state__wrap(int code, const char *prefix)
+{
+    char cur[1024];
+    snprintf(cur, sizeof cur, "%s", err_msg());
+    return err_set(code, "%s: %s", prefix, cur);
+}
+
 int state__poison(state_txn *txn, int code)
 {
     if (txn && !txn->err)

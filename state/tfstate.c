@@ -307,8 +307,11 @@ static int inst_addr(json_t *r, json_t *inst, const char *rlabel, char **out)
     if (!raw)
         return err_set(CAIRN_ENOMEM, "address");
     int rc = state__canon_instance(raw, out);
-    if (rc != 0)
-        rc = bad(rlabel, err_msg());
+    if (rc != 0) {
+        char why[1024];
+        snprintf(why, sizeof why, "%s", err_msg());
+        rc = bad(rlabel, why);
+    }
     free(raw);
     return rc;
 }
@@ -587,6 +590,28 @@ fail:
     return rc;
 }
 
+static int cmp_imp(const void *a, const void *b)
+{
+    return strcmp(((const struct imp_inst *)a)->addr, ((const struct imp_inst *)b)->addr);
+}
+
+/* Delete the workspace's instances that im does not hold (im is sorted
+ * by address text here). */
+static int delete_missing(state_txn *x, struct imp *im)
+{
+    char **cur = NULL;
+    size_t n = 0;
+    qsort(im->v, im->n, sizeof *im->v, cmp_imp);
+    int rc = state_list(x, NULL, &cur, &n);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct imp_inst key = {cur[i], NULL};
+        if (!bsearch(&key, im->v, im->n, sizeof *im->v, cmp_imp))
+            rc = state_delete(x, cur[i]);
+    }
+    state_strv_free(cur, n);
+    return rc;
+}
+
 int state_tfstate_validate(const char *text, size_t len)
 {
     json_t *doc = NULL;
@@ -613,10 +638,17 @@ int state_tfstate_import(state_txn *x, const char *text, size_t len, int force)
     rc = check_lineage_serial(x, doc, force, &new_serial);
     if (rc != 0)
         goto fail;
-    /* Everything checked: now replace the workspace's contents. */
-    rc = state__ws_clear(x, x->env->db_res);
+    /* Everything checked: now replace the workspace's contents.  Instances
+     * the file does not have are deleted one by one, so history says so. */
+    rc = delete_missing(x, &im);
+    char **onames = NULL;
+    size_t non = 0;
     if (rc == 0)
-        rc = state__ws_clear(x, x->env->db_out);
+        rc = state_output_list(x, &onames, &non);
+    for (size_t i = 0; rc == 0 && i < non; i++)
+        if (!json_object_get(outs, onames[i]))
+            rc = state_output_delete(x, onames[i]);
+    state_strv_free(onames, non);
     for (size_t i = 0; rc == 0 && i < im.n; i++)
         rc = state_put(x, im.v[i].addr, im.v[i].inst);
     json_object_foreach(outs, oname, o) {

@@ -82,6 +82,14 @@ cp -r "$A" "$T/f"
 c state push -state-dir="$T/f" -force "$T/other.tfstate" >/dev/null 2>&1; rc=$?
 check state_push_force_overrides '[ $rc -eq 0 ] && c state pull -state-dir="$T/f" | grep -q "\"serial\": 18"'
 
+# A forced push records, per instance, only what it changed.
+H="$T/pushhist"; c state push -state-dir="$H" "$FIX" >/dev/null 2>&1
+c state rm -state-dir="$H" 'aws_eip.nat[0]' >/dev/null 2>&1
+c state push -state-dir="$H" -force "$FIX" >/dev/null 2>&1
+c state history -state-dir="$H" | sed -n '/^serial 19 /,$p' >"$T/h19"
+check state_push_history_records_only_changes \
+  '[ "$(grep -c "^  " "$T/h19")" -eq 1 ] && grep -q "create *aws_eip.nat\[0\]" "$T/h19"'
+
 # ---- mv: whole resource, across keys, whole module, refusals
 M="$T/m"; c state push -state-dir="$M" "$FIX" >/dev/null 2>&1
 c state mv -state-dir="$M" aws_eip.nat aws_eip.gw >"$T/o" 2>"$T/e"; rc=$?
@@ -167,6 +175,19 @@ c state push -state-dir="$X" "$FIX" >/dev/null 2>"$T/e"; rc=$?
 check state_bad_truncated_to_100_bytes_not_recreated \
   '[ $rc -eq 1 ] && grep -q "truncated" "$T/e" && [ "$(fp "$X")" = "$before" ]'
 
+G="$T/garbage"; cp -r "$A" "$G"
+dd if=/dev/urandom of="$G/data.mdb" bs=4096 count=2 conv=notrunc 2>/dev/null; before=$(fp "$G")
+c state list -state-dir="$G" >/dev/null 2>"$T/e"; rc=$?
+check state_bad_garbage_header \
+  '[ $rc -eq 1 ] && grep -q "is corrupt or truncated" "$T/e" && grep -q "$G/data.mdb" "$T/e" && [ "$(fp "$G")" = "$before" ]'
+Z="$T/zeroed"; cp -r "$A" "$Z"
+pages=$(( $(stat -c %s "$Z/data.mdb") / 4096 - 2 ))
+dd if=/dev/zero of="$Z/data.mdb" bs=4096 seek=2 count="$pages" conv=notrunc 2>/dev/null
+before=$(fp "$Z")
+c state rm -state-dir="$Z" aws_db_instance.main >/dev/null 2>"$T/e"; rc=$?
+check state_bad_zeroed_pages \
+  '[ $rc -eq 1 ] && grep -q "is corrupt" "$T/e" && [ "$(fp "$Z")" = "$before" ]'
+
 # ---- acceptance 5: permissions under umask 000
 P="$T/perm"
 ( umask 000
@@ -182,6 +203,8 @@ check state_perm_files_0600_under_umask_000 '[ "$nfiles" -ge 4 ] && [ "$bad_file
 check state_perm_dirs_0700_under_umask_000 '[ "$bad_dirs" -eq 0 ]'
 
 # ---- workspaces
+c workspace show -state-dir="$T/nostore" >"$T/o" 2>&1; rc=$?
+check workspace_show_without_store '[ $rc -eq 0 ] && [ "$(cat "$T/o")" = default ] && [ ! -e "$T/nostore" ]'
 K="$T/ws"; c state push -state-dir="$K" "$FIX" >/dev/null 2>&1
 c workspace new -state-dir="$K" dev >"$T/o" 2>&1; rc=$?
 check workspace_new_switches '[ $rc -eq 0 ] && grep -q "Created and switched to workspace \"dev\"" "$T/o" && [ "$(c workspace show -state-dir="$K")" = dev ]'

@@ -5,6 +5,7 @@
 #include "state/state.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <lmdb.h>
 #include <sys/stat.h>
@@ -154,6 +155,10 @@ TEST(put_get_commit_serial_history)
     CHECK_INT(serial_of(e), 0);
     CHECK_INT(put1(e, "aws_vpc.main", "aws_vpc",
                    "{\"id\":\"vpc-1\",\"cidr_block\":\"10.0.0.0/16\"}"), 0);
+    CHECK_INT(put1(e, "aws_vpc.main", "aws_vpc",
+                   "{\"id\":\"vpc-1\",\"cidr_block\":\"10.1.0.0/16\"}"), 0);
+    CHECK_INT(serial_of(e), 2);
+    /* Putting the same instance again changes nothing. */
     CHECK_INT(put1(e, "aws_vpc.main", "aws_vpc",
                    "{\"id\":\"vpc-1\",\"cidr_block\":\"10.1.0.0/16\"}"), 0);
     CHECK_INT(serial_of(e), 2);
@@ -685,6 +690,98 @@ TEST(attrs_from_terraform_import_untyped)
     }
     val_free(v);
     state_instance_free(i);
+}
+
+static int validate(const char *doc)
+{
+    return state_tfstate_validate(doc, strlen(doc));
+}
+
+#define V4_HEAD "{\"version\":4,\"serial\":1,\"lineage\":\"l\",\"resources\":["
+#define RES(inst) "{\"mode\":\"managed\",\"type\":\"aws_vpc\",\"name\":\"m\"," \
+                  "\"provider\":\"p\",\"instances\":[" inst "]}"
+
+TEST(tfstate_validate_accepts_and_refuses)
+{
+    CHECK_INT(validate(V4_HEAD RES("{\"attributes\":{}}") "]}"), 0);
+    CHECK_INT(validate(V4_HEAD "]}"), 0);
+    struct { const char *doc, *msg; } bad[] = {
+        {"[1]", "top level"},
+        {"{\"serial\":1,\"lineage\":\"l\"}", "no state format"},
+        {"{\"version\":3,\"serial\":1,\"lineage\":\"l\"}", "too old"},
+        {"{\"version\":5,\"serial\":1,\"lineage\":\"l\"}", "version 5"},
+        {"{\"version\":4,\"serial\":-1,\"lineage\":\"l\"}", "non-negative"},
+        {"{\"version\":4,\"serial\":1}", "lineage"},
+        {V4_HEAD RES("{\"attributes\":{}},{\"attributes\":{}}") "]}", "appears twice"},
+        {V4_HEAD RES("{\"index_key\":true,\"attributes\":{}}") "]}", "index_key"},
+        {V4_HEAD RES("{\"index_key\":-1,\"attributes\":{}}") "]}", "negative"},
+        {V4_HEAD RES("{\"attributes_flat\":{\"id\":\"x\"}}") "]}", "pre-0.12"},
+        {V4_HEAD RES("{\"deposed\":\"00ab\",\"attributes\":{}}") "]}", "deposed"},
+        {V4_HEAD RES("{\"attributes\":[]}") "]}", "attributes"},
+        {V4_HEAD RES("{\"attributes\":{},\"dependencies\":[\"not an address\"]}") "]}",
+         "dependencies"},
+        {V4_HEAD RES("{\"attributes\":{},\"status\":\"weird\"}") "]}", "status"},
+        {V4_HEAD "{\"mode\":\"other\",\"type\":\"a\",\"name\":\"b\",\"provider\":\"p\","
+                 "\"instances\":[]}]}", "mode"},
+        {V4_HEAD "{\"mode\":\"managed\",\"type\":\"a\",\"name\":\"b\",\"instances\":[]}]}",
+         "provider"},
+        {V4_HEAD "{\"module\":\"module.\",\"mode\":\"managed\",\"type\":\"a\",\"name\":\"b\","
+                 "\"provider\":\"p\",\"instances\":[{\"attributes\":{}}]}]}", "Invalid address"},
+        {"{\"version\":4,\"serial\":1,\"lineage\":\"l\",\"outputs\":{\"o\":{}}}", "value"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = validate(bad[i].doc);
+        if (rc != CAIRN_EINVAL || !strstr(err_msg(), bad[i].msg))
+            printf("# case %zu: rc %d, message: %s\n", i, rc, err_msg());
+        CHECK(rc == CAIRN_EINVAL && strstr(err_msg(), bad[i].msg) != NULL);
+    }
+}
+
+struct thread_arg {
+    state_env *env;
+    int id, fails;
+};
+
+static void *thread_writer(void *p)
+{
+    struct thread_arg *a = p;
+    for (int i = 0; i < 50; i++) {
+        char addr[64];
+        snprintf(addr, sizeof addr, "aws_vpc.t%d[%d]", a->id, i);
+        if (put1(a->env, addr, "aws_vpc", "{\"id\":\"x\"}") != 0)
+            a->fails++;
+    }
+    return NULL;
+}
+
+TEST(threads_share_one_env)
+{
+    state_env *e = open_new();
+    if (!e)
+        return;
+    pthread_t th[4];
+    struct thread_arg args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i] = (struct thread_arg){e, i, 0};
+        pthread_create(&th[i], NULL, thread_writer, &args[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CHECK_INT(args[i].fails, 0);
+    }
+    CHECK_INT(serial_of(e), 200);
+    state_txn *t = NULL;
+    uint64_t n = 0;
+    char **v = NULL;
+    size_t nv = 0;
+    CHECK_INT(state_txn_begin(&t, e, STATE_TXN_RDONLY, NULL), 0);
+    CHECK_INT(state_history_count(t, &n), 0);
+    CHECK_INT(n, 200);
+    CHECK_INT(state_list(t, NULL, &v, &nv), 0);
+    CHECK_INT(nv, 200);
+    state_strv_free(v, nv);
+    state_abort(t);
+    state_close(e);
 }
 
 int main(int argc, char **argv)
