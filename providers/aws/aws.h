@@ -110,9 +110,10 @@ typedef struct aws_config {
     char **shared_credentials_files;
     char *endpoints[AWS_SERVICE_COUNT]; /* endpoints {} overrides or NULL */
     aws_kvlist default_tags;
-    int max_retries;                  /* -1: AWS_DEFAULT_MAX_RETRIES */
-    char **allowed_account_ids;       /* NULL-terminated or NULL */
-    char **forbidden_account_ids;
+    int max_retries;                  /* -1: AWS_MAX_ATTEMPTS - 1, the profile's
+                                         max_attempts - 1, or AWS_DEFAULT_MAX_RETRIES */
+    char **allowed_account_ids;       /* NULL-terminated or NULL; conflicts with */
+    char **forbidden_account_ids;     /* the other: setting both is an error */
     int skip_credentials_validation;
     int skip_requesting_account_id;
     int skip_metadata_api_check;      /* cairn never queries IMDS; kept for parity */
@@ -139,8 +140,10 @@ typedef struct aws_creds {
 
 /* Resolve credentials in the SDKs' order: provider block, environment
  * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), the
- * profile (provider profile, AWS_PROFILE, "default") in the shared
- * credentials file, then in the shared config file.  On failure returns
+ * profile (provider profile, AWS_PROFILE, AWS_DEFAULT_PROFILE, "default")
+ * in the shared credentials file, then in the shared config file.  A
+ * profile set in the provider block is explicit and beats the
+ * environment's keys (as the CLI's --profile does).  On failure returns
  * CAIRN_ENOTFOUND with one message listing every place looked at, or
  * CAIRN_EINVAL for a half-set pair.  The secret and token are registered
  * with aws_log_redact. */
@@ -152,7 +155,8 @@ void aws_creds_free(aws_creds *c);
  * CAIRN_ENOTFOUND (listing the places looked at) if none. */
 int aws_region_resolve(char **out, const aws_config *cfg);
 
-/* The profile name in effect (provider profile, AWS_PROFILE, "default"). */
+/* The profile name in effect (provider profile, AWS_PROFILE,
+ * AWS_DEFAULT_PROFILE, "default"). */
 const char *aws_profile_name(const aws_config *cfg);
 
 /* A resolved endpoint. */
@@ -329,6 +333,8 @@ typedef struct aws_response {
 int aws_client_new(aws_client **out, const aws_config *cfg);
 void aws_client_free(aws_client *c);
 const char *aws_client_region(const aws_client *c);
+/* The retry limit in effect (after AWS_MAX_ATTEMPTS / max_attempts). */
+int aws_client_max_retries(const aws_client *c);
 /* Account id (from GetCallerIdentity), or NULL if not requested. */
 const char *aws_client_account_id(const aws_client *c);
 const aws_endpoint *aws_client_endpoint(const aws_client *c, enum aws_service svc);

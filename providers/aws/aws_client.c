@@ -70,12 +70,51 @@ static void config_copy(aws_config *d, const aws_config *s)
     d->forbidden_account_ids = strv_dup(s->forbidden_account_ids);
 }
 
+/* max_retries: provider block, AWS_MAX_ATTEMPTS (total attempts), the
+ * profile's max_attempts, then the default. */
+static int resolve_max_retries(int *out, const aws_config *cfg)
+{
+    long v = cfg->max_retries;
+    const char *src = "max_retries";
+    char *prof = NULL;
+    if (v < 0) {
+        const char *e = getenv("AWS_MAX_ATTEMPTS");
+        if (!e || !*e) {
+            prof = aws_profile_get(cfg, "max_attempts", NULL);
+            e = prof;
+            src = "max_attempts in the shared config file";
+        } else {
+            src = "AWS_MAX_ATTEMPTS";
+        }
+        if (e && *e) {
+            char *end;
+            long a = strtol(e, &end, 10);
+            if (*end || a < 1) {
+                int rc = err_set(CAIRN_EINVAL, "%s must be a whole number of attempts of at "
+                                 "least 1, got \"%s\"", src, e);
+                free(prof);
+                return rc;
+            }
+            v = a - 1;
+        }
+        free(prof);
+    }
+    if (v < 0)
+        v = AWS_DEFAULT_MAX_RETRIES;
+    if (v > AWS_MAX_RETRIES_LIMIT)
+        return err_set(CAIRN_EINVAL, "%s gives %ld retries, above the limit of %d", src, v,
+                       AWS_MAX_RETRIES_LIMIT);
+    *out = (int)v;
+    return 0;
+}
+
 int aws_client_new(aws_client **out, const aws_config *cfg)
 {
     *out = NULL;
-    if (cfg->max_retries > AWS_MAX_RETRIES_LIMIT)
-        return err_set(CAIRN_EINVAL, "max_retries = %d is above the limit of %d",
-                       cfg->max_retries, AWS_MAX_RETRIES_LIMIT);
+    if (cfg->allowed_account_ids && cfg->allowed_account_ids[0] &&
+        cfg->forbidden_account_ids && cfg->forbidden_account_ids[0])
+        return err_set(CAIRN_EINVAL, "allowed_account_ids and forbidden_account_ids cannot "
+                       "both be set");
     aws_client *c = xcalloc(1, sizeof *c);
     config_copy(&c->cfg, cfg);
     int rc = aws_region_resolve(&c->region, cfg);
@@ -97,7 +136,9 @@ int aws_client_new(aws_client **out, const aws_config *cfg)
             c->lim[i] = aws_limiter_get(aws_service(i)->key, c->ep[i].signing_region,
                                         c->ep[i].url, cfg->rate_limit, cfg->rate_burst);
     }
-    c->policy.max_retries = cfg->max_retries < 0 ? AWS_DEFAULT_MAX_RETRIES : cfg->max_retries;
+    rc = resolve_max_retries(&c->policy.max_retries, cfg);
+    if (rc < 0)
+        goto fail;
     c->policy.base_ms = cfg->retry_base_ms > 0 ? cfg->retry_base_ms : AWS_DEFAULT_RETRY_BASE_MS;
     c->policy.max_backoff_ms = cfg->retry_max_backoff_ms > 0 ? cfg->retry_max_backoff_ms
                                                              : AWS_DEFAULT_RETRY_MAX_BACKOFF_MS;
@@ -124,6 +165,7 @@ void aws_client_free(aws_client *c)
 }
 
 const char *aws_client_region(const aws_client *c) { return c->region; }
+int aws_client_max_retries(const aws_client *c) { return c->policy.max_retries; }
 const char *aws_client_account_id(const aws_client *c) { return c->account_id; }
 const aws_config *aws_client_config(const aws_client *c) { return &c->cfg; }
 

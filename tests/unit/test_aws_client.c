@@ -272,7 +272,8 @@ TEST(call_ec2_success_decodes_xml)
     CHECK(aws_xml_text(aws_xml_root(resp.xml), "vpcSet/nothing") == NULL);
     CHECK_INT(nrecorded, 1);
     if (nrecorded)
-        CHECK_STR(recorded[0], "Action=DescribeVpcs&Version=2016-11-15&VpcId.1=vpc-1&VpcId.2=vpc-2");
+        CHECK_STR(recorded[0],
+                  "Action=DescribeVpcs&Version=2016-11-15&VpcId.1=vpc-1&VpcId.2=vpc-2");
     aws_response_free(&resp);
     aws_params_free(p);
     aws_client_free(c);
