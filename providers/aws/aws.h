@@ -119,6 +119,8 @@ typedef struct aws_config {
     int skip_metadata_api_check;      /* cairn never queries IMDS; kept for parity */
     int skip_region_validation;       /* else the region must look like xx-name-N */
     int s3_use_path_style;
+    char *ca_bundle;                  /* custom_ca_bundle; else AWS_CA_BUNDLE; else the
+                                         system store.  Verification is never off. */
     /* tuning; zero means the default named above */
     long connect_timeout_ms, total_timeout_ms;
     size_t max_response;

@@ -58,6 +58,7 @@ static void config_copy(aws_config *d, const aws_config *s)
     d->access_key = sdup(s->access_key);
     d->secret_key = sdup(s->secret_key);
     d->token = sdup(s->token);
+    d->ca_bundle = sdup(s->ca_bundle);
     d->shared_config_files = strv_dup(s->shared_config_files);
     d->shared_credentials_files = strv_dup(s->shared_credentials_files);
     for (int i = 0; i < AWS_SERVICE_COUNT; i++)
@@ -139,6 +140,11 @@ int aws_client_new(aws_client **out, const aws_config *cfg)
     rc = resolve_max_retries(&c->policy.max_retries, cfg);
     if (rc < 0)
         goto fail;
+    if (!c->cfg.ca_bundle) {
+        const char *e = getenv("AWS_CA_BUNDLE");
+        if (e && *e)
+            c->cfg.ca_bundle = xstrdup(e);
+    }
     c->policy.base_ms = cfg->retry_base_ms > 0 ? cfg->retry_base_ms : AWS_DEFAULT_RETRY_BASE_MS;
     c->policy.max_backoff_ms = cfg->retry_max_backoff_ms > 0 ? cfg->retry_max_backoff_ms
                                                              : AWS_DEFAULT_RETRY_MAX_BACKOFF_MS;
@@ -480,7 +486,8 @@ int aws_call(aws_client *c, const aws_request *req, aws_response *resp, aws_erro
                                .body = w.body, .body_len = w.body_len,
                                .connect_timeout_ms = c->cfg.connect_timeout_ms,
                                .timeout_ms = c->cfg.total_timeout_ms,
-                               .max_response = c->cfg.max_response};
+                               .max_response = c->cfg.max_response,
+                               .ca_bundle = c->cfg.ca_bundle};
         aws_http_response hs;
         double t0 = mono_ms();
         rc = aws_http_perform(&hr, &hs);
@@ -566,12 +573,15 @@ int aws_call(aws_client *c, const aws_request *req, aws_response *resp, aws_erro
     note_max_attempts(c, attempt);
     wire_free(&w);
     if (rc == CAIRN_EREMOTE) {
-        err_set(rc, "%s %s: %s: %s (request id %s%s%s)", si->key, req->action, e->code,
+        err_set(rc, "%s %s: %s: %s (request id %s%s)", si->key, req->action, e->code,
                 e->message, e->request_id[0] ? e->request_id : "none",
-                attempt > 1 ? ", after retries" : "", "");
+                attempt > 1 ? ", after retries" : "");
         aws_log(AWS_LOG_WARN, "%s", err_msg());
-    } else if (rc < 0 && rc != CAIRN_EPROTO && e->message[0]) {
-        err_set(rc, "%s %s: %s%s", si->key, req->action, e->message,
+    } else if (rc < 0) {
+        /* copy first: err_msg() is the buffer err_set writes */
+        char why[sizeof e->message];
+        snprintf(why, sizeof why, "%s", e->message[0] ? e->message : err_msg());
+        err_set(rc, "%s %s: %s%s", si->key, req->action, why,
                 attempt > 1 ? " (after retries)" : "");
         aws_log(AWS_LOG_WARN, "%s", err_msg());
     }

@@ -110,6 +110,7 @@ void aws_config_free(aws_config *cfg)
     free(cfg->access_key);
     free(cfg->secret_key);
     free(cfg->token);
+    free(cfg->ca_bundle);
     aws_strv_free(cfg->shared_config_files);
     aws_strv_free(cfg->shared_credentials_files);
     for (int i = 0; i < AWS_SERVICE_COUNT; i++)
