@@ -96,6 +96,9 @@ void aws_kv_set(aws_kvlist *l, const char *key, const char *value);
 /* Value for key (borrowed) or NULL. */
 const char *aws_kv_get(const aws_kvlist *l, const char *key);
 void aws_kv_free(aws_kvlist *l);
+/* Remove the tags AWS manages itself (keys starting "aws:"), which
+ * Terraform never shows in tags or tags_all. */
+void aws_tags_strip_system(aws_kvlist *tags);
 /* tags_all as Terraform computes it: default_tags overlaid by the resource's
  * own tags (resource wins).  out must be empty; both inputs may be NULL. */
 void aws_tags_merge(aws_kvlist *out, const aws_kvlist *default_tags,
@@ -314,6 +317,8 @@ typedef struct aws_request {
     size_t body_len;
     const char *content_type; /* for body */
     const char *bucket;       /* S3: virtual-hosted or path-style bucket */
+    int content_md5;          /* S3: send (and sign) Content-MD5 of the body, which
+                                 PutBucketTagging, DeleteObjects ... require */
     aws_kvlist *headers;      /* extra headers or NULL */
 } aws_request;
 

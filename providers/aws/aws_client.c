@@ -7,6 +7,7 @@
  */
 #include "providers/aws/aws_internal.h"
 
+#include <openssl/evp.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +361,15 @@ static int build_wire(wire *w, const aws_client *c, const aws_request *req)
         aws_kv_set(&w->headers, "Content-Type", ctype);
     if (w->s3)
         aws_kv_set(&w->headers, "X-Amz-Content-SHA256", w->payload_hash);
+    if (req->content_md5) {
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int mdlen = 0;
+        char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+        if (!EVP_Digest(w->body ? w->body : "", w->body_len, md, &mdlen, EVP_md5(), NULL))
+            return err_set(CAIRN_EINVAL, "cannot compute Content-MD5");
+        EVP_EncodeBlock((unsigned char *)b64, md, (int)mdlen);
+        aws_kv_set(&w->headers, "Content-MD5", b64);
+    }
     if (c->creds.token)
         aws_kv_set(&w->headers, "X-Amz-Security-Token", c->creds.token);
     if (req->headers && req->headers->n + w->headers.n > AWS_MAX_REQUEST_HEADERS)

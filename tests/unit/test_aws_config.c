@@ -669,6 +669,20 @@ TEST(tags_all_merges_default_tags)
     aws_kv_free(&res);
 }
 
+TEST(tags_strip_system_tags)
+{
+    aws_kvlist t = {0};
+    aws_kv_set(&t, "aws:cloudformation:stack-name", "x");
+    aws_kv_set(&t, "Name", "web");
+    aws_kv_set(&t, "aws:eks:cluster-name", "y");
+    aws_kv_set(&t, "awsome", "z");
+    aws_tags_strip_system(&t);
+    CHECK_INT(t.n, 2);
+    CHECK_STR(aws_kv_get(&t, "Name"), "web");
+    CHECK_STR(aws_kv_get(&t, "awsome"), "z");
+    aws_kv_free(&t);
+}
+
 TEST(log_mask_hides_registered_secrets_and_their_encodings)
 {
     aws_log_redact("p@ss w/rd\"x");
