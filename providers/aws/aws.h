@@ -192,9 +192,10 @@ void aws_log(enum aws_log_level level, const char *fmt, ...)
 /* Register a sensitive value: it, and its URI- and JSON-escaped forms, are
  * masked in every later log line.  Values shorter than 4 bytes are ignored
  * (they would mask ordinary text).  The hook resource families call for
- * sensitive attributes (passwords, keys). */
+ * sensitive attributes (passwords, keys).  Past AWS_LOG_MAX_SECRETS values
+ * the log fails closed: trace lines (which carry bodies) are dropped. */
 void aws_log_redact(const char *secret);
-/* Mask registered secrets in s (in place copy; owned result). */
+/* A copy of s (owned) with every registered secret replaced by "****". */
 char *aws_log_mask(const char *s);
 /* Re-read CAIRN_LOG / CAIRN_LOG_PATH (tests). */
 void aws_log_reset(void);
