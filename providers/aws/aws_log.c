@@ -134,6 +134,10 @@ static char *mask_locked(const char *s)
         if (best) {
             sb_puts(&out, "****");
             p += best;
+        } else if (*p == '\n' || *p == '\r') {
+            /* one record per line, whatever a response body holds */
+            sb_puts(&out, *p == '\n' ? "\\n" : "\\r");
+            p++;
         } else {
             sb_putc(&out, *p++);
         }
