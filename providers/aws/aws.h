@@ -96,6 +96,9 @@ void aws_kv_set(aws_kvlist *l, const char *key, const char *value);
 /* Value for key (borrowed) or NULL. */
 const char *aws_kv_get(const aws_kvlist *l, const char *key);
 void aws_kv_free(aws_kvlist *l);
+/* Remove the tags AWS manages itself (keys starting "aws:"), which
+ * Terraform never shows in tags or tags_all. */
+void aws_tags_strip_system(aws_kvlist *tags);
 /* tags_all as Terraform computes it: default_tags overlaid by the resource's
  * own tags (resource wins).  out must be empty; both inputs may be NULL. */
 void aws_tags_merge(aws_kvlist *out, const aws_kvlist *default_tags,
@@ -110,14 +113,17 @@ typedef struct aws_config {
     char **shared_credentials_files;
     char *endpoints[AWS_SERVICE_COUNT]; /* endpoints {} overrides or NULL */
     aws_kvlist default_tags;
-    int max_retries;                  /* -1: AWS_DEFAULT_MAX_RETRIES */
-    char **allowed_account_ids;       /* NULL-terminated or NULL */
-    char **forbidden_account_ids;
+    int max_retries;                  /* -1: AWS_MAX_ATTEMPTS - 1, the profile's
+                                         max_attempts - 1, or AWS_DEFAULT_MAX_RETRIES */
+    char **allowed_account_ids;       /* NULL-terminated or NULL; conflicts with */
+    char **forbidden_account_ids;     /* the other: setting both is an error */
     int skip_credentials_validation;
     int skip_requesting_account_id;
     int skip_metadata_api_check;      /* cairn never queries IMDS; kept for parity */
     int skip_region_validation;       /* else the region must look like xx-name-N */
     int s3_use_path_style;
+    char *ca_bundle;                  /* custom_ca_bundle; else AWS_CA_BUNDLE; else the
+                                         system store.  Verification is never off. */
     /* tuning; zero means the default named above */
     long connect_timeout_ms, total_timeout_ms;
     size_t max_response;
@@ -139,8 +145,10 @@ typedef struct aws_creds {
 
 /* Resolve credentials in the SDKs' order: provider block, environment
  * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), the
- * profile (provider profile, AWS_PROFILE, "default") in the shared
- * credentials file, then in the shared config file.  On failure returns
+ * profile (provider profile, AWS_PROFILE, AWS_DEFAULT_PROFILE, "default")
+ * in the shared credentials file, then in the shared config file.  A
+ * profile set in the provider block is explicit and beats the
+ * environment's keys (as the CLI's --profile does).  On failure returns
  * CAIRN_ENOTFOUND with one message listing every place looked at, or
  * CAIRN_EINVAL for a half-set pair.  The secret and token are registered
  * with aws_log_redact. */
@@ -152,7 +160,8 @@ void aws_creds_free(aws_creds *c);
  * CAIRN_ENOTFOUND (listing the places looked at) if none. */
 int aws_region_resolve(char **out, const aws_config *cfg);
 
-/* The profile name in effect (provider profile, AWS_PROFILE, "default"). */
+/* The profile name in effect (provider profile, AWS_PROFILE,
+ * AWS_DEFAULT_PROFILE, "default"). */
 const char *aws_profile_name(const aws_config *cfg);
 
 /* A resolved endpoint. */
@@ -183,9 +192,10 @@ void aws_log(enum aws_log_level level, const char *fmt, ...)
 /* Register a sensitive value: it, and its URI- and JSON-escaped forms, are
  * masked in every later log line.  Values shorter than 4 bytes are ignored
  * (they would mask ordinary text).  The hook resource families call for
- * sensitive attributes (passwords, keys). */
+ * sensitive attributes (passwords, keys).  Past AWS_LOG_MAX_SECRETS values
+ * the log fails closed: trace lines (which carry bodies) are dropped. */
 void aws_log_redact(const char *secret);
-/* Mask registered secrets in s (in place copy; owned result). */
+/* A copy of s (owned) with every registered secret replaced by "****". */
 char *aws_log_mask(const char *s);
 /* Re-read CAIRN_LOG / CAIRN_LOG_PATH (tests). */
 void aws_log_reset(void);
@@ -308,6 +318,8 @@ typedef struct aws_request {
     size_t body_len;
     const char *content_type; /* for body */
     const char *bucket;       /* S3: virtual-hosted or path-style bucket */
+    int content_md5;          /* S3: send (and sign) Content-MD5 of the body, which
+                                 PutBucketTagging, DeleteObjects ... require */
     aws_kvlist *headers;      /* extra headers or NULL */
 } aws_request;
 
@@ -329,6 +341,8 @@ typedef struct aws_response {
 int aws_client_new(aws_client **out, const aws_config *cfg);
 void aws_client_free(aws_client *c);
 const char *aws_client_region(const aws_client *c);
+/* The retry limit in effect (after AWS_MAX_ATTEMPTS / max_attempts). */
+int aws_client_max_retries(const aws_client *c);
 /* Account id (from GetCallerIdentity), or NULL if not requested. */
 const char *aws_client_account_id(const aws_client *c);
 const aws_endpoint *aws_client_endpoint(const aws_client *c, enum aws_service svc);

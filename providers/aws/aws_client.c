@@ -7,6 +7,7 @@
  */
 #include "providers/aws/aws_internal.h"
 
+#include <openssl/evp.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,7 @@ static void config_copy(aws_config *d, const aws_config *s)
     d->access_key = sdup(s->access_key);
     d->secret_key = sdup(s->secret_key);
     d->token = sdup(s->token);
+    d->ca_bundle = sdup(s->ca_bundle);
     d->shared_config_files = strv_dup(s->shared_config_files);
     d->shared_credentials_files = strv_dup(s->shared_credentials_files);
     for (int i = 0; i < AWS_SERVICE_COUNT; i++)
@@ -70,12 +72,51 @@ static void config_copy(aws_config *d, const aws_config *s)
     d->forbidden_account_ids = strv_dup(s->forbidden_account_ids);
 }
 
+/* max_retries: provider block, AWS_MAX_ATTEMPTS (total attempts), the
+ * profile's max_attempts, then the default. */
+static int resolve_max_retries(int *out, const aws_config *cfg)
+{
+    long v = cfg->max_retries;
+    const char *src = "max_retries";
+    char *prof = NULL;
+    if (v < 0) {
+        const char *e = getenv("AWS_MAX_ATTEMPTS");
+        if (!e || !*e) {
+            prof = aws_profile_get(cfg, "max_attempts", NULL);
+            e = prof;
+            src = "max_attempts in the shared config file";
+        } else {
+            src = "AWS_MAX_ATTEMPTS";
+        }
+        if (e && *e) {
+            char *end;
+            long a = strtol(e, &end, 10);
+            if (*end || a < 1) {
+                int rc = err_set(CAIRN_EINVAL, "%s must be a whole number of attempts of at "
+                                 "least 1, got \"%s\"", src, e);
+                free(prof);
+                return rc;
+            }
+            v = a - 1;
+        }
+        free(prof);
+    }
+    if (v < 0)
+        v = AWS_DEFAULT_MAX_RETRIES;
+    if (v > AWS_MAX_RETRIES_LIMIT)
+        return err_set(CAIRN_EINVAL, "%s gives %ld retries, above the limit of %d", src, v,
+                       AWS_MAX_RETRIES_LIMIT);
+    *out = (int)v;
+    return 0;
+}
+
 int aws_client_new(aws_client **out, const aws_config *cfg)
 {
     *out = NULL;
-    if (cfg->max_retries > AWS_MAX_RETRIES_LIMIT)
-        return err_set(CAIRN_EINVAL, "max_retries = %d is above the limit of %d",
-                       cfg->max_retries, AWS_MAX_RETRIES_LIMIT);
+    if (cfg->allowed_account_ids && cfg->allowed_account_ids[0] &&
+        cfg->forbidden_account_ids && cfg->forbidden_account_ids[0])
+        return err_set(CAIRN_EINVAL, "allowed_account_ids and forbidden_account_ids cannot "
+                       "both be set");
     aws_client *c = xcalloc(1, sizeof *c);
     config_copy(&c->cfg, cfg);
     int rc = aws_region_resolve(&c->region, cfg);
@@ -97,7 +138,14 @@ int aws_client_new(aws_client **out, const aws_config *cfg)
             c->lim[i] = aws_limiter_get(aws_service(i)->key, c->ep[i].signing_region,
                                         c->ep[i].url, cfg->rate_limit, cfg->rate_burst);
     }
-    c->policy.max_retries = cfg->max_retries < 0 ? AWS_DEFAULT_MAX_RETRIES : cfg->max_retries;
+    rc = resolve_max_retries(&c->policy.max_retries, cfg);
+    if (rc < 0)
+        goto fail;
+    if (!c->cfg.ca_bundle) {
+        const char *e = getenv("AWS_CA_BUNDLE");
+        if (e && *e)
+            c->cfg.ca_bundle = xstrdup(e);
+    }
     c->policy.base_ms = cfg->retry_base_ms > 0 ? cfg->retry_base_ms : AWS_DEFAULT_RETRY_BASE_MS;
     c->policy.max_backoff_ms = cfg->retry_max_backoff_ms > 0 ? cfg->retry_max_backoff_ms
                                                              : AWS_DEFAULT_RETRY_MAX_BACKOFF_MS;
@@ -124,6 +172,7 @@ void aws_client_free(aws_client *c)
 }
 
 const char *aws_client_region(const aws_client *c) { return c->region; }
+int aws_client_max_retries(const aws_client *c) { return c->policy.max_retries; }
 const char *aws_client_account_id(const aws_client *c) { return c->account_id; }
 const aws_config *aws_client_config(const aws_client *c) { return &c->cfg; }
 
@@ -312,6 +361,15 @@ static int build_wire(wire *w, const aws_client *c, const aws_request *req)
         aws_kv_set(&w->headers, "Content-Type", ctype);
     if (w->s3)
         aws_kv_set(&w->headers, "X-Amz-Content-SHA256", w->payload_hash);
+    if (req->content_md5) {
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int mdlen = 0;
+        char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+        if (!EVP_Digest(w->body ? w->body : "", w->body_len, md, &mdlen, EVP_md5(), NULL))
+            return err_set(CAIRN_EINVAL, "cannot compute Content-MD5");
+        EVP_EncodeBlock((unsigned char *)b64, md, (int)mdlen);
+        aws_kv_set(&w->headers, "Content-MD5", b64);
+    }
     if (c->creds.token)
         aws_kv_set(&w->headers, "X-Amz-Security-Token", c->creds.token);
     if (req->headers && req->headers->n + w->headers.n > AWS_MAX_REQUEST_HEADERS)
@@ -438,7 +496,8 @@ int aws_call(aws_client *c, const aws_request *req, aws_response *resp, aws_erro
                                .body = w.body, .body_len = w.body_len,
                                .connect_timeout_ms = c->cfg.connect_timeout_ms,
                                .timeout_ms = c->cfg.total_timeout_ms,
-                               .max_response = c->cfg.max_response};
+                               .max_response = c->cfg.max_response,
+                               .ca_bundle = c->cfg.ca_bundle};
         aws_http_response hs;
         double t0 = mono_ms();
         rc = aws_http_perform(&hr, &hs);
@@ -524,12 +583,15 @@ int aws_call(aws_client *c, const aws_request *req, aws_response *resp, aws_erro
     note_max_attempts(c, attempt);
     wire_free(&w);
     if (rc == CAIRN_EREMOTE) {
-        err_set(rc, "%s %s: %s: %s (request id %s%s%s)", si->key, req->action, e->code,
+        err_set(rc, "%s %s: %s: %s (request id %s%s)", si->key, req->action, e->code,
                 e->message, e->request_id[0] ? e->request_id : "none",
-                attempt > 1 ? ", after retries" : "", "");
+                attempt > 1 ? ", after retries" : "");
         aws_log(AWS_LOG_WARN, "%s", err_msg());
-    } else if (rc < 0 && rc != CAIRN_EPROTO && e->message[0]) {
-        err_set(rc, "%s %s: %s%s", si->key, req->action, e->message,
+    } else if (rc < 0) {
+        /* copy first: err_msg() is the buffer err_set writes */
+        char why[sizeof e->message];
+        snprintf(why, sizeof why, "%s", e->message[0] ? e->message : err_msg());
+        err_set(rc, "%s %s: %s%s", si->key, req->action, why,
                 attempt > 1 ? " (after retries)" : "");
         aws_log(AWS_LOG_WARN, "%s", err_msg());
     }

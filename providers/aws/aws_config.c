@@ -81,6 +81,20 @@ void aws_kv_free(aws_kvlist *l)
     l->n = l->cap = 0;
 }
 
+void aws_tags_strip_system(aws_kvlist *tags)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < tags->n; i++) {
+        if (strncmp(tags->items[i].key, "aws:", 4) == 0) {
+            free(tags->items[i].key);
+            free(tags->items[i].value);
+        } else {
+            tags->items[o++] = tags->items[i];
+        }
+    }
+    tags->n = o;
+}
+
 void aws_tags_merge(aws_kvlist *out, const aws_kvlist *default_tags,
                     const aws_kvlist *resource_tags)
 {
@@ -110,6 +124,7 @@ void aws_config_free(aws_config *cfg)
     free(cfg->access_key);
     free(cfg->secret_key);
     free(cfg->token);
+    free(cfg->ca_bundle);
     aws_strv_free(cfg->shared_config_files);
     aws_strv_free(cfg->shared_credentials_files);
     for (int i = 0; i < AWS_SERVICE_COUNT; i++)

@@ -5,10 +5,14 @@
  * Precedence (the AWS SDKs' and Terraform's AWS provider's):
  *   credentials: provider block > AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
  *                (+AWS_SESSION_TOKEN) > the profile in the shared credentials
- *                file > the profile in the shared config file.  Container and
+ *                file > the profile in the shared config file.  A profile
+ *                named in the provider block is explicit (like the CLI's
+ *                --profile) and beats the environment's keys, which are
+ *                then not consulted; AWS_PROFILE does not.  Container and
  *                instance-metadata credentials are not fetched (cairn makes
  *                no calls outside the configured endpoints).
- *   profile:     provider profile > AWS_PROFILE > "default".
+ *   profile:     provider profile > AWS_PROFILE > AWS_DEFAULT_PROFILE >
+ *                "default".
  *   files:       provider shared_*_files > AWS_SHARED_CREDENTIALS_FILE /
  *                AWS_CONFIG_FILE > ~/.aws/credentials, ~/.aws/config.
  *   region:      provider region > AWS_REGION > AWS_DEFAULT_REGION > the
@@ -188,6 +192,9 @@ const char *aws_profile_name(const aws_config *cfg)
     const char *e = getenv("AWS_PROFILE");
     if (e && *e)
         return e;
+    e = getenv("AWS_DEFAULT_PROFILE");
+    if (e && *e)
+        return e;
     return "default";
 }
 
@@ -285,13 +292,22 @@ int aws_creds_resolve(aws_creds *out, const aws_config *cfg)
     }
     sb_puts(&looked, "\n  - provider block: access_key and secret_key not set");
     const char *eak = getenv("AWS_ACCESS_KEY_ID"), *esk = getenv("AWS_SECRET_ACCESS_KEY");
-    if ((eak && *eak) || (esk && *esk)) {
+    int explicit_profile = cfg->profile && *cfg->profile;
+    if (explicit_profile) {
+        if ((eak && *eak) || (esk && *esk))
+            aws_log(AWS_LOG_WARN, "credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are "
+                    "set but the provider's profile \"%s\" takes precedence", cfg->profile);
+        sb_printf(&looked, "\n  - environment (AWS_ACCESS_KEY_ID): not consulted, the "
+                  "provider block names profile \"%s\"", cfg->profile);
+    } else if ((eak && *eak) || (esk && *esk)) {
         sb_free(&looked);
         if (!eak || !*eak || !esk || !*esk)
             return half_set("the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)");
         return set_creds(out, eak, esk, getenv("AWS_SESSION_TOKEN"), "environment");
+    } else {
+        sb_puts(&looked, "\n  - environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+                "not set");
     }
-    sb_puts(&looked, "\n  - environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY not set");
     const char *profile = aws_profile_name(cfg);
     char **cred_paths = aws_credentials_file_paths(cfg);
     rc = try_files(out, cred_paths, profile, "shared credentials file", &looked);

@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Headers kept per response, and the longest header line kept. */
 #define AWS_HTTP_MAX_HEADERS 200
@@ -143,15 +144,28 @@ int aws_http_perform(const aws_http_request *rq, aws_http_response *rs)
         }
         hl = nl;
     }
-    /* libcurl would add these on its own; AWS does not want them signed-or-not */
-    hl = curl_slist_append(hl, "Expect:");
-    hl = curl_slist_append(hl, "Accept:");
+    /* libcurl would add these on its own (and a form Content-Type to any
+     * body); send only what was signed or is harmless */
+    const char *drop[] = {"Expect:", "Accept:", "Content-Type:"};
+    for (size_t i = 0; i < 3; i++) {
+        int have = 0;
+        for (size_t j = 0; rq->headers && j < rq->headers->n; j++)
+            have |= strncasecmp(rq->headers->items[j].key, drop[i], strlen(drop[i]) - 1) == 0;
+        struct curl_slist *nl = have ? hl : curl_slist_append(hl, drop[i]);
+        if (!nl) {
+            rc = err_set(CAIRN_ENOMEM, "libcurl: out of memory for headers");
+            goto fail;
+        }
+        hl = nl;
+    }
     curl_easy_setopt(h, CURLOPT_SHARE, http_share);
     curl_easy_setopt(h, CURLOPT_URL, rq->url);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (rq->ca_bundle)
+        curl_easy_setopt(h, CURLOPT_CAINFO, rq->ca_bundle);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      rq->connect_timeout_ms ? rq->connect_timeout_ms

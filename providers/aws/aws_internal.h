@@ -17,6 +17,7 @@ typedef struct aws_http_request {
     size_t body_len;
     long connect_timeout_ms, timeout_ms;
     size_t max_response;
+    const char *ca_bundle;     /* PEM file of trusted CAs, or NULL for the system's */
 } aws_http_request;
 
 typedef struct aws_http_response {

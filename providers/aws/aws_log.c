@@ -17,8 +17,9 @@
 
 #include "providers/aws/aws_sigv4.h"
 
-/* Most secrets the masker keeps (each with its escaped forms). */
-#define AWS_LOG_MAX_SECRETS 256
+/* Most secrets the masker keeps (each with its escaped forms); past it the
+ * log fails closed (trace lines, which carry bodies, are dropped). */
+#define AWS_LOG_MAX_SECRETS 16384
 /* Longest line written (longer ones are cut, with a marker). */
 #define AWS_LOG_MAX_LINE (64u * 1024)
 #define AWS_LOG_MIN_SECRET 4
@@ -27,8 +28,9 @@ static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static int log_ready;
 static enum aws_log_level log_level = AWS_LOG_OFF;
 static FILE *log_out;
-static char *log_secrets[AWS_LOG_MAX_SECRETS * 3];
-static size_t log_nsecrets;
+static char **log_secrets;
+static size_t log_nsecrets, log_capsecrets;
+static int log_overflow;
 
 static void log_init_locked(void)
 {
@@ -64,7 +66,8 @@ int aws_log_enabled(enum aws_log_level level)
 {
     pthread_mutex_lock(&log_lock);
     log_init_locked();
-    int on = level != AWS_LOG_OFF && level <= log_level;
+    int on = level != AWS_LOG_OFF && level <= log_level &&
+             !(level == AWS_LOG_TRACE && log_overflow);
     pthread_mutex_unlock(&log_lock);
     return on;
 }
@@ -73,7 +76,12 @@ static void add_secret_locked(char *s)
 {
     if (!s)
         return;
-    if (strlen(s) < AWS_LOG_MIN_SECRET || log_nsecrets >= AWS_LOG_MAX_SECRETS * 3) {
+    if (strlen(s) < AWS_LOG_MIN_SECRET) {
+        free(s);
+        return;
+    }
+    if (log_nsecrets >= AWS_LOG_MAX_SECRETS * 3) {
+        log_overflow = 1;
         free(s);
         return;
     }
@@ -82,6 +90,10 @@ static void add_secret_locked(char *s)
             free(s);
             return;
         }
+    }
+    if (log_nsecrets == log_capsecrets) {
+        log_capsecrets = log_capsecrets ? 2 * log_capsecrets : 64;
+        log_secrets = xrealloc(log_secrets, log_capsecrets * sizeof *log_secrets);
     }
     log_secrets[log_nsecrets++] = s;
 }
@@ -122,6 +134,10 @@ static char *mask_locked(const char *s)
         if (best) {
             sb_puts(&out, "****");
             p += best;
+        } else if (*p == '\n' || *p == '\r') {
+            /* one record per line, whatever a response body holds */
+            sb_puts(&out, *p == '\n' ? "\\n" : "\\r");
+            p++;
         } else {
             sb_putc(&out, *p++);
         }

@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int failed;
 
@@ -290,6 +291,23 @@ static void s3(aws_client *c)
            e.request_id[0], e.code);
 }
 
+static long long hour_behind(void) { return (long long)time(NULL) - 3600; }
+
+/* A clock an hour slow: the emulator answers RequestExpired with its Date,
+ * the client corrects its clock and the retry succeeds. */
+static void skew(aws_client *c)
+{
+    aws_set_clock(hour_behind);
+    aws_request r = {.svc = AWS_EC2, .action = "DescribeVpcs", .retry = AWS_RETRY_SAFE};
+    aws_response resp;
+    aws_error e;
+    int rc = call(c, &r, &resp, &e);
+    report("clock_skew_corrected", rc == 0 && resp.attempts == 2, rc ? e.code : NULL);
+    if (rc == 0)
+        aws_response_free(&resp);
+    aws_set_clock(NULL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -321,6 +339,7 @@ int main(int argc, char **argv)
     query_service(c, AWS_ELBV2, "DescribeLoadBalancers", "DescribeLoadBalancersResult",
                   "Names.member.1", "LoadBalancerNotFound");
     s3(c);
+    skew(c);
     aws_client_free(c);
     aws_config_free(&cfg);
     return failed ? 1 : 0;

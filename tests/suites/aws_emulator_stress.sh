@@ -73,4 +73,18 @@ echo "# throttled responses per second: without limiter $off_tps, with limiter $
 echo "# throttled share: without limiter $(fig "$work/off" throttle_ratio), with $(fig "$work/on" throttle_ratio)"
 awk -v a="$on_tps" -v b="$off_tps" 'BEGIN { exit !(a + 0 < b + 0) }'
 check stress_limiter_lowers_throttled_rate $?
+
+# Dropped connections (the emulator closes without answering): reads are
+# retried as transport failures and all succeed.
+python3 "$emu" --port 0 --drop-rate 0.1 --seed 5 >"$work/port2" 2>"$work/stderr2" &
+pid2=$!
+for _ in $(seq 100); do [ -s "$work/port2" ] && break; sleep 0.05; done
+port2=$(head -1 "$work/port2")
+"$helper" "http://127.0.0.1:$port2" 300 10 -1 25 20 >"$work/drop" 2>&1
+rc=$?
+kill "$pid2" 2>/dev/null; wait "$pid2" 2>/dev/null
+sed 's/^/# dropped connections: /' "$work/drop" | grep -E 'succeeded|transport|max_attempts'
+check stress_dropped_connections_retried $rc
+[ "$(fig "$work/drop" transport_errors)" -gt 0 ] 2>/dev/null
+check stress_dropped_connections_were_injected $?
 exit $fail

@@ -18,6 +18,7 @@ SECRETS=(
   AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
   secretenv secretblock tokenblock secretfiledefault secretfiledev tokenfiledev
   secretconfigonly Sup3r-Secret-DB-Pass Sup3r-Secret-DB-Pass%21
+  WrongSecretThatMustNotLeak0001 TokenThatMustNotLeak0001
 )
 # Shapes of an Authorization header or a signature.
 PATTERNS=('AWS4-HMAC-SHA256 Credential=' 'Signature=[0-9a-f]{64}' 'X-Amz-Security-Token=[^(]')
@@ -52,12 +53,27 @@ if [ -f "$emu" ]; then
   run emulator_stress "$ROOT/$BUILD/tests/helpers/aws_stress" "http://127.0.0.1:$port" 100 4 1600 25 10
   start_emu tour --max-page 2
   run emulator_tour "$ROOT/$BUILD/tests/helpers/aws_emulator_tour" "http://127.0.0.1:$port"
+  # rejected credentials: the error paths log too
+  if AWS_SECRET_ACCESS_KEY=WrongSecretThatMustNotLeak0001 AWS_SESSION_TOKEN=TokenThatMustNotLeak0001 \
+      "$ROOT/$BUILD/tests/helpers/aws_stress" "http://127.0.0.1:$port" 1 1 -1 0 >"$tmp/bad.out" 2>&1; then
+    echo "not ok trace_run_rejected_credentials # the call should have failed"; fail=1
+  elif grep -q 'AuthFailure\|SignatureDoesNotMatch\|InvalidClientTokenId' "$tmp/bad.out"; then
+    echo "ok trace_run_rejected_credentials"
+  else
+    echo "not ok trace_run_rejected_credentials"; sed 's/^/# /' "$tmp/bad.out"; fail=1
+  fi
   unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 else
   echo "skip trace_run_emulator # tests/awsemu/server.py not merged yet"
 fi
 
+# One record per line: every line starts with a timestamp.
+if [ -s "$log" ] && ! grep -qvE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' "$log"; then
+  echo "ok trace_log_one_record_per_line"
+else
+  echo "not ok trace_log_one_record_per_line"; grep -vE '^[0-9]{4}-' "$log" | head -3 | sed 's/^/# /'; fail=1
+fi
 # The log must exist and hold the debug and trace lines, or the check is empty.
 if [ -s "$log" ] && grep -q '\[debug\] aws: call ec2 DescribeVpcs status 200 [0-9]*ms attempt 1 request-id req-123' "$log" \
    && grep -q '\[trace\] aws: rds CreateDBInstance attempt 1: POST' "$log"; then

@@ -272,7 +272,8 @@ TEST(call_ec2_success_decodes_xml)
     CHECK(aws_xml_text(aws_xml_root(resp.xml), "vpcSet/nothing") == NULL);
     CHECK_INT(nrecorded, 1);
     if (nrecorded)
-        CHECK_STR(recorded[0], "Action=DescribeVpcs&Version=2016-11-15&VpcId.1=vpc-1&VpcId.2=vpc-2");
+        CHECK_STR(recorded[0],
+                  "Action=DescribeVpcs&Version=2016-11-15&VpcId.1=vpc-1&VpcId.2=vpc-2");
     aws_response_free(&resp);
     aws_params_free(p);
     aws_client_free(c);
@@ -642,6 +643,18 @@ TEST(s3_virtual_hosted_and_path_style)
     CHECK_STR(aws_kv_get(&p.headers, "Host"), "my-bucket.s3.eu-west-1.amazonaws.com");
     CHECK(aws_kv_get(&p.headers, "X-Amz-Content-SHA256") != NULL);
     aws_prepared_free(&p);
+    r.method = "PUT";
+    r.body = "hello";
+    r.body_len = 5;
+    r.content_md5 = 1;
+    CHECK_INT(aws_prepare(c, &r, &p), 0);
+    CHECK_STR(aws_kv_get(&p.headers, "Content-MD5"), "XUFAKrxLKna5cZ2REBfFkg==");
+    CHECK(strstr(aws_kv_get(&p.headers, "Authorization"), "content-md5") != NULL);
+    aws_prepared_free(&p);
+    r.method = "GET";
+    r.body = NULL;
+    r.body_len = 0;
+    r.content_md5 = 0;
     r.bucket = "My.Bucket";   /* not DNS-safe: path style */
     CHECK_INT(aws_prepare(c, &r, &p), 0);
     CHECK_STR(p.url, "https://s3.eu-west-1.amazonaws.com/My.Bucket/k%20ey");

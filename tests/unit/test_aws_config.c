@@ -23,7 +23,7 @@ static void env_clean(void)
         "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
         "AWS_ENDPOINT_URL_ELASTICACHE", "AWS_ENDPOINT_URL_RDS", "AWS_ENDPOINT_URL_EKS",
         "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_S3",
-        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_DEFAULT_PROFILE", "AWS_MAX_ATTEMPTS",
     };
     for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
         unsetenv(vars[i]);
@@ -200,6 +200,114 @@ TEST(creds_provider_profile_over_aws_profile)
     cleanup();
 }
 
+/* An explicit profile (provider block) beats environment keys, as the
+ * CLI's --profile does; AWS_PROFILE does not. */
+TEST(creds_provider_profile_beats_environment_keys)
+{
+    env_clean();
+    write_file(".aws/credentials", creds_file);
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "secretenv", 1);
+    aws_config cfg;
+    aws_config_init(&cfg);
+    cfg.profile = xstrdup("dev");
+    char *k = resolve_key(&cfg, NULL);
+    CHECK_STR(k, "AKIDFILEDEV");
+    free(k);
+    free(cfg.profile);
+    cfg.profile = xstrdup("missing");
+    aws_creds c;
+    CHECK_INT(aws_creds_resolve(&c, &cfg), CAIRN_ENOTFOUND);
+    CHECK(strstr(err_msg(), "not consulted") != NULL);
+    aws_config_free(&cfg);
+    cleanup();
+}
+
+TEST(creds_environment_keys_beat_aws_profile)
+{
+    env_clean();
+    write_file(".aws/credentials", creds_file);
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "secretenv", 1);
+    setenv("AWS_PROFILE", "dev", 1);
+    aws_config cfg;
+    aws_config_init(&cfg);
+    char *k = resolve_key(&cfg, NULL);
+    CHECK_STR(k, "AKIDENV");
+    free(k);
+    cleanup();
+}
+
+TEST(creds_aws_default_profile_after_aws_profile)
+{
+    env_clean();
+    write_file(".aws/credentials", creds_file);
+    setenv("AWS_DEFAULT_PROFILE", "dev", 1);
+    aws_config cfg;
+    aws_config_init(&cfg);
+    CHECK_STR(aws_profile_name(&cfg), "dev");
+    char *k = resolve_key(&cfg, NULL);
+    CHECK_STR(k, "AKIDFILEDEV");
+    free(k);
+    setenv("AWS_PROFILE", "default", 1);
+    k = resolve_key(&cfg, NULL);
+    CHECK_STR(k, "AKIDFILEDEFAULT");
+    free(k);
+    cleanup();
+}
+
+static int max_retries_of(aws_config *cfg)
+{
+    aws_client *c = NULL;
+    if (aws_client_new(&c, cfg) < 0)
+        return -100;
+    int n = aws_client_max_retries(c);
+    aws_client_free(c);
+    return n;
+}
+
+TEST(max_retries_precedence)
+{
+    env_clean();
+    aws_config cfg;
+    aws_config_init(&cfg);
+    cfg.region = xstrdup("us-east-1");
+    cfg.access_key = xstrdup("AKIDX");
+    cfg.secret_key = xstrdup("sx");
+    CHECK_INT(max_retries_of(&cfg), 25);
+    write_file(".aws/config", "[default]\nmax_attempts = 7\n");
+    CHECK_INT(max_retries_of(&cfg), 6);
+    setenv("AWS_MAX_ATTEMPTS", "4", 1);
+    CHECK_INT(max_retries_of(&cfg), 3);
+    cfg.max_retries = 2;
+    CHECK_INT(max_retries_of(&cfg), 2);
+    cfg.max_retries = -1;
+    setenv("AWS_MAX_ATTEMPTS", "zero", 1);
+    CHECK_INT(max_retries_of(&cfg), -100);
+    CHECK(strstr(err_msg(), "AWS_MAX_ATTEMPTS") != NULL);
+    aws_config_free(&cfg);
+    cleanup();
+}
+
+TEST(account_id_lists_conflict)
+{
+    env_clean();
+    aws_config cfg;
+    aws_config_init(&cfg);
+    cfg.region = xstrdup("us-east-1");
+    cfg.access_key = xstrdup("AKIDX");
+    cfg.secret_key = xstrdup("sx");
+    cfg.allowed_account_ids = xcalloc(2, sizeof(char *));
+    cfg.allowed_account_ids[0] = xstrdup("111111111111");
+    cfg.forbidden_account_ids = xcalloc(2, sizeof(char *));
+    cfg.forbidden_account_ids[0] = xstrdup("222222222222");
+    aws_client *c = NULL;
+    CHECK_INT(aws_client_new(&c, &cfg), CAIRN_EINVAL);
+    CHECK(strstr(err_msg(), "cannot both be set") != NULL);
+    aws_config_free(&cfg);
+    cleanup();
+}
+
 TEST(creds_credentials_file_env_over_home)
 {
     env_clean();
@@ -297,7 +405,7 @@ TEST(creds_missing_lists_every_place)
     env_clean();
     aws_config cfg;
     aws_config_init(&cfg);
-    cfg.profile = xstrdup("nosuch");
+    setenv("AWS_PROFILE", "nosuch", 1);
     aws_creds c;
     CHECK_INT(aws_creds_resolve(&c, &cfg), CAIRN_ENOTFOUND);
     const char *m = err_msg();
@@ -559,6 +667,20 @@ TEST(tags_all_merges_default_tags)
     aws_kv_free(&all);
     aws_kv_free(&def);
     aws_kv_free(&res);
+}
+
+TEST(tags_strip_system_tags)
+{
+    aws_kvlist t = {0};
+    aws_kv_set(&t, "aws:cloudformation:stack-name", "x");
+    aws_kv_set(&t, "Name", "web");
+    aws_kv_set(&t, "aws:eks:cluster-name", "y");
+    aws_kv_set(&t, "awsome", "z");
+    aws_tags_strip_system(&t);
+    CHECK_INT(t.n, 2);
+    CHECK_STR(aws_kv_get(&t, "Name"), "web");
+    CHECK_STR(aws_kv_get(&t, "awsome"), "z");
+    aws_kv_free(&t);
 }
 
 TEST(log_mask_hides_registered_secrets_and_their_encodings)
