@@ -600,16 +600,40 @@ static const fn_param p_replace[] = {
     {"str", FN_T_STRING, 0}, {"substr", FN_T_STRING, 0}, {"replace", FN_T_STRING, 0}};
 static const fn_param p_regex[] = {{"pattern", FN_T_STRING, 0}, {"string", FN_T_STRING, 0}};
 
+/* The result type a known pattern implies (cty computes it statically, so
+ * an unknown string argument still gives a typed unknown). */
 static ty *fn_regex_type(const val *a, size_t n)
 {
-    (void)a, (void)n;
-    return ty_any();
+    (void)n;
+    if (val_is_unknown(a[0]) || val_kind(a[0]) != VAL_STRING)
+        return ty_any();
+    re_error rerr;
+    fn_err e;
+    re_prog *re = re_compile(S(0), L(0), &rerr);
+    if (!re)
+        return ty_any();
+    int shape = fn_re_shape(re, &e);
+    ty *t = ty_any();
+    if (shape == 0) {
+        t = ty_string();
+    } else if (shape > 0) {
+        long *caps = calloc(2 * (re_ngroups(re) + 1), sizeof *caps);
+        if (caps) {
+            for (size_t i = 0; i < 2 * (re_ngroups(re) + 1); i++)
+                caps[i] = -1;
+            val probe = fn_re_result(re, shape, "", caps);
+            t = val_type(probe);
+            val_free(probe);
+            free(caps);
+        }
+    }
+    re_free(re);
+    return t;
 }
 
 static ty *fn_regexall_type(const val *a, size_t n)
 {
-    (void)a, (void)n;
-    return ty_list(ty_any());
+    return ty_list(fn_regex_type(a, n));
 }
 
 const fn_def fn_str_defs[] = {

@@ -221,6 +221,43 @@ TEST(fn_sets)
     CHECK_STR(call("setunion", 2, TS(1, "a"), TN(1, 1.0)), "set[\"1\", \"a\"]");
 }
 
+/* Unknown arguments give unknown results of the type cty would compute. */
+TEST(fn_coll_unknown_types)
+{
+    CHECK_STR(call("element", 2, val_unknown(ty_list(ty_string())), N(0)), "unknown(string)");
+    CHECK_STR(call("element", 2, LS(2, "a", "b"), val_unknown(ty_number())), "unknown(string)");
+    CHECK_STR(call("element", 2, T(2, S("a"), val_unknown(ty_number())), N(1)),
+              "unknown(number)");
+    CHECK_STR(call("one", 1, val_unknown(ty_list(ty_bool()))), "unknown(bool)");
+    val m = AS(O(1, "a", N(1)), ty_map(ty_number()));
+    CHECK_STR(call("lookup", 3, m, val_unknown(ty_string()), N(0)), "unknown(number)");
+    CHECK_STR(call("length", 1, T(2, val_unknown(ty_string()), N(1))), "2");
+    CHECK_STR(call("join", 2, S(","), T(2, S("a"), val_unknown(ty_string()))),
+              "unknown(string)");
+    CHECK_STR(call("contains", 2, T(2, S("a"), val_unknown(ty_string())), S("a")), "true");
+    CHECK_STR(call("contains", 2, T(2, S("a"), val_unknown(ty_string())), S("b")),
+              "unknown(bool)");
+    CHECK_STR(call("keys", 1, O(1, "k", val_unknown(ty_string()))), "tuple[\"k\"]");
+    CHECK_STR(call("sort", 1, T(1, val_unknown(ty_string()))), "unknown(list(string))");
+    CHECK_STR(call("distinct", 1, T(1, val_unknown(ty_string()))), "unknown(list(string))");
+    CHECK_STR(call("coalesce", 2, val_unknown(ty_string()), S("a")), "unknown(string)");
+    CHECK_STR(call("compact", 1, T(1, val_unknown(ty_string()))), "unknown(list(string))");
+    CHECK_STR(call("setunion", 2, T(1, val_unknown(ty_string())), TS(1, "a")),
+              "unknown(set(string))");
+}
+
+/* Sensitive arguments make the whole result sensitive. */
+TEST(fn_coll_sensitive)
+{
+    CHECK_STR(call("element", 2, val_mark(TS(2, "a", "b"), VAL_MARK_SENSITIVE), N(1)),
+              "sensitive(\"b\")");
+    CHECK_STR(call("length", 1, val_mark(S("abc"), VAL_MARK_SENSITIVE)), "sensitive(3)");
+    CHECK_STR(call("concat", 2, T(1, val_mark(S("x"), VAL_MARK_SENSITIVE)), TS(1, "y")),
+              "sensitive(tuple[\"x\", \"y\"])");
+    CHECK_STR(call("keys", 1, val_mark(O(1, "a", N(1)), VAL_MARK_SENSITIVE)),
+              "sensitive(tuple[\"a\"])");
+}
+
 int main(int argc, char **argv)
 {
     return harness_main(argc, argv);

@@ -203,6 +203,17 @@ TEST(fn_regex_engine)
               "the given string.");
 }
 
+/* cty types an unknown result from the pattern alone */
+TEST(fn_regex_unknown_types)
+{
+    CHECK_STR(call("regex", 2, S("a+"), val_unknown(ty_string())), "unknown(string)");
+    CHECK_STR(call("regex", 2, S("(a)(b)"), val_unknown(ty_string())),
+              "unknown(tuple([string, string]))");
+    CHECK_STR(call("regexall", 2, S("(?P<x>a)"), val_unknown(ty_string())),
+              "unknown(list(object({x=string})))");
+    CHECK_STR(call("regex", 2, val_unknown(ty_string()), S("a")), "unknown(any)");
+}
+
 TEST(fn_regex_pathological_is_fast)
 {
     /* (a*)*b against many a's: exponential for naive backtracking */
