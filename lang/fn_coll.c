@@ -462,7 +462,10 @@ static val fn_lookup_map(fn_ctx *c, const val *a, size_t n, fn_err *e)
         }
         goto out;
     }
-    r = fn_errf(e, -1, "lookup failed to find key \"%s\"", key);
+    if (k == TY_OBJECT)
+        r = fn_errf(e, 0, "the given object has no attribute \"%s\"", key);
+    else
+        r = fn_errf(e, -1, "lookup failed to find key \"%s\"", key);
 out:
     ty_free(t);
     return r;
@@ -740,17 +743,20 @@ static val fn_sum(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
     (void)c, (void)n;
     enum val_kind k = val_kind(a[0]);
-    if (!is_seq_kind(k)) {
+    int mapping = k == VAL_MAP || k == VAL_OBJECT;
+    if (!is_seq_kind(k) && !mapping)
+        return fn_errf(e, 0, "cannot sum noniterable");
+    size_t len = val_len(a[0]);
+    if (len == 0)
+        return fn_errf(e, 0, "cannot sum an empty list");
+    if (mapping) {
         char *fr = friendly(a[0]);
-        fn_errf(e, 0, "cannot sum noniterable");
+        fn_errf(e, 0, "argument must be list, set, or tuple. Received %s", fr);
         free(fr);
         return val_invalid();
     }
     if (!val_is_wholly_known(a[0]))
         return val_unknown(ty_number());
-    size_t len = val_len(a[0]);
-    if (len == 0)
-        return fn_errf(e, 0, "cannot sum an empty list");
     double s = 0;
     for (size_t i = 0; i < len; i++) {
         val v = *val_at(a[0], i);
@@ -853,6 +859,21 @@ static val fn_zipmap(fn_ctx *c, const val *a, size_t n, fn_err *e)
             r = val_object_set(r, val_get_string(*val_at(a[0], i)), val_copy(*val_at(a[1], i)));
     }
     return r;
+}
+
+/* list() and map() were removed in Terraform 0.12; calls explain why. */
+static val fn_list_removed(fn_ctx *c, const val *a, size_t n, fn_err *e)
+{
+    (void)c, (void)a, (void)n;
+    return fn_errf(e, -1, "the \"list\" function was deprecated in Terraform v0.12 and is no "
+                          "longer available; use tolist([ ... ]) syntax to write a literal list");
+}
+
+static val fn_map_removed(fn_ctx *c, const val *a, size_t n, fn_err *e)
+{
+    (void)c, (void)a, (void)n;
+    return fn_errf(e, -1, "the \"map\" function was deprecated in Terraform v0.12 and is no "
+                          "longer available; use tomap({ ... }) syntax to write a literal map");
 }
 
 static ty *ret_first(const val *a, size_t n)
@@ -965,8 +986,12 @@ const fn_def fn_coll_defs[] = {
     {"index", p_index, 2, NULL, FN_T_NUMBER, NULL, fn_index, 0, "Index of a value."},
     {"keys", p_keys, 1, NULL, FN_T_ANY, NULL, fn_keys, 0, "Keys of a map."},
     {"length", p_length, 1, NULL, FN_T_NUMBER, NULL, fn_length, 0, "Length."},
+    {"list", NULL, 0, &p_vals_unk, FN_T_ANY, NULL, fn_list_removed, 0,
+     "Removed in Terraform 0.12 (use tolist)."},
     {"lookup", p_lookup, 2, &p_lookup_def, FN_T_ANY, ret_lookup, fn_lookup_map, 0,
      "Map element with default."},
+    {"map", NULL, 0, &p_vals_unk, FN_T_ANY, NULL, fn_map_removed, 0,
+     "Removed in Terraform 0.12 (use tomap)."},
     {"matchkeys", p_matchkeys, 3, NULL, FN_T_ANY, ret_first, fn_matchkeys, 0,
      "Elements whose keys are in a set."},
     {"merge", NULL, 0, &p_maps, FN_T_ANY, NULL, fn_merge, 0, "Merge maps or objects."},

@@ -109,6 +109,10 @@ TEST(fn_keys_values_lookup)
     CHECK_STR(call("lookup", 3, val_copy(m), S("c"), S("what?")), "\"what?\"");
     CHECK_STR(call("lookup", 2, val_copy(m), S("c")),
               "ERR(-1): Call to function \"lookup\" failed: lookup failed to find key \"c\".");
+    CHECK_STR(call("lookup", 2, O(1, "a", N(1)), S("b")),
+              "ERR(0): Invalid value for \"inputMap\" parameter: the given object has no "
+              "attribute \"b\".");
+    CHECK_STR(call("lookup", 3, O(1, "a", N(1)), S("b"), S("d")), "\"d\"");
     CHECK_STR(call("keys", 1, S("x")),
               "ERR(0): Invalid value for \"inputMap\" parameter: must have map or object type.");
     val_free(m);
@@ -184,6 +188,15 @@ TEST(fn_reverse_slice_sort_sum)
     CHECK_STR(call("sort", 1, TS(4, "e", "d", "a", "x")), "list[\"a\", \"d\", \"e\", \"x\"]");
     CHECK_STR(call("sort", 1, TN(3, 10.0, 9.0, 1.0)), "list[\"1\", \"10\", \"9\"]");
     CHECK_STR(call("sum", 1, TN(4, 10.0, 13.0, 6.0, 4.5)), "33.5");
+    CHECK_STR(call("sum", 1, S("x")),
+              "ERR(0): Invalid value for \"list\" parameter: cannot sum noniterable.");
+    CHECK_STR(call("sum", 1, O(1, "a", N(1))),
+              "ERR(0): Invalid value for \"list\" parameter: argument must be list, set, or "
+              "tuple. Received object.");
+    CHECK_STR(call("list", 1, N(1)),
+              "ERR(-1): Call to function \"list\" failed: the \"list\" function was "
+              "deprecated in Terraform v0.12 and is no longer available; use tolist([ ... ]) "
+              "syntax to write a literal list.");
     CHECK_STR(call("sum", 1, T(0)),
               "ERR(0): Invalid value for \"list\" parameter: cannot sum an empty list.");
 }
