@@ -140,6 +140,34 @@ int fn_is_int(double n)
     return n == n && n >= -9.2e18 && n <= 9.2e18 && (double)(long long)n == n;
 }
 
+void fn_quote_redacted(strbuf *b, const fn_ctx *c, int arg, const char *s, size_t n)
+{
+    if (c && arg >= 0 && arg < (int)(8 * sizeof c->sensitive_args) &&
+        (c->sensitive_args & (1UL << arg))) {
+        sb_puts(b, "(sensitive value)");
+        return;
+    }
+    sb_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\') {
+            sb_putc(b, '\\');
+            sb_putc(b, (char)ch);
+        } else if (ch == '\n') {
+            sb_puts(b, "\\n");
+        } else if (ch == '\t') {
+            sb_puts(b, "\\t");
+        } else if (ch == '\r') {
+            sb_puts(b, "\\r");
+        } else if (ch < 0x20 || ch == 0x7F) {
+            sb_printf(b, "\\x%02x", ch);
+        } else {
+            sb_putc(b, (char)ch);
+        }
+    }
+    sb_putc(b, '"');
+}
+
 val fn_sb_val(strbuf *b, fn_err *err)
 {
     if (b->failed) {
@@ -324,7 +352,7 @@ static int fn_check_count(const fn_def *f, size_t nargs, fn_err *err)
 
 val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err)
 {
-    fn_ctx zero = {0};
+    fn_ctx local = {0};
     unsigned marks = 0;
     int want_unknown = 0;
     size_t i = 0;
@@ -333,8 +361,10 @@ val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err)
     err->summary = NULL;
     err->arg = -1;
     err->msg[0] = 0;
-    if (!ctx)
-        ctx = &zero;
+    if (ctx)
+        local = *ctx;
+    local.sensitive_args = 0;
+    ctx = &local;
     if (!f || (f->flags & FN_SPECIAL) || !f->impl) {
         fn_free_args(args, nargs, 0);
         err->summary = "Error in function call";
@@ -375,6 +405,8 @@ val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err)
         if (!(p->flags & FN_ALLOW_SENSITIVE) && val_contains_sensitive(args[i])) {
             marks |= VAL_MARK_SENSITIVE;
             args[i] = val_unmark_deep(args[i]);
+            if (i < 8 * sizeof ctx->sensitive_args)
+                ctx->sensitive_args |= 1UL << i;
         }
     }
     if (want_unknown) {

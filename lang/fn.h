@@ -113,6 +113,11 @@ typedef struct fn_ctx {
      * NULL: templatefile fails with "templatefile is not available here". */
     void *payload;
     val (*render_template)(void *payload, const char *path, val vars, struct fn_err *err);
+    /* Set by fn_call for the implementation (callers need not set it): bit
+     * i is 1 when argument i was sensitive and its marks were removed, so
+     * that error messages can say "(sensitive value)" instead of quoting a
+     * secret, as Terraform's redactIfSensitive does. */
+    unsigned long sensitive_args;
 } fn_ctx;
 
 /* Parameter type codes (static tables cannot hold ty pointers). */

@@ -431,7 +431,6 @@ static val fn_keys(fn_ctx *c, const val *a, size_t n, fn_err *e)
 /* Terraform's lookup(map, key, default?). */
 static val fn_lookup_map(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
-    (void)c;
     if (n > 3)
         return fn_errf(e, -1, "lookup() accepts no more than three arguments");
     ty *t = val_type(a[0]);
@@ -462,10 +461,15 @@ static val fn_lookup_map(fn_ctx *c, const val *a, size_t n, fn_err *e)
         }
         goto out;
     }
-    if (k == TY_OBJECT)
+    if (k == TY_OBJECT) {
         r = fn_errf(e, 0, "the given object has no attribute \"%s\"", key);
-    else
-        r = fn_errf(e, -1, "lookup failed to find key \"%s\"", key);
+    } else {
+        strbuf q = {0};
+        fn_quote_redacted(&q, c, 1, key, strlen(key));
+        char *qk = sb_take(&q);
+        r = fn_errf(e, -1, "lookup failed to find key %s", qk ? qk : "");
+        free(qk);
+    }
 out:
     ty_free(t);
     return r;

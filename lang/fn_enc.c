@@ -100,13 +100,13 @@ static int utf8_valid(const char *s, size_t n)
 
 static val fn_base64decode(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
-    (void)c, (void)n;
+    (void)n;
     strbuf b = {0};
     const char *s = val_get_string(a[0]);
     if (base64_decode(s, val_string_len(a[0]), &b) < 0) {
         sb_free(&b);
         strbuf q = {0};
-        val_json_quote(&q, s, val_string_len(a[0]));
+        fn_quote_redacted(&q, c, 0, s, val_string_len(a[0]));
         char *qs = sb_take(&q);
         fn_errf(e, -1, "failed to decode base64 data %s", qs ? qs : "");
         free(qs);

@@ -158,31 +158,16 @@ static val fn_abspath(fn_ctx *c, const val *a, size_t n, fn_err *e)
     return val_string_own(r, strlen(r));
 }
 
-static void quote(strbuf *b, const char *s)
-{
-    sb_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            sb_putc(b, '\\');
-        sb_putc(b, *s);
-    }
-    sb_putc(b, '"');
-}
-
 /* Read a configuration file for file()/templatefile(): owned text and
  * length, or NULL with err (Terraform's wording; arg 0). */
 static char *read_conf_file(fn_ctx *c, val pathv, size_t *len, char **resolved, int utf8,
                             fn_err *e)
 {
-    int sens = val_is_sensitive(pathv);
     char *path = resolve(c, val_get_string(pathv), 0, e);
     if (!path)
         return NULL;
     strbuf q = {0};
-    if (sens)
-        sb_puts(&q, "(sensitive value)");
-    else
-        quote(&q, path);
+    fn_quote_redacted(&q, c, 0, path, strlen(path));
     char *qp = sb_take(&q);
     char *text = NULL;
     FILE *f = fopen(path, "rb");
@@ -255,7 +240,7 @@ static val fn_fileexists(fn_ctx *c, const val *a, size_t n, fn_err *e)
     struct stat st;
     val r;
     strbuf q = {0};
-    quote(&q, path);
+    fn_quote_redacted(&q, c, 0, path, strlen(path));
     char *qp = sb_take(&q);
     if (stat(path, &st) != 0) {
         if (errno == ENOENT || errno == ENOTDIR)

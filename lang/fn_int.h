@@ -57,6 +57,11 @@ int fn_digest(strbuf *b, const char *md, const void *s, size_t n, int b64);
 /* yamlencode (lang/fn_yaml.c). */
 val fn_yamlencode(fn_ctx *c, const val *a, size_t n, fn_err *e);
 
+/* Append s quoted as Go's %q would (for messages), or "(sensitive value)"
+ * when argument `arg` of the call was sensitive (Terraform's
+ * redactIfSensitive). */
+void fn_quote_redacted(strbuf *b, const fn_ctx *c, int arg, const char *s, size_t n);
+
 /* Take a strbuf as a string value (VAL_INVALID + err on failure). */
 val fn_sb_val(strbuf *b, fn_err *err);
 

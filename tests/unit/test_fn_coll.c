@@ -109,6 +109,10 @@ TEST(fn_keys_values_lookup)
     CHECK_STR(call("lookup", 3, val_copy(m), S("c"), S("what?")), "\"what?\"");
     CHECK_STR(call("lookup", 2, val_copy(m), S("c")),
               "ERR(-1): Call to function \"lookup\" failed: lookup failed to find key \"c\".");
+    CHECK_STR(call("lookup", 2, AS(O(1, "a", N(1)), ty_map(ty_number())),
+                   val_mark(S("secret"), VAL_MARK_SENSITIVE)),
+              "ERR(-1): Call to function \"lookup\" failed: lookup failed to find key "
+              "(sensitive value).");
     CHECK_STR(call("lookup", 2, O(1, "a", N(1)), S("b")),
               "ERR(0): Invalid value for \"inputMap\" parameter: the given object has no "
               "attribute \"b\".");

@@ -13,6 +13,11 @@ TEST(fn_base64)
     CHECK_STR(call("base64decode", 1, S("YWI")),
               "ERR(-1): Call to function \"base64decode\" failed: failed to decode base64 data "
               "\"YWI\".");
+    CHECK_STR(call("base64decode", 1, val_mark(S("c2VjcmV"), VAL_MARK_SENSITIVE)),
+              "ERR(-1): Call to function \"base64decode\" failed: failed to decode base64 data "
+              "(sensitive value).");
+    CHECK_STR(call("base64decode", 1, val_mark(S("YWI="), VAL_MARK_SENSITIVE)),
+              "sensitive(\"ab\")");
     CHECK_STR(call("base64decode", 1, S("/w==")),
               "ERR(-1): Call to function \"base64decode\" failed: the result of decoding the "
               "provided string is not valid UTF-8.");
