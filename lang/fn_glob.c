@@ -271,9 +271,15 @@ static val fn_fileset(fn_ctx *c, const val *a, size_t n, fn_err *e)
     val r = g.out;
     if (g.bad) {
         val_free(r);
-        r = fn_errf(e, -1, g.bad == 2 ? "failed to glob pattern (%s): too many directory entries"
-                                      : "failed to glob pattern (%s): syntax error in pattern",
-                    full);
+        strbuf q = {0};
+        if (c->sensitive_args & 3)   /* either argument sensitive */
+            sb_puts(&q, "(sensitive value)");
+        else
+            fn_quote_redacted(&q, NULL, -1, full, strlen(full));
+        char *qp = sb_take(&q);
+        r = fn_errf(e, -1, "failed to glob pattern %s: %s", qp ? qp : "",
+                    g.bad == 2 ? "too many directory entries" : "syntax error in pattern");
+        free(qp);
     }
     free(sdir);
     free(comps);
