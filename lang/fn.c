@@ -377,6 +377,15 @@ val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err)
         return val_invalid();
     }
     for (i = 0; i < nargs; i++) {
+        if (!val_is_valid(args[i])) {   /* a caller bug; refuse rather than crash */
+            fn_free_args(args, nargs, 0);
+            err->arg = (int)i;
+            err->summary = "Invalid function argument";
+            snprintf(err->msg, sizeof err->msg, "Invalid value for argument %zu.", i);
+            return val_invalid();
+        }
+    }
+    for (i = 0; i < nargs; i++) {
         const fn_param *p = fn_param_at(f, i);
         if (p->type != FN_T_ANY) {
             ty *t = fn_type_ty(p->type);

@@ -184,8 +184,8 @@ const fn_def *fn_lookup(const char *name);
 /* Whether f is a special form (can, try) the evaluator must handle. */
 int fn_is_special(const fn_def *f);
 
-/* Call f with nargs arguments (each consumed; the array itself is
- * borrowed).  Applies the generic rules above, then the implementation.
+/* Call f with nargs arguments (each consumed, each must be a valid value;
+ * the array itself is borrowed).  Applies the generic rules above, then the implementation.
  * Returns an owned value, or VAL_INVALID with err filled (err must not be
  * NULL).  ctx may be NULL (same as a zeroed fn_ctx). */
 val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err);
