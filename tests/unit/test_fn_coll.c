@@ -129,6 +129,16 @@ TEST(fn_length)
     CHECK_STR(call("length", 1, O(1, "a", S("b"))), "1");
     CHECK_STR(call("length", 1, S("hello")), "5");
     CHECK_STR(call("length", 1, S("👾🕹️")), "2");
+    /* grapheme counts below as cty's strlen (textseg, Unicode 13) gives them */
+    CHECK_STR(call("length", 1, S("🇺🇸🇫🇷")), "2");
+    CHECK_STR(call("length", 1, S("नमस्ते")), "4");
+    CHECK_STR(call("length", 1, S("👨‍👩‍👧")), "1");
+    CHECK_STR(call("length", 1, S("a\u200db")), "2");
+    CHECK_STR(call("length", 1, S("🏳️‍🌈")), "1");
+    CHECK_STR(call("length", 1, S("👍🏽")), "1");
+    CHECK_STR(call("length", 1, S("\u0e01\u0e33")), "1");
+    CHECK_STR(call("length", 1, S("\u1100\u1161\u11a8")), "1");
+    CHECK_STR(call("length", 1, S("\r\n")), "1");
     CHECK_STR(call("length", 1, val_unknown(ty_list(ty_string()))), "unknown(number)");
     CHECK_STR(call("length", 1, N(1)),
               "ERR(0): Invalid value for \"value\" parameter: argument must be a string, a "
