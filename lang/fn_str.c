@@ -14,12 +14,31 @@
 #define L(i) val_string_len(a[i])
 
 /* Simple case mapping: ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic. */
+/* The Latin digraphs with upper, title and lower forms (DŽ Dž dž, LJ Lj lj,
+ * NJ Nj nj, DZ Dz dz): index of the form, 0 upper, 1 title, 2 lower, or
+ * -1; *base gets the upper form. */
+static int fn_digraph(unsigned c, unsigned *base)
+{
+    if (c >= 0x1C4 && c <= 0x1CC) {
+        *base = 0x1C4 + (c - 0x1C4) / 3 * 3;
+        return (int)(c - *base);
+    }
+    if (c >= 0x1F1 && c <= 0x1F3) {
+        *base = 0x1F1;
+        return (int)(c - 0x1F1);
+    }
+    return -1;
+}
+
 static unsigned fn_to_upper(unsigned c)
 {
+    unsigned base;
     if (c >= 'a' && c <= 'z')
         return c - 32;
     if (c < 0x80)
         return c;
+    if (fn_digraph(c, &base) >= 0)
+        return base;
     if (c == 0xB5)
         return 0x39C;
     if (c == 0xFF)
@@ -45,10 +64,13 @@ static unsigned fn_to_upper(unsigned c)
 
 static unsigned fn_to_lower(unsigned c)
 {
+    unsigned base;
     if (c >= 'A' && c <= 'Z')
         return c + 32;
     if (c < 0x80)
         return c;
+    if (fn_digraph(c, &base) >= 0)
+        return base + 2;
     if (c == 0x178)
         return 0xFF;
     if (c == 0x130)
@@ -118,7 +140,9 @@ static val fn_title(fn_ctx *c, const val *a, size_t n, fn_err *e)
     while (i < len) {
         unsigned cp;
         size_t k = fn_utf8_decode(s + i, len - i, &cp);
-        fn_utf8_put(&b, prev_sep ? fn_to_upper(cp) : cp);
+        unsigned base;
+        unsigned t = fn_digraph(cp, &base) >= 0 ? base + 1 : fn_to_upper(cp);   /* ToTitle */
+        fn_utf8_put(&b, prev_sep ? t : cp);
         if (cp < 0x80) {
             prev_sep = !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
                          (cp >= 'A' && cp <= 'Z') || cp == '_');
@@ -172,9 +196,9 @@ static val fn_substr(fn_ctx *c, const val *a, size_t n, fn_err *e)
     if ((size_t)o >= total && o > 0)
         return val_string("");
     size_t start = fn_str_char_off(s, len, (size_t)o);
-    if (l < 0)
+    if (l <= 0)   /* l == 0 only after a negative offset: cty then takes the rest */
         return val_string_n(s + start, len - start);
-    size_t end = start + fn_str_char_off(s + start, len - start, l == 0 ? 1 : (size_t)l);
+    size_t end = start + fn_str_char_off(s + start, len - start, (size_t)l);
     return val_string_n(s + start, end - start);
 }
 

@@ -52,6 +52,10 @@ TEST(fn_lower_upper_title)
     CHECK_STR(call("title", 1, S("hello world")), "\"Hello World\"");
     CHECK_STR(call("title", 1, S("hello-world foo_bar")), "\"Hello-World Foo_bar\"");
     CHECK_STR(call("upper", 1, S("straße")), "\"STRAßE\"");
+    /* Go's case mapping of the title-case digraphs */
+    CHECK_STR(call("upper", 1, S("ǅ")), "\"Ǆ\"");
+    CHECK_STR(call("lower", 1, S("ǅ")), "\"ǆ\"");
+    CHECK_STR(call("title", 1, S("ǆemal")), "\"ǅemal\"");
 }
 
 TEST(fn_split)
@@ -79,7 +83,8 @@ TEST(fn_substr)
     CHECK_STR(call("substr", 3, S("hello world"), N(6), N(10)), "\"world\"");
     CHECK_STR(call("substr", 3, S("hello"), N(10), N(2)), "\"\"");
     CHECK_STR(call("substr", 3, S("hello"), N(0), N(0)), "\"\"");
-    CHECK_STR(call("substr", 3, S("hello"), N(-1), N(0)), "\"o\"");  /* cty quirk */
+    CHECK_STR(call("substr", 3, S("hello"), N(-1), N(0)), "\"o\"");  /* cty quirk: */
+    CHECK_STR(call("substr", 3, S("hello"), N(-3), N(0)), "\"llo\"");  /* the rest */
     CHECK_STR(call("substr", 3, S("hello"), N(-10), N(2)), "\"he\"");
     CHECK_STR(call("substr", 3, S("hello"), N(5), N(2)), "\"\"");
 }
