@@ -180,8 +180,12 @@ TEST(fn_range)
     CHECK_STR(call("range", 2, N(4), N(1)), "list[4, 3, 2]");
     CHECK_STR(call("range", 3, N(10), N(5), N(-2)), "list[10, 8, 6]");
     CHECK_STR(call("range", 1, N(0)), "list[]");
+    /* cty's zero-step check compares by identity and never fires (oracle) */
     CHECK_STR(call("range", 3, N(1), N(2), N(0)),
-              "ERR(2): Invalid value for \"params\" parameter: step must not be zero.");
+              "ERR(-1): Call to function \"range\" failed: more than 1024 values were "
+              "generated; either decrease the difference between start and end or use a "
+              "smaller step.");
+    CHECK_STR(call("range", 3, N(2), N(2), N(0)), "list[]");
     CHECK_STR(call("range", 1, N(2000)),
               "ERR(-1): Call to function \"range\" failed: more than 1024 values were "
               "generated; either decrease the difference between start and end or use a "
