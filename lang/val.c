@@ -21,6 +21,7 @@
 #include "lang/diag.h"
 
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,17 +87,39 @@ static int key_store(struct val_heap *h, const char *key)
     return 0;
 }
 
-/* Make a read-ready heap: dirty sets and maps are normalised. */
-static inline struct val_heap *rd(val v)
+/* Normalise a dirty payload.  Readers of one value in several threads may
+ * arrive here together: the first to claim the payload (1 -> 2) sorts it,
+ * the others wait until it is clean. */
+static void finish(struct val_heap *h)
 {
-    struct val_heap *h = heap_of(v);
-    if (h && h->hd.dirty) {
+    uint8_t want = 1;
+    if (atomic_compare_exchange_strong_explicit(&h->hd.dirty, &want, 2,
+                                                memory_order_acquire,
+                                                memory_order_acquire)) {
         if (h->hd.hk == VH_SEQ)
             set_normalise(h);
         else
             map_normalise(h);
+        atomic_store_explicit(&h->hd.dirty, 0, memory_order_release);
+        return;
     }
+    while (atomic_load_explicit(&h->hd.dirty, memory_order_acquire) != 0)
+        sched_yield();
+}
+
+/* Make a read-ready heap: dirty sets and maps are normalised. */
+static inline struct val_heap *rd(val v)
+{
+    struct val_heap *h = heap_of(v);
+    if (h && atomic_load_explicit(&h->hd.dirty, memory_order_acquire))
+        finish(h);
     return h;
+}
+
+/* Mark a payload (single owner) dirty or clean. */
+static inline void set_dirty(struct val_heap *h, int d)
+{
+    atomic_store_explicit(&h->hd.dirty, (uint8_t)d, memory_order_relaxed);
 }
 
 static void heap_free(struct val_heap *h)
@@ -397,6 +420,7 @@ static int is_coll(val v, enum val_kind k)
 
 static val seq_push(val coll, val item, int typed)
 {
+    rd(item);    /* an item is finished before it is stored (see val.h) */
     struct val_heap *h = own(&coll);
     if (typed && fit_elem(h, &item) < 0)
         return builder_fail(coll, item);
@@ -439,7 +463,7 @@ val val_set_add(val set, val item)
     size_t before = h->n;
     set = seq_push(set, item, 1);
     if (val_is_valid(set) && before > 0)
-        heap_of(set)->hd.dirty = 1;
+        set_dirty(heap_of(set), 1);
     return set;
 }
 
@@ -487,6 +511,7 @@ static size_t map_tail_limit(size_t n)
 
 static val map_put(val coll, const char *key, val v, int typed)
 {
+    rd(v);
     struct val_heap *h = own(&coll);
     if (typed && fit_elem(h, &v) < 0)
         return builder_fail(coll, v);
@@ -511,7 +536,7 @@ static val map_put(val coll, const char *key, val v, int typed)
         h->sorted = h->n;
     else if (h->n - h->sorted > map_tail_limit(h->n))
         map_normalise(h);
-    h->hd.dirty = h->sorted < h->n;
+    set_dirty(h, h->sorted < h->n);
     return coll;
 }
 
@@ -561,9 +586,9 @@ static int cmp_set_idx(const void *a, const void *b, void *arg)
     return r;
 }
 
+/* Sort and dedupe a set payload (the caller owns the dirty flag). */
 static void set_normalise(struct val_heap *h)
 {
-    h->hd.dirty = 0;
     if (h->n < 2)
         return;
     size_t n = h->n;
@@ -612,11 +637,11 @@ static int cmp_map_idx(const void *a, const void *b, void *arg)
 }
 
 /* Sort the unsorted tail of a map payload and merge it into the sorted
- * prefix.  Keys are unique (map_put replaces), so this is a plain merge. */
+ * prefix.  Keys are unique (map_put replaces), so this is a plain merge.
+ * The caller owns the dirty flag. */
 static void map_normalise(struct val_heap *h)
 {
     size_t n = h->n, p = h->sorted, t = n - p;
-    h->hd.dirty = 0;
     h->sorted = n;
     if (t == 0)
         return;
@@ -777,8 +802,8 @@ size_t val_len(val v)
     if (v.kind < VAL_LIST || val_is_unknown(v))
         return 0;
     struct val_heap *h = heap_of(v);
-    if (h && h->hd.hk == VH_SEQ && h->hd.dirty)
-        set_normalise(h);    /* dedupe changes the count */
+    if (h && h->hd.hk == VH_SEQ)
+        rd(v);               /* dedupe changes the count */
     return h ? h->n : 0;
 }
 

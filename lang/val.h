@@ -171,7 +171,13 @@ val val_object_empty(void);
  *   - val_set_add moves sensitive marks of the item (deep) onto the set,
  *     as cty.SetVal does; unknown items are never deduplicated;
  *   - appending n items costs amortised O(n); maps/objects accept keys in
- *     any order (a short unsorted tail is merged lazily). */
+ *     any order (a short unsorted tail is merged lazily).
+ * Threads: a value just built is finished (sorted) lazily by its first
+ * positional read, val_copy, or when it is stored in another collection.
+ * Positional reads from several threads are safe, but val_lookup does not
+ * finish a map: before lending one freshly built value (not a copy) to
+ * several threads at once, take a reference with val_copy, as sharing
+ * should anyway. */
 val val_list_append(val list, val item);
 val val_tuple_append(val tuple, val item);
 val val_set_add(val set, val item);              /* dedupes */

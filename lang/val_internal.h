@@ -33,7 +33,7 @@ struct val_hdr {
     _Atomic uint32_t rc;
     uint8_t hk;          /* enum val_heap_kind */
     uint8_t deep;        /* VAL_MARK_* bits found in any element (deep) */
-    uint8_t dirty;       /* set/map: items appended out of order */
+    _Atomic uint8_t dirty;   /* set/map: 1 appended out of order, 2 being normalised */
     uint8_t inl;         /* string: bytes stored inline after the header */
 };
 

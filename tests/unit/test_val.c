@@ -455,6 +455,59 @@ TEST(val_atomic_refcounts)
     val_free(l);   /* ASan reports a leak or double free if counts drifted */
 }
 
+struct reader_arg {
+    val v;
+    int bad;
+};
+
+static void *thread_reads(void *p)
+{
+    struct reader_arg *a = p;
+    for (size_t i = 1; i < val_len(a->v); i++)
+        if (val_get_number(*val_at(a->v, i - 1)) >= val_get_number(*val_at(a->v, i)))
+            a->bad++;
+    return NULL;
+}
+
+TEST(val_dirty_set_read_by_threads)
+{
+    /* a freshly built (unsorted) set lent to several threads at once: the
+     * first reader sorts it, the others wait, all see one order */
+    for (int round = 0; round < 20; round++) {
+        val s = val_set_empty(ty_number());
+        for (int i = 0; i < 5000; i++)
+            s = val_set_add(s, val_number((double)((i * 7919) % 5003)));
+        struct reader_arg args[4];
+        pthread_t t[4];
+        for (int i = 0; i < 4; i++) {
+            args[i].v = s;
+            args[i].bad = 0;
+            pthread_create(&t[i], NULL, thread_reads, &args[i]);
+        }
+        int bad = 0;
+        for (int i = 0; i < 4; i++) {
+            pthread_join(t[i], NULL);
+            bad += args[i].bad;
+        }
+        CHECK_INT(bad, 0);
+        CHECK_INT(val_len(s), 5000);
+        val_free(s);
+    }
+}
+
+TEST(val_builders_finish_items)
+{
+    /* a dirty set stored in a list is sorted by then */
+    val s = val_set_empty(ty_string());
+    s = val_set_add(s, val_string("b"));
+    s = val_set_add(s, val_string("a"));
+    ty *st = ty_set(ty_string());
+    val l = val_list_append(val_list_empty(st), s);
+    const val *in = val_at(l, 0);
+    CHECK_STR(val_get_string(*val_at(*in, 0)), "a");
+    val_free(l);
+}
+
 /* ---------------------------------------------------------------- conversion */
 
 static val conv_ok(val v, ty *t)
