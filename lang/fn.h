@@ -48,12 +48,14 @@
  * ephemeralasnull; special forms can try.
  *
  * Known differences from Terraform: numbers are doubles (cty uses 512-bit
- * floats), so integers beyond 2^53 and %.20f-style output differ; strings
- * are not NFC-normalised here (cty.StringVal normalises); regex accepts
- * (?<name>...) as Go 1.22+ does (Go 1.19 rejects it); length/strrev/substr
- * segment graphemes approximately (combining marks, ZWJ, variation
- * selectors, emoji modifiers); upper/lower/title map ASCII, Latin-1,
- * Latin Extended-A, Greek and Cyrillic.
+ * floats), so integers beyond 2^53 print differently (format's float verbs
+ * do round a literal's own digits as cty does, and log/pow follow Go's
+ * math, so ordinary values match); strings are not NFC-normalised here
+ * (cty.StringVal normalises); regex accepts (?<name>...) as Go 1.22+ does
+ * (Go 1.19 rejects it); grapheme segmentation (length, substr, strrev,
+ * format widths) and \p{...} classes cover common scripts, not all of
+ * Unicode; upper/lower/title map ASCII, Latin-1, Latin Extended-A, the
+ * title-case digraphs, Greek and Cyrillic.
  *
  * can() and try() are special forms: their arguments must be evaluated
  * lazily (an error in an argument is the value, not a failure), so the
