@@ -167,8 +167,10 @@ static void glob_walk_dir(glob_walk *g, const char *dir, size_t idx, int depth)
     DIR *d = opendir(dir);
     if (!d)
         return;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL && !g->bad) {
+    for (;;) {
+        struct dirent *de = readdir(d);
+        if (!de || g->bad)
+            break;
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
         if (++g->entries > GLOB_MAX_ENTRIES) {
