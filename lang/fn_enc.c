@@ -38,7 +38,7 @@ void fn_base64(strbuf *b, const unsigned char *s, size_t n)
 static val fn_base64encode(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
     (void)c, (void)n;
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     fn_base64(&b, (const unsigned char *)val_get_string(a[0]), val_string_len(a[0]));
     return fn_sb_val(&b, e);
 }
@@ -105,7 +105,7 @@ static int utf8_valid(const char *s, size_t n)
 static val fn_base64decode(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
     (void)n;
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     const char *s = val_get_string(a[0]);
     if (base64_decode(s, val_string_len(a[0]), &b) < 0) {
         sb_free(&b);
@@ -127,7 +127,7 @@ static val fn_base64decode(fn_ctx *c, const val *a, size_t n, fn_err *e)
 static val fn_urlencode(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
     (void)c, (void)n;
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     const unsigned char *s = (const unsigned char *)val_get_string(a[0]);
     for (size_t i = 0; i < val_string_len(a[0]); i++) {
         unsigned char ch = s[i];
@@ -387,7 +387,7 @@ static val fn_textencodebase64(fn_ctx *c, const val *a, size_t n, fn_err *e)
         return fn_errf(e, 0, "the given string contains characters that cannot be represented "
                              "in %s", canon);
     }
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     fn_base64(&b, (const unsigned char *)(raw.s ? raw.s : ""), raw.len);
     sb_free(&raw);
     return fn_sb_val(&b, e);

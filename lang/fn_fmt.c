@@ -600,7 +600,7 @@ static val fn_format(fn_ctx *c, const val *a, size_t n, fn_err *e)
     for (size_t i = 1; i < n; i++)
         if (!val_is_wholly_known(a[i]))
             return val_unknown(ty_string());
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     if (fmt_run(&b, val_get_string(a[0]), val_string_len(a[0]), a + 1, n - 1, e) < 0) {
         sb_free(&b);
         return val_invalid();
@@ -662,7 +662,7 @@ static val fn_formatlist(fn_ctx *c, const val *a, size_t n, fn_err *e)
             r = val_list_append(r, val_unknown(ty_string()));
             continue;
         }
-        strbuf b = {0};
+        strbuf b = FN_SB_INIT;
         fn_err fe = {0};
         if (fmt_run(&b, val_get_string(a[0]), val_string_len(a[0]), fa, nargs, &fe) < 0) {
             sb_free(&b);

@@ -338,7 +338,7 @@ static val file_digest(fn_ctx *c, const val *a, const char *md, int b64, fn_err 
     char *data = read_conf_file(c, a[0], &len, NULL, 0, e);
     if (!data)
         return val_invalid();
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     int rc = 0;
     if (md)
         rc = fn_digest(&b, md, data, len, b64);

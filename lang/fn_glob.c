@@ -222,7 +222,7 @@ static char *glob_clean(const char *p)
         }
         parts[np++] = tok;
     }
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     if (rooted)
         sb_putc(&b, '/');
     for (size_t i = 0; i < np; i++) {

@@ -101,7 +101,7 @@ static int fn_is_letter(unsigned c)
 
 static val fn_map_case(const val *a, unsigned (*f)(unsigned), fn_err *e)
 {
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     const char *s = S(0);
     size_t len = L(0), i = 0;
     while (i < len) {
@@ -133,7 +133,7 @@ static val fn_lower(fn_ctx *c, const val *a, size_t n, fn_err *e)
 static val fn_title(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
     (void)c, (void)n;
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     const char *s = S(0);
     size_t len = L(0), i = 0;
     int prev_sep = 1;
@@ -210,7 +210,7 @@ static val fn_join(fn_ctx *c, const val *a, size_t n, fn_err *e)
     for (size_t i = 1; i < n; i++)
         if (!val_is_wholly_known(a[i]))
             return val_unknown(ty_string());
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     int first = 1;
     for (size_t i = 1; i < n; i++) {
         for (size_t j = 0; j < val_len(a[i]); j++) {
@@ -284,15 +284,19 @@ static val fn_indent(fn_ctx *c, const val *a, size_t n, fn_err *e)
                               "count");
     if (sp > 4096)
         return fn_errf(e, 0, "indent is too large");
-    strbuf b = {0};
+    char pad[4097];
+    memset(pad, ' ', (size_t)sp);
+    strbuf b = FN_SB_INIT;
     const char *s = S(1);
-    size_t len = L(1);
-    for (size_t i = 0; i < len; i++) {
-        sb_putc(&b, s[i]);
-        if (s[i] == '\n')
-            for (int k = 0; k < (int)sp; k++)
-                sb_putc(&b, ' ');
+    size_t len = L(1), start = 0;
+    for (size_t i = 0; i < len && !b.failed; i++) {
+        if (s[i] == '\n') {
+            sb_append(&b, s + start, i + 1 - start);
+            sb_append(&b, pad, (size_t)sp);
+            start = i + 1;
+        }
     }
+    sb_append(&b, s + start, len - start);
     return fn_sb_val(&b, e);
 }
 
@@ -411,7 +415,7 @@ static val fn_strcontains(fn_ctx *c, const val *a, size_t n, fn_err *e)
 static val fn_replace_plain(const char *s, size_t len, const char *old, size_t ol,
                             const char *rep, size_t rl, fn_err *e)
 {
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     size_t i = 0;
     if (ol == 0) {
         sb_append(&b, rep, rl);
@@ -445,7 +449,7 @@ static val fn_replace(fn_ctx *c, const val *a, size_t n, fn_err *e)
         re_prog *re = re_compile(sub + 1, sl - 2, &rerr);
         if (!re)
             return fn_errf(e, -1, "error parsing regexp: %s: `%s`", rerr.code, rerr.expr);
-        strbuf b = {0};
+        strbuf b = FN_SB_INIT;
         int rc = re_replace_all(re, S(0), L(0), S(2), L(2), &b);
         re_free(re);
         if (rc < 0) {

@@ -26,6 +26,13 @@ TEST(fn_startswith_endswith_strcontains)
 
 TEST(fn_indent)
 {
+    /* results are capped at FN_MAX_RESULT (64 MiB): 4096 spaces x 20k lines */
+    char *many = xmalloc(20001);
+    memset(many, '\n', 20000);
+    many[20000] = 0;
+    CHECK_STR(call("indent", 2, N(4096), S(many)),
+              "ERR(-1): Call to function \"indent\" failed: result is too large.");
+    free(many);
     CHECK_STR(call("indent", 2, N(2), S("[\n  foo,\n  bar,\n]\n")),
               "\"[\\n    foo,\\n    bar,\\n  ]\\n  \"");
     CHECK_STR(call("indent", 2, N(0), S("a\nb")), "\"a\\nb\"");
