@@ -140,6 +140,34 @@ int fn_is_int(double n)
     return n == n && n >= -9.2e18 && n <= 9.2e18 && (double)(long long)n == n;
 }
 
+void fn_quote_redacted(strbuf *b, const fn_ctx *c, int arg, const char *s, size_t n)
+{
+    if (c && arg >= 0 && arg < (int)(8 * sizeof c->sensitive_args) &&
+        (c->sensitive_args & (1UL << arg))) {
+        sb_puts(b, "(sensitive value)");
+        return;
+    }
+    sb_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\') {
+            sb_putc(b, '\\');
+            sb_putc(b, (char)ch);
+        } else if (ch == '\n') {
+            sb_puts(b, "\\n");
+        } else if (ch == '\t') {
+            sb_puts(b, "\\t");
+        } else if (ch == '\r') {
+            sb_puts(b, "\\r");
+        } else if (ch < 0x20 || ch == 0x7F) {
+            sb_printf(b, "\\x%02x", ch);
+        } else {
+            sb_putc(b, (char)ch);
+        }
+    }
+    sb_putc(b, '"');
+}
+
 val fn_sb_val(strbuf *b, fn_err *err)
 {
     if (b->failed) {
@@ -216,11 +244,55 @@ void fn_utf8_put(strbuf *b, unsigned cp)
  * (combining marks, variation selectors, emoji modifiers, ZWJ joins). */
 static int fn_is_extend(unsigned cp)
 {
-    return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
-           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
-           (cp >= 0xFE20 && cp <= 0xFE2F) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
-           (cp >= 0x1F3FB && cp <= 0x1F3FF) || cp == 0x200D ||
-           (cp >= 0xE0100 && cp <= 0xE01EF);
+    static const unsigned r[][2] = {
+        {0x300, 0x36F},   {0x483, 0x489},   {0x591, 0x5BD},   {0x5BF, 0x5C7},
+        {0x610, 0x61A},   {0x64B, 0x65F},   {0x670, 0x670},   {0x6D6, 0x6ED},
+        {0x900, 0x903},   {0x93A, 0x94F},   {0x951, 0x957},   {0x962, 0x963},
+        {0x981, 0x983},   {0x9BC, 0x9D7},   {0xE31, 0xE31},   {0xE33, 0xE3A},
+        {0xE47, 0xE4E},   {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200C, 0x200D},
+        {0x20D0, 0x20FF}, {0x302A, 0x302F}, {0x3099, 0x309A}, {0xFE00, 0xFE0F},
+        {0xFE20, 0xFE2F}, {0x1F3FB, 0x1F3FF}, {0xE0020, 0xE007F}, {0xE0100, 0xE01EF},
+    };
+    for (size_t i = 0; i < sizeof r / sizeof *r; i++)
+        if (cp >= r[i][0] && cp <= r[i][1])
+            return 1;
+    return 0;
+}
+
+static int fn_is_regional(unsigned cp)
+{
+    return cp >= 0x1F1E6 && cp <= 0x1F1FF;
+}
+
+/* Extended_Pictographic, approximately: what a ZWJ may join (GB11). */
+static int fn_is_pictographic(unsigned cp)
+{
+    return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) ||
+           (cp >= 0x2300 && cp <= 0x23FF) || (cp >= 0x2B00 && cp <= 0x2BFF) ||
+           (cp >= 0x2190 && cp <= 0x21FF) || cp == 0xA9 || cp == 0xAE || cp == 0x203C ||
+           cp == 0x2049 || cp == 0x2122 || cp == 0x2139 || cp == 0x3030 || cp == 0x303D ||
+           cp == 0x3297 || cp == 0x3299;
+}
+
+/* Hangul jamo classes for GB6-GB8: 1 L, 2 V, 3 T, 4 LV, 5 LVT, 0 other. */
+static int fn_hangul(unsigned cp)
+{
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0xA960 && cp <= 0xA97C))
+        return 1;
+    if ((cp >= 0x1160 && cp <= 0x11A7) || (cp >= 0xD7B0 && cp <= 0xD7C6))
+        return 2;
+    if ((cp >= 0x11A8 && cp <= 0x11FF) || (cp >= 0xD7CB && cp <= 0xD7FB))
+        return 3;
+    if (cp >= 0xAC00 && cp <= 0xD7A3)
+        return (cp - 0xAC00) % 28 == 0 ? 4 : 5;
+    return 0;
+}
+
+/* Whether Hangul class b continues a syllable after class a. */
+static int fn_hangul_joins(int a, int b)
+{
+    return (a == 1 && b != 0 && b != 3) || ((a == 2 || a == 4) && (b == 2 || b == 3)) ||
+           ((a == 3 || a == 5) && b == 3);
 }
 
 /* Length in bytes of the grapheme starting at s. */
@@ -230,10 +302,19 @@ static size_t fn_grapheme(const char *s, size_t len)
     size_t n = fn_utf8_decode(s, len, &cp);
     if (cp == '\r' && n < len && s[n] == '\n')
         return n + 1;
+    if (fn_is_regional(cp) && n < len) {
+        /* a flag is a pair of regional indicators */
+        unsigned cp2;
+        size_t k = fn_utf8_decode(s + n, len - n, &cp2);
+        if (fn_is_regional(cp2))
+            n += k;
+    }
     prev = cp;
+    int pict = fn_is_pictographic(cp);
     while (n < len) {
         size_t k = fn_utf8_decode(s + n, len - n, &cp);
-        if (fn_is_extend(cp) || prev == 0x200D) {
+        if (fn_is_extend(cp) || (prev == 0x200D && pict && fn_is_pictographic(cp)) ||
+            fn_hangul_joins(fn_hangul(prev), fn_hangul(cp))) {
             n += k;
             prev = cp;
             continue;
@@ -324,7 +405,7 @@ static int fn_check_count(const fn_def *f, size_t nargs, fn_err *err)
 
 val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err)
 {
-    fn_ctx zero = {0};
+    fn_ctx local = {0};
     unsigned marks = 0;
     int want_unknown = 0;
     size_t i = 0;
@@ -333,8 +414,10 @@ val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err)
     err->summary = NULL;
     err->arg = -1;
     err->msg[0] = 0;
-    if (!ctx)
-        ctx = &zero;
+    if (ctx)
+        local = *ctx;
+    local.sensitive_args = 0;
+    ctx = &local;
     if (!f || (f->flags & FN_SPECIAL) || !f->impl) {
         fn_free_args(args, nargs, 0);
         err->summary = "Error in function call";
@@ -345,6 +428,15 @@ val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err)
     if (fn_check_count(f, nargs, err) < 0) {
         fn_free_args(args, nargs, 0);
         return val_invalid();
+    }
+    for (i = 0; i < nargs; i++) {
+        if (!val_is_valid(args[i])) {   /* a caller bug; refuse rather than crash */
+            fn_free_args(args, nargs, 0);
+            err->arg = (int)i;
+            err->summary = "Invalid function argument";
+            snprintf(err->msg, sizeof err->msg, "Invalid value for argument %zu.", i);
+            return val_invalid();
+        }
     }
     for (i = 0; i < nargs; i++) {
         const fn_param *p = fn_param_at(f, i);
@@ -375,6 +467,8 @@ val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err)
         if (!(p->flags & FN_ALLOW_SENSITIVE) && val_contains_sensitive(args[i])) {
             marks |= VAL_MARK_SENSITIVE;
             args[i] = val_unmark_deep(args[i]);
+            if (i < 8 * sizeof ctx->sensitive_args)
+                ctx->sensitive_args |= 1UL << i;
         }
     }
     if (want_unknown) {

@@ -48,12 +48,14 @@
  * ephemeralasnull; special forms can try.
  *
  * Known differences from Terraform: numbers are doubles (cty uses 512-bit
- * floats), so integers beyond 2^53 and %.20f-style output differ; strings
- * are not NFC-normalised here (cty.StringVal normalises); regex accepts
- * (?<name>...) as Go 1.22+ does (Go 1.19 rejects it); length/strrev/substr
- * segment graphemes approximately (combining marks, ZWJ, variation
- * selectors, emoji modifiers); upper/lower/title map ASCII, Latin-1,
- * Latin Extended-A, Greek and Cyrillic.
+ * floats), so integers beyond 2^53 print differently (format's float verbs
+ * do round a literal's own digits as cty does, and log/pow follow Go's
+ * math, so ordinary values match); strings are not NFC-normalised here
+ * (cty.StringVal normalises); regex accepts (?<name>...) as Go 1.22+ does
+ * (Go 1.19 rejects it); grapheme segmentation (length, substr, strrev,
+ * format widths) and \p{...} classes cover common scripts, not all of
+ * Unicode; upper/lower/title map ASCII, Latin-1, Latin Extended-A, the
+ * title-case digraphs, Greek and Cyrillic.
  *
  * can() and try() are special forms: their arguments must be evaluated
  * lazily (an error in an argument is the value, not a failure), so the
@@ -113,6 +115,11 @@ typedef struct fn_ctx {
      * NULL: templatefile fails with "templatefile is not available here". */
     void *payload;
     val (*render_template)(void *payload, const char *path, val vars, struct fn_err *err);
+    /* Set by fn_call for the implementation (callers need not set it): bit
+     * i is 1 when argument i was sensitive and its marks were removed, so
+     * that error messages can say "(sensitive value)" instead of quoting a
+     * secret, as Terraform's redactIfSensitive does. */
+    unsigned long sensitive_args;
 } fn_ctx;
 
 /* Parameter type codes (static tables cannot hold ty pointers). */
@@ -179,8 +186,8 @@ const fn_def *fn_lookup(const char *name);
 /* Whether f is a special form (can, try) the evaluator must handle. */
 int fn_is_special(const fn_def *f);
 
-/* Call f with nargs arguments (each consumed; the array itself is
- * borrowed).  Applies the generic rules above, then the implementation.
+/* Call f with nargs arguments (each consumed, each must be a valid value;
+ * the array itself is borrowed).  Applies the generic rules above, then the implementation.
  * Returns an owned value, or VAL_INVALID with err filled (err must not be
  * NULL).  ctx may be NULL (same as a zeroed fn_ctx). */
 val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err);

@@ -316,9 +316,11 @@ static val fn_distinct(fn_ctx *c, const val *a, size_t n, fn_err *e)
     return r;
 }
 
+static ty *ret_element(const val *a, size_t n);
+
 static val fn_element(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
-    (void)c, (void)n;
+    (void)c;
     double idx = val_get_number(a[1]);
     enum val_kind k = val_kind(a[0]);
     if (!fn_is_int(idx))
@@ -332,12 +334,8 @@ static val fn_element(fn_ctx *c, const val *a, size_t n, fn_err *e)
         free(fr);
         return val_invalid();
     }
-    if (val_is_unknown(a[0])) {
-        ty *t = val_type(a[0]);
-        val r = val_unknown(k == VAL_LIST ? ty_copy(ty_elem(t)) : ty_any());
-        ty_free(t);
-        return r;
-    }
+    if (val_is_unknown(a[0]))
+        return val_unknown(ret_element(a, n));
     size_t len = val_len(a[0]);
     if (len == 0)
         return fn_errf(e, -1, "cannot use element function with an empty list");
@@ -433,7 +431,6 @@ static val fn_keys(fn_ctx *c, const val *a, size_t n, fn_err *e)
 /* Terraform's lookup(map, key, default?). */
 static val fn_lookup_map(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
-    (void)c;
     if (n > 3)
         return fn_errf(e, -1, "lookup() accepts no more than three arguments");
     ty *t = val_type(a[0]);
@@ -464,7 +461,15 @@ static val fn_lookup_map(fn_ctx *c, const val *a, size_t n, fn_err *e)
         }
         goto out;
     }
-    r = fn_errf(e, -1, "lookup failed to find key \"%s\"", key);
+    if (k == TY_OBJECT) {
+        r = fn_errf(e, 0, "the given object has no attribute \"%s\"", key);
+    } else {
+        strbuf q = {0};
+        fn_quote_redacted(&q, c, 1, key, strlen(key));
+        char *qk = sb_take(&q);
+        r = fn_errf(e, -1, "lookup failed to find key %s", qk ? qk : "");
+        free(qk);
+    }
 out:
     ty_free(t);
     return r;
@@ -623,8 +628,8 @@ static val fn_range(fn_ctx *c, const val *a, size_t n, fn_err *e)
     default:
         return fn_errf(e, -1, "must have one, two, or three arguments");
     }
-    if (step == 0)
-        return fn_errf(e, 2, "step must not be zero");
+    /* cty's "step must not be zero" check never fires (it compares values
+     * by identity), so a zero step runs into the 1024-value limit below */
     if (step < 0 && end > start)
         return fn_errf(e, 1, "end must be less than start when step is negative");
     if (step > 0 && end < start)
@@ -742,17 +747,20 @@ static val fn_sum(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
     (void)c, (void)n;
     enum val_kind k = val_kind(a[0]);
-    if (!is_seq_kind(k)) {
+    int mapping = k == VAL_MAP || k == VAL_OBJECT;
+    if (!is_seq_kind(k) && !mapping)
+        return fn_errf(e, 0, "cannot sum noniterable");
+    size_t len = val_len(a[0]);
+    if (len == 0)
+        return fn_errf(e, 0, "cannot sum an empty list");
+    if (mapping) {
         char *fr = friendly(a[0]);
-        fn_errf(e, 0, "cannot sum noniterable");
+        fn_errf(e, 0, "argument must be list, set, or tuple. Received %s", fr);
         free(fr);
         return val_invalid();
     }
     if (!val_is_wholly_known(a[0]))
         return val_unknown(ty_number());
-    size_t len = val_len(a[0]);
-    if (len == 0)
-        return fn_errf(e, 0, "cannot sum an empty list");
     double s = 0;
     for (size_t i = 0; i < len; i++) {
         val v = *val_at(a[0], i);
@@ -857,10 +865,78 @@ static val fn_zipmap(fn_ctx *c, const val *a, size_t n, fn_err *e)
     return r;
 }
 
+/* list() and map() were removed in Terraform 0.12; calls explain why. */
+static val fn_list_removed(fn_ctx *c, const val *a, size_t n, fn_err *e)
+{
+    (void)c, (void)a, (void)n;
+    return fn_errf(e, -1, "the \"list\" function was deprecated in Terraform v0.12 and is no "
+                          "longer available; use tolist([ ... ]) syntax to write a literal list");
+}
+
+static val fn_map_removed(fn_ctx *c, const val *a, size_t n, fn_err *e)
+{
+    (void)c, (void)a, (void)n;
+    return fn_errf(e, -1, "the \"map\" function was deprecated in Terraform v0.12 and is no "
+                          "longer available; use tomap({ ... }) syntax to write a literal map");
+}
+
 static ty *ret_first(const val *a, size_t n)
 {
     (void)n;
     return val_type(a[0]);
+}
+
+/* element(): the element type of a list/set, or of the indexed tuple
+ * element when the index is known. */
+static ty *ret_element(const val *a, size_t n)
+{
+    ty *t = val_type(a[0]), *r;
+    enum ty_kind k = ty_kind(t);
+    if (k == TY_LIST || k == TY_SET) {
+        r = ty_copy(ty_elem(t));
+    } else if (k == TY_TUPLE && n > 1 && ty_len(t) > 0 && !val_is_unknown(a[1]) &&
+               val_kind(a[1]) == VAL_NUMBER && fn_is_int(val_get_number(a[1])) &&
+               val_get_number(a[1]) >= 0) {
+        r = ty_copy(ty_index(t, (size_t)fmod(val_get_number(a[1]), (double)ty_len(t))));
+    } else {
+        r = ty_any();
+    }
+    ty_free(t);
+    return r;
+}
+
+/* one(): element type of a list/set, the only element of a 1-tuple. */
+static ty *ret_one(const val *a, size_t n)
+{
+    (void)n;
+    ty *t = val_type(a[0]), *r;
+    enum ty_kind k = ty_kind(t);
+    if (k == TY_LIST || k == TY_SET)
+        r = ty_copy(ty_elem(t));
+    else if (k == TY_TUPLE && ty_len(t) == 1)
+        r = ty_copy(ty_index(t, 0));
+    else
+        r = ty_any();
+    ty_free(t);
+    return r;
+}
+
+/* lookup(): map element type, or the attribute's type for a known key. */
+static ty *ret_lookup(const val *a, size_t n)
+{
+    ty *t = val_type(a[0]), *r = NULL;
+    enum ty_kind k = ty_kind(t);
+    if (k == TY_MAP) {
+        r = ty_copy(ty_elem(t));
+    } else if (k == TY_OBJECT && !val_is_unknown(a[1]) && val_kind(a[1]) == VAL_STRING) {
+        long i = ty_attr_find(t, val_get_string(a[1]));
+        if (i >= 0)
+            r = ty_copy(ty_index(t, (size_t)i));
+        else if (n > 2)
+            r = val_type(a[2]);
+    }
+    ty_free(t);
+    return r ? r : ty_any();
 }
 
 static ty *ret_list_of_first(const val *a, size_t n)
@@ -908,17 +984,22 @@ const fn_def fn_coll_defs[] = {
     {"contains", p_contains, 2, NULL, FN_T_BOOL, NULL, fn_contains, 0, "Membership test."},
     {"distinct", p_list_any, 1, NULL, FN_T_ANY, ret_first, fn_distinct, 0,
      "Remove duplicates."},
-    {"element", p_element, 2, NULL, FN_T_ANY, NULL, fn_element, 0, "Element with wrap-around."},
+    {"element", p_element, 2, NULL, FN_T_ANY, ret_element, fn_element, 0,
+     "Element with wrap-around."},
     {"flatten", p_list_dyn, 1, NULL, FN_T_ANY, NULL, fn_flatten, 0, "Flatten nested lists."},
     {"index", p_index, 2, NULL, FN_T_NUMBER, NULL, fn_index, 0, "Index of a value."},
     {"keys", p_keys, 1, NULL, FN_T_ANY, NULL, fn_keys, 0, "Keys of a map."},
     {"length", p_length, 1, NULL, FN_T_NUMBER, NULL, fn_length, 0, "Length."},
-    {"lookup", p_lookup, 2, &p_lookup_def, FN_T_ANY, NULL, fn_lookup_map, 0,
+    {"list", NULL, 0, &p_vals_unk, FN_T_ANY, NULL, fn_list_removed, 0,
+     "Removed in Terraform 0.12 (use tolist)."},
+    {"lookup", p_lookup, 2, &p_lookup_def, FN_T_ANY, ret_lookup, fn_lookup_map, 0,
      "Map element with default."},
+    {"map", NULL, 0, &p_vals_unk, FN_T_ANY, NULL, fn_map_removed, 0,
+     "Removed in Terraform 0.12 (use tomap)."},
     {"matchkeys", p_matchkeys, 3, NULL, FN_T_ANY, ret_first, fn_matchkeys, 0,
      "Elements whose keys are in a set."},
     {"merge", NULL, 0, &p_maps, FN_T_ANY, NULL, fn_merge, 0, "Merge maps or objects."},
-    {"one", p_list_dyn, 1, NULL, FN_T_ANY, NULL, fn_one, 0, "The only element, or null."},
+    {"one", p_list_dyn, 1, NULL, FN_T_ANY, ret_one, fn_one, 0, "The only element, or null."},
     {"range", NULL, 0, &p_params, FN_T_LIST_NUMBER, NULL, fn_range, 0, "A list of numbers."},
     {"reverse", p_list_dyn, 1, NULL, FN_T_ANY, NULL, fn_reverse, 0, "Reverse a list."},
     {"slice", p_slice, 3, NULL, FN_T_ANY, NULL, fn_slice, 0, "A sub-list."},

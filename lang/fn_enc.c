@@ -1,6 +1,7 @@
 /*
  * lang/fn_enc.c — encoding functions: base64encode base64decode csvdecode
- * jsondecode jsonencode urlencode yamlencode.  JSON goes through
+ * jsondecode jsonencode urlencode yamlencode textencodebase64
+ * textdecodebase64.  JSON goes through
  * lang/val_json (the one JSON codec); base64 is RFC 4648 with padding as
  * Go's StdEncoding; CSV follows Go's encoding/csv reader (RFC 4180); YAML
  * output is in lang/fn_yaml.c.
@@ -8,8 +9,11 @@
 #include "lang/fn_int.h"
 #include "lang/val_json.h"
 
+#include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char b64chars[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -34,7 +38,7 @@ void fn_base64(strbuf *b, const unsigned char *s, size_t n)
 static val fn_base64encode(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
     (void)c, (void)n;
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     fn_base64(&b, (const unsigned char *)val_get_string(a[0]), val_string_len(a[0]));
     return fn_sb_val(&b, e);
 }
@@ -100,13 +104,13 @@ static int utf8_valid(const char *s, size_t n)
 
 static val fn_base64decode(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
-    (void)c, (void)n;
-    strbuf b = {0};
+    (void)n;
+    strbuf b = FN_SB_INIT;
     const char *s = val_get_string(a[0]);
     if (base64_decode(s, val_string_len(a[0]), &b) < 0) {
         sb_free(&b);
         strbuf q = {0};
-        val_json_quote(&q, s, val_string_len(a[0]));
+        fn_quote_redacted(&q, c, 0, s, val_string_len(a[0]));
         char *qs = sb_take(&q);
         fn_errf(e, -1, "failed to decode base64 data %s", qs ? qs : "");
         free(qs);
@@ -123,7 +127,7 @@ static val fn_base64decode(fn_ctx *c, const val *a, size_t n, fn_err *e)
 static val fn_urlencode(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
     (void)c, (void)n;
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     const unsigned char *s = (const unsigned char *)val_get_string(a[0]);
     for (size_t i = 0; i < val_string_len(a[0]); i++) {
         unsigned char ch = s[i];
@@ -310,7 +314,129 @@ static val fn_csvdecode(fn_ctx *c, const val *a, size_t n, fn_err *e)
     return out;
 }
 
+/* ------------------------------------------------------------ text encodings */
+
+/* An IANA encoding name or alias as glibc's iconv knows it, or NULL.  The
+ * table is the subset Go's ianaindex and glibc agree on; "UTF-16" is
+ * special-cased (Go writes a big-endian BOM and big-endian units). */
+static const char *iana_iconv_name(const char *name, char *canon, size_t csz)
+{
+    static const struct { const char *alias, *iconv, *canon; } tab[] = {
+        {"utf-8", "UTF-8", "UTF-8"},           {"utf8", "UTF-8", "UTF-8"},
+        {"utf-16", "UTF-16BE", "UTF-16"},      {"utf-16be", "UTF-16BE", "UTF-16BE"},
+        {"utf-16le", "UTF-16LE", "UTF-16LE"},  {"us-ascii", "ASCII", "US-ASCII"},
+        {"ascii", "ASCII", "US-ASCII"},        {"iso-8859-1", "ISO-8859-1", "ISO-8859-1"},
+        {"latin1", "ISO-8859-1", "ISO-8859-1"}, {"iso-8859-2", "ISO-8859-2", "ISO-8859-2"},
+        {"iso-8859-15", "ISO-8859-15", "ISO-8859-15"},
+        {"windows-1250", "CP1250", "windows-1250"}, {"windows-1251", "CP1251", "windows-1251"},
+        {"windows-1252", "CP1252", "windows-1252"}, {"cp1252", "CP1252", "windows-1252"},
+        {"shift_jis", "SHIFT_JIS", "Shift_JIS"}, {"euc-jp", "EUC-JP", "EUC-JP"},
+        {"euc-kr", "EUC-KR", "EUC-KR"},        {"gbk", "GBK", "GBK"},
+        {"gb18030", "GB18030", "GB18030"},     {"big5", "BIG5", "Big5"},
+        {"koi8-r", "KOI8-R", "KOI8-R"},        {"ibm437", "CP437", "IBM437"},
+    };
+    for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
+        if (!strcasecmp(name, tab[i].alias)) {
+            snprintf(canon, csz, "%s", tab[i].canon);
+            return tab[i].iconv;
+        }
+    return NULL;
+}
+
+/* Convert n bytes of s from `from` to `to` with iconv; -1 on any
+ * unrepresentable or invalid sequence. */
+static int iconv_all(const char *to, const char *from, const char *s, size_t n, strbuf *out)
+{
+    iconv_t cd = iconv_open(to, from);
+    if (cd == (iconv_t)-1)
+        return -1;
+    char *in = (char *)s;
+    size_t left = n;
+    int rc = 0;
+    while (left > 0) {
+        char buf[4096], *o = buf;
+        size_t room = sizeof buf;
+        size_t r = iconv(cd, &in, &left, &o, &room);
+        sb_append(out, buf, sizeof buf - room);
+        if (r == (size_t)-1 && errno != E2BIG) {
+            rc = -1;
+            break;
+        }
+        if (r != (size_t)-1 && r > 0) {   /* irreversible conversions */
+            rc = -1;
+            break;
+        }
+    }
+    iconv_close(cd);
+    return rc;
+}
+
+static val fn_textencodebase64(fn_ctx *c, const val *a, size_t n, fn_err *e)
+{
+    (void)c, (void)n;
+    char canon[32];
+    const char *enc = iana_iconv_name(val_get_string(a[1]), canon, sizeof canon);
+    if (!enc)
+        return fn_errf(e, 1, "\"%s\" is not a supported IANA encoding name or alias in this "
+                             "Terraform version", val_get_string(a[1]));
+    strbuf raw = {0};
+    if (!strcmp(canon, "UTF-16"))
+        sb_append(&raw, "\xfe\xff", 2);
+    if (iconv_all(enc, "UTF-8", val_get_string(a[0]), val_string_len(a[0]), &raw) < 0) {
+        sb_free(&raw);
+        return fn_errf(e, 0, "the given string contains characters that cannot be represented "
+                             "in %s", canon);
+    }
+    strbuf b = FN_SB_INIT;
+    fn_base64(&b, (const unsigned char *)(raw.s ? raw.s : ""), raw.len);
+    sb_free(&raw);
+    return fn_sb_val(&b, e);
+}
+
+static val fn_textdecodebase64(fn_ctx *c, const val *a, size_t n, fn_err *e)
+{
+    (void)c, (void)n;
+    char canon[32];
+    const char *enc = iana_iconv_name(val_get_string(a[1]), canon, sizeof canon);
+    if (!enc)
+        return fn_errf(e, 1, "\"%s\" is not a supported IANA encoding name or alias in this "
+                             "Terraform version", val_get_string(a[1]));
+    strbuf raw = {0};
+    const char *s = val_get_string(a[0]);
+    if (base64_decode(s, val_string_len(a[0]), &raw) < 0) {
+        /* Go reports the offset of the first bad symbol */
+        size_t off = 0;
+        while (off < val_string_len(a[0]) && (b64val(s[off]) >= 0 || s[off] == '\r' ||
+                                              s[off] == '\n'))
+            off++;
+        sb_free(&raw);
+        return fn_errf(e, 0, "the given value is has an invalid base64 symbol at offset %zu",
+                       off);
+    }
+    const char *data = raw.s ? raw.s : "";
+    size_t len = raw.len;
+    if (!strcmp(canon, "UTF-16") && len >= 2) {   /* honour a BOM, else big-endian */
+        if ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) {
+            enc = "UTF-16LE";
+            data += 2, len -= 2;
+        } else if ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF) {
+            data += 2, len -= 2;
+        }
+    }
+    strbuf out = {0};
+    int rc = iconv_all("UTF-8", enc, data, len, &out);
+    sb_free(&raw);
+    if (rc < 0 || (out.s && memmem(out.s, out.len, "\xef\xbf\xbd", 3))) {
+        sb_free(&out);
+        return fn_errf(e, 0, "the given string contains symbols that are not defined for %s",
+                       canon);
+    }
+    return fn_sb_val(&out, e);
+}
+
 static const fn_param p_str[] = {{"str", FN_T_STRING, 0}};
+static const fn_param p_textenc[] = {{"string", FN_T_STRING, 0}, {"encoding", FN_T_STRING, 0}};
+static const fn_param p_textdec[] = {{"source", FN_T_STRING, 0}, {"encoding", FN_T_STRING, 0}};
 static const fn_param p_val[] = {{"val", FN_T_ANY, FN_ALLOW_NULL}};
 static const fn_param p_value[] = {{"value", FN_T_ANY, FN_ALLOW_NULL}};
 
@@ -323,6 +449,10 @@ const fn_def fn_enc_defs[] = {
      "Parse CSV into a list of objects."},
     {"jsondecode", p_str, 1, NULL, FN_T_ANY, NULL, fn_jsondecode, 0, "Parse JSON."},
     {"jsonencode", p_val, 1, NULL, FN_T_STRING, NULL, fn_jsonencode, 0, "Encode as JSON."},
+    {"textdecodebase64", p_textdec, 2, NULL, FN_T_STRING, NULL, fn_textdecodebase64, 0,
+     "Decode base64 text in a given character encoding."},
+    {"textencodebase64", p_textenc, 2, NULL, FN_T_STRING, NULL, fn_textencodebase64, 0,
+     "Encode text in a character encoding, then base64."},
     {"urlencode", p_str, 1, NULL, FN_T_STRING, NULL, fn_urlencode, 0, "URL query escaping."},
     {"yamlencode", p_value, 1, NULL, FN_T_STRING, NULL, fn_yamlencode, 0, "Encode as YAML."},
 };

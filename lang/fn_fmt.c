@@ -10,9 +10,13 @@
 #include "lang/val_json.h"
 
 #include <math.h>
+#include <openssl/bn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Largest precision a float verb honours. */
+#define FMT_MAX_PREC 400
 
 typedef struct fmt_verb {
     const char *raw;   /* from '%' to the verb letter */
@@ -161,37 +165,211 @@ static void fmt_g_shortest(strbuf *out, double x, char e)
     }
 }
 
-static void fmt_float(strbuf *b, const fmt_verb *v, double x)
+/*
+ * Float verbs as Go's big.Float formats cty numbers.  cty holds a literal
+ * such as 0.45 as a 512-bit float, so its decimal digits are those of the
+ * literal, not of the nearest double.  We start from the shortest decimal
+ * digits of the double (the literal, for values that came from one) and
+ * round them in decimal; a digit string that ends exactly on the rounding
+ * midpoint is decided by which side of the literal its 512-bit binary
+ * approximation falls, computed with OpenSSL's BIGNUM.
+ */
+typedef struct fmt_dec {
+    char d[40];   /* significant digits, no trailing zeros */
+    int n;        /* number of digits (0 for zero) */
+    int exp;      /* value = 0.d * 10^exp */
+} fmt_dec;
+
+/* Sign of (512-bit nearest binary of digits*10^(exp-n)) - that decimal:
+ * 1 above, -1 below, 0 exact. */
+static int fmt_bin512_side(const fmt_dec *x)
 {
-    char spec[32], tmp[512];
-    if ((v->mode == 'g' || v->mode == 'G') && v->prec < 0) {
-        strbuf t = {0};
-        if (x >= 0 && v->plus)
-            sb_putc(&t, '+');
-        else if (x >= 0 && v->space)
-            sb_putc(&t, ' ');
-        fmt_g_shortest(&t, x, v->mode == 'G' ? 'E' : 'e');
-        char *s = sb_take(&t);
-        fmt_verb pv = *v;
-        if (s) {
-            fmt_pad(b, &pv, s, strlen(s));
-            free(s);
-        }
+    int k = x->n - x->exp;   /* value = D / 10^k */
+    if (k <= 0)
+        return 0;            /* an integer this size is exact in 512 bits */
+    int side = 0;
+    BN_CTX *ctx = BN_CTX_new();
+    BIGNUM *d = BN_new(), *den = BN_new(), *ten = BN_new(), *kk = BN_new();
+    BIGNUM *num = BN_new(), *m = BN_new(), *r = BN_new();
+    if (!ctx || !d || !den || !ten || !kk || !num || !m || !r)
+        goto out;
+    char dig[41];
+    memcpy(dig, x->d, (size_t)x->n);
+    dig[x->n] = 0;
+    if (!BN_dec2bn(&d, dig) || !BN_set_word(ten, 10) || !BN_set_word(kk, (unsigned long)k) ||
+        !BN_exp(den, ten, kk, ctx))
+        goto out;
+    int s = 512 - BN_num_bits(d) + BN_num_bits(den);
+    for (int tries = 0; tries < 4; tries++) {
+        if (s < 0)
+            s = 0;
+        if (!BN_lshift(num, d, s) || !BN_div(m, r, num, den, ctx))
+            goto out;
+        int bits = BN_num_bits(m);
+        if (bits == 512 || (bits < 512 && s == 0))
+            break;
+        s += 512 - bits;
+    }
+    if (BN_is_zero(r))
+        goto out;
+    if (!BN_lshift1(r, r))
+        goto out;
+    int c = BN_cmp(r, den);
+    if (c > 0)
+        side = 1;
+    else if (c < 0)
+        side = -1;
+    else
+        side = BN_is_odd(m) ? 1 : -1;   /* binary tie: to even */
+out:
+    BN_free(d), BN_free(den), BN_free(ten), BN_free(kk), BN_free(num), BN_free(m), BN_free(r);
+    BN_CTX_free(ctx);
+    return side;
+}
+
+static void fmt_dec_of(double x, fmt_dec *out)
+{
+    out->n = 0;
+    out->exp = 0;
+    if (x == 0)
+        return;
+    out->n = (int)fmt_shortest(fabs(x), out->d, &out->exp);
+}
+
+/* Round to keep digits (Go's decimal.round with our midpoint rule). */
+static void fmt_dec_round(fmt_dec *x, int keep)
+{
+    if (keep < 0) {
+        x->n = 0;
         return;
     }
-    snprintf(spec, sizeof spec, "%%%s%s%s%s%s%s*.*%c", v->sharp ? "#" : "", v->zero ? "0" : "",
-             v->minus ? "-" : "", v->plus ? "+" : "", v->space ? " " : "", "", v->mode);
-    int w = v->width < 0 ? 0 : v->width, p = v->prec < 0 ? 6 : v->prec;
-    if (p > 300)
-        p = 300;
-    if (w > 300)
-        w = 300;
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-    int n = snprintf(tmp, sizeof tmp, spec, w, p, x);
-#pragma GCC diagnostic pop
-    if (n > 0)
-        sb_append(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+    if (keep >= x->n)
+        return;
+    int up;
+    char c = x->d[keep];
+    if (c != '5' || keep + 1 < x->n) {
+        up = c >= '5';
+    } else {
+        int side = fmt_bin512_side(x);
+        up = side > 0 || (side == 0 && keep > 0 && ((x->d[keep - 1] - '0') & 1));
+    }
+    x->n = keep;
+    if (up) {
+        int i = keep - 1;
+        while (i >= 0 && x->d[i] == '9')
+            i--;
+        if (i < 0) {
+            x->d[0] = '1';
+            x->n = 1;
+            x->exp++;
+        } else {
+            x->d[i]++;
+            x->n = i + 1;
+        }
+    }
+    while (x->n > 0 && x->d[x->n - 1] == '0')
+        x->n--;
+    if (x->n == 0)
+        x->exp = 0;
+}
+
+static char fmt_dig(const fmt_dec *x, int i)
+{
+    return i >= 0 && i < x->n ? x->d[i] : '0';
+}
+
+/* %e: d.ddd e±dd with prec digits after the point. */
+static void fmt_dec_e(strbuf *t, const fmt_dec *x, int prec, char e)
+{
+    sb_putc(t, fmt_dig(x, 0));
+    if (prec > 0) {
+        sb_putc(t, '.');
+        for (int i = 1; i <= prec; i++)
+            sb_putc(t, fmt_dig(x, i));
+    }
+    int ex = x->n ? x->exp - 1 : 0;
+    sb_printf(t, "%c%c%02d", e, ex < 0 ? '-' : '+', ex < 0 ? -ex : ex);
+}
+
+/* %f: integer part and prec digits after the point. */
+static void fmt_dec_f(strbuf *t, const fmt_dec *x, int prec)
+{
+    if (x->exp > 0 && x->n) {
+        for (int i = 0; i < x->exp; i++)
+            sb_putc(t, fmt_dig(x, i));
+    } else {
+        sb_putc(t, '0');
+    }
+    if (prec > 0) {
+        sb_putc(t, '.');
+        for (int i = 0; i < prec; i++)
+            sb_putc(t, fmt_dig(x, x->n ? x->exp + i : -1));
+    }
+}
+
+static void fmt_float(strbuf *b, const fmt_verb *v, double x)
+{
+    strbuf t = {0};
+    int neg = signbit(x) && x == x;
+    char mode = v->mode;
+    if (neg)
+        sb_putc(&t, '-');
+    else if (v->plus)
+        sb_putc(&t, '+');
+    else if (v->space)
+        sb_putc(&t, ' ');
+    size_t sign_len = t.len;
+    if (isinf(x)) {
+        t.len = 0;
+        sb_puts(&t, x < 0 ? "-Inf" : "+Inf");
+    } else if ((mode == 'g' || mode == 'G') && v->prec < 0) {
+        fmt_g_shortest(&t, fabs(x), mode == 'G' ? 'E' : 'e');
+    } else {
+        fmt_dec d;
+        fmt_dec_of(x, &d);
+        int prec = v->prec < 0 ? 6 : v->prec;
+        if (prec > FMT_MAX_PREC)
+            prec = FMT_MAX_PREC;
+        if (mode == 'e' || mode == 'E') {
+            fmt_dec_round(&d, prec + 1);
+            fmt_dec_e(&t, &d, prec, mode);
+        } else if (mode == 'f') {
+            fmt_dec_round(&d, d.exp + prec);
+            fmt_dec_f(&t, &d, prec);
+        } else {
+            if (prec == 0)
+                prec = 1;
+            fmt_dec_round(&d, prec);
+            int eprec = prec;
+            if (eprec > d.n && d.n >= d.exp)
+                eprec = d.n;
+            int ex = d.exp - 1;
+            if (d.n && (ex < -4 || ex >= eprec)) {
+                fmt_dec_e(&t, &d, (prec > d.n ? d.n : prec) - 1, mode == 'G' ? 'E' : 'e');
+            } else {
+                int p2 = prec > d.exp ? d.n : prec;
+                fmt_dec_f(&t, &d, p2 - d.exp > 0 ? p2 - d.exp : 0);
+            }
+        }
+    }
+    /* Go pads with zeros after the sign, or with spaces on either side */
+    size_t have = t.len;
+    size_t pad = v->width > 0 && (size_t)v->width > have ? (size_t)v->width - have : 0;
+    if (v->minus) {
+        sb_append(b, t.s, t.len);
+        for (size_t i = 0; i < pad; i++)
+            sb_putc(b, ' ');
+    } else if (v->zero && !isinf(x)) {
+        sb_append(b, t.s, sign_len);
+        for (size_t i = 0; i < pad; i++)
+            sb_putc(b, '0');
+        sb_append(b, t.s + sign_len, t.len - sign_len);
+    } else {
+        for (size_t i = 0; i < pad; i++)
+            sb_putc(b, ' ');
+        sb_append(b, t.s, t.len);
+    }
+    sb_free(&t);
 }
 
 static val fmt_convert(val v, ty *t)
@@ -422,7 +600,7 @@ static val fn_format(fn_ctx *c, const val *a, size_t n, fn_err *e)
     for (size_t i = 1; i < n; i++)
         if (!val_is_wholly_known(a[i]))
             return val_unknown(ty_string());
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     if (fmt_run(&b, val_get_string(a[0]), val_string_len(a[0]), a + 1, n - 1, e) < 0) {
         sb_free(&b);
         return val_invalid();
@@ -484,7 +662,7 @@ static val fn_formatlist(fn_ctx *c, const val *a, size_t n, fn_err *e)
             r = val_list_append(r, val_unknown(ty_string()));
             continue;
         }
-        strbuf b = {0};
+        strbuf b = FN_SB_INIT;
         fn_err fe = {0};
         if (fmt_run(&b, val_get_string(a[0]), val_string_len(a[0]), fa, nargs, &fe) < 0) {
             sb_free(&b);

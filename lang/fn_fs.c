@@ -158,15 +158,15 @@ static val fn_abspath(fn_ctx *c, const val *a, size_t n, fn_err *e)
     return val_string_own(r, strlen(r));
 }
 
-static void quote(strbuf *b, const char *s)
+/* Go's *PathError text: "open /x: permission denied" (strerror with a
+ * lower-case first letter, as Go's syscall messages are). */
+static void go_os_error(fn_err *e, const char *op, const char *path, int err)
 {
-    sb_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            sb_putc(b, '\\');
-        sb_putc(b, *s);
-    }
-    sb_putc(b, '"');
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", strerror(err));
+    if (buf[0] >= 'A' && buf[0] <= 'Z')
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+    fn_errf(e, 0, "%s %.300s: %s", op, path, buf);
 }
 
 /* Read a configuration file for file()/templatefile(): owned text and
@@ -174,31 +174,32 @@ static void quote(strbuf *b, const char *s)
 static char *read_conf_file(fn_ctx *c, val pathv, size_t *len, char **resolved, int utf8,
                             fn_err *e)
 {
-    int sens = val_is_sensitive(pathv);
     char *path = resolve(c, val_get_string(pathv), 0, e);
     if (!path)
         return NULL;
     strbuf q = {0};
-    if (sens)
-        sb_puts(&q, "(sensitive value)");
-    else
-        quote(&q, path);
+    fn_quote_redacted(&q, c, 0, path, strlen(path));
     char *qp = sb_take(&q);
     char *text = NULL;
     FILE *f = fopen(path, "rb");
     struct stat st;
     if (!f) {
-        if (errno == ENOENT || errno == ENOTDIR)
+        if (errno == ENOENT)
             fn_errf(e, 0, "no file exists at %s; this function works only with files that are "
                           "distributed as part of the configuration source code, so if this "
                           "file will be created by a resource in this configuration you must "
-                          "instead obtain this result from an attribute of that resource.", qp);
+                          "instead obtain this result from an attribute of that resource", qp);
         else
-            fn_errf(e, 0, "failed to read file %s", qp);
+            go_os_error(e, "open", path, errno);
         goto out;
     }
     if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
-        fn_errf(e, 0, "failed to read file %s", qp);
+        /* Go opens a directory fine and fails reading it */
+        char msg[FN_ERR_MSG_MAX];
+        fn_err sub = {0};
+        go_os_error(&sub, "read", path, EISDIR);
+        snprintf(msg, sizeof msg, "failed to read file: %.400s", sub.msg);
+        fn_errf(e, 0, "%s", msg);
         goto out;
     }
     if (st.st_size > (off_t)FN_MAX_FILE_SIZE) {
@@ -255,7 +256,7 @@ static val fn_fileexists(fn_ctx *c, const val *a, size_t n, fn_err *e)
     struct stat st;
     val r;
     strbuf q = {0};
-    quote(&q, path);
+    fn_quote_redacted(&q, c, 0, path, strlen(path));
     char *qp = sb_take(&q);
     if (stat(path, &st) != 0) {
         if (errno == ENOENT || errno == ENOTDIR)
@@ -265,11 +266,15 @@ static val fn_fileexists(fn_ctx *c, const val *a, size_t n, fn_err *e)
     } else if (S_ISREG(st.st_mode)) {
         r = val_bool(1);
     } else {
-        const char *desc = S_ISDIR(st.st_mode) ? "directory" : S_ISLNK(st.st_mode) ? "symlink"
-                         : S_ISFIFO(st.st_mode) ? "named pipe" : S_ISSOCK(st.st_mode) ? "socket"
-                         : S_ISCHR(st.st_mode) ? "character device" : S_ISBLK(st.st_mode)
-                         ? "device" : "irregular file";
-        r = fn_errf(e, -1, "%s is not a regular file, but \"%s\"", qp, desc);
+        /* Terraform reports these against argument 1, which does not exist,
+         * so HCL shows them as a failed call */
+        const char *what = S_ISDIR(st.st_mode) ? "is a directory, not a file"
+                           : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)
+                           ? "is a device node, not a regular file"
+                           : S_ISFIFO(st.st_mode) ? "is a named pipe, not a regular file"
+                           : S_ISSOCK(st.st_mode) ? "is a unix domain socket, not a regular file"
+                           : "is not a regular file";
+        r = fn_errf(e, 1, "%s %s", qp, what);
     }
     free(qp);
     free(path);
@@ -333,7 +338,7 @@ static val file_digest(fn_ctx *c, const val *a, const char *md, int b64, fn_err 
     char *data = read_conf_file(c, a[0], &len, NULL, 0, e);
     if (!data)
         return val_invalid();
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     int rc = 0;
     if (md)
         rc = fn_digest(&b, md, data, len, b64);

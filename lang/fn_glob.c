@@ -167,8 +167,10 @@ static void glob_walk_dir(glob_walk *g, const char *dir, size_t idx, int depth)
     DIR *d = opendir(dir);
     if (!d)
         return;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL && !g->bad) {
+    for (;;) {
+        struct dirent *de = readdir(d);
+        if (!de || g->bad)
+            break;
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
         if (++g->entries > GLOB_MAX_ENTRIES) {
@@ -220,7 +222,7 @@ static char *glob_clean(const char *p)
         }
         parts[np++] = tok;
     }
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     if (rooted)
         sb_putc(&b, '/');
     for (size_t i = 0; i < np; i++) {
@@ -271,9 +273,15 @@ static val fn_fileset(fn_ctx *c, const val *a, size_t n, fn_err *e)
     val r = g.out;
     if (g.bad) {
         val_free(r);
-        r = fn_errf(e, -1, g.bad == 2 ? "failed to glob pattern (%s): too many directory entries"
-                                      : "failed to glob pattern (%s): syntax error in pattern",
-                    full);
+        strbuf q = {0};
+        if (c->sensitive_args & 3)   /* either argument sensitive */
+            sb_puts(&q, "(sensitive value)");
+        else
+            fn_quote_redacted(&q, NULL, -1, full, strlen(full));
+        char *qp = sb_take(&q);
+        r = fn_errf(e, -1, "failed to glob pattern %s: %s", qp ? qp : "",
+                    g.bad == 2 ? "too many directory entries" : "syntax error in pattern");
+        free(qp);
     }
     free(sdir);
     free(comps);

@@ -29,7 +29,7 @@ int fn_digest(strbuf *b, const char *mdname, const void *s, size_t n, int b64)
 
 static val hash_str(const val *a, const char *md, int b64, fn_err *e)
 {
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     if (fn_digest(&b, md, val_get_string(a[0]), val_string_len(a[0]), b64) < 0) {
         sb_free(&b);
         return fn_errf(e, -1, "digest computation failed");
@@ -83,7 +83,7 @@ static val fn_uuid(fn_ctx *c, const val *a, size_t n, fn_err *e)
         return fn_errf(e, -1, "failed to read random bytes");
     r[6] = (unsigned char)((r[6] & 0x0F) | 0x40);
     r[8] = (unsigned char)((r[8] & 0x3F) | 0x80);
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     for (int i = 0; i < 16; i++) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             sb_putc(&b, '-');
@@ -153,7 +153,7 @@ static val fn_uuidv5(fn_ctx *c, const val *a, size_t n, fn_err *e)
     EVP_MD_CTX_free(md);
     out[6] = (unsigned char)((out[6] & 0x0F) | 0x50);
     out[8] = (unsigned char)((out[8] & 0x3F) | 0x80);
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     for (int i = 0; i < 16; i++) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             sb_putc(&b, '-');

@@ -28,9 +28,12 @@ FN_FAMILY(fn_glob_defs);
 /* Fill err (arg, printf-style bare message) and return VAL_INVALID. */
 val fn_errf(fn_err *err, int arg, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Largest string or collection a function builds (elements or bytes). */
+/* Largest string a function builds (bytes) and largest collection
+ * (elements); beyond them a call fails with "result is too large". */
 #define FN_MAX_RESULT (64u * 1024 * 1024)
 #define FN_MAX_ELEMS (1u << 20)
+/* A result buffer capped at FN_MAX_RESULT. */
+#define FN_SB_INIT {.cap = FN_MAX_RESULT}
 
 /* Whether double n is an integer that fits in a long long. */
 int fn_is_int(double n);
@@ -56,6 +59,11 @@ int fn_digest(strbuf *b, const char *md, const void *s, size_t n, int b64);
 
 /* yamlencode (lang/fn_yaml.c). */
 val fn_yamlencode(fn_ctx *c, const val *a, size_t n, fn_err *e);
+
+/* Append s quoted as Go's %q would (for messages), or "(sensitive value)"
+ * when argument `arg` of the call was sensitive (Terraform's
+ * redactIfSensitive). */
+void fn_quote_redacted(strbuf *b, const fn_ctx *c, int arg, const char *s, size_t n);
 
 /* Take a strbuf as a string value (VAL_INVALID + err on failure). */
 val fn_sb_val(strbuf *b, fn_err *err);

@@ -247,7 +247,7 @@ static val fn_cidrhost(fn_ctx *ctx, const val *a, size_t n, fn_err *e)
                        nb);
     }
     u128 host = (u128)num;
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     ip_str(&b, (c.ip | host) & full_mask(c.bits), c.bits);
     return fn_sb_val(&b, e);
 }
@@ -261,7 +261,7 @@ static val fn_cidrnetmask(fn_ctx *ctx, const val *a, size_t n, fn_err *e)
         return fn_errf(e, -1, "invalid CIDR expression: %s", msg);
     if (c.bits != 32)
         return fn_errf(e, -1, "IPv6 addresses cannot have a netmask: %s", val_get_string(a[0]));
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     ip_str(&b, mask_of(c.prefix, 32), 32);
     return fn_sb_val(&b, e);
 }
@@ -288,7 +288,7 @@ static val fn_cidrsubnet(fn_ctx *ctx, const val *a, size_t n, fn_err *e)
                        newbits, b2);
     }
     cidr r = {(c.ip | ((u128)num << (c.bits - np))) & full_mask(c.bits), c.bits, np};
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     cidr_str(&b, &r);
     return fn_sb_val(&b, e);
 }
@@ -354,7 +354,7 @@ static val fn_cidrsubnets(fn_ctx *ctx, const val *a, size_t n, fn_err *e)
         }
         cur_ip = next;
         cur_pfx = len;
-        strbuf b = {0};
+        strbuf b = FN_SB_INIT;
         cidr cc = {cur_ip, c.bits, cur_pfx};
         cidr_str(&b, &cc);
         val sv = fn_sb_val(&b, e);

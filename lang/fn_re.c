@@ -51,6 +51,7 @@ typedef struct re_parser {
     re_error *err;
     int depth;
     int failed;
+    size_t maxnodes;           /* nodes allocated (bounded by RE_MAX_NODES) */
     const char *quote_last;    /* last rune of a \Q...\E run, parsed alone */
     const char *quote_resume;  /* where parsing resumes after it */
 } re_parser;
@@ -197,7 +198,7 @@ static void re_fail(re_parser *ps, const char *code, const char *expr, size_t el
 
 static int re_node_new(re_parser *ps, int type)
 {
-    if (ps->nnodes >= RE_MAX_NODES) {
+    if (ps->nnodes >= ps->maxnodes) {
         re_fail(ps, "expression too large", ps->start, (size_t)(ps->end - ps->start));
         return -1;
     }
@@ -1164,7 +1165,10 @@ re_prog *re_compile(const char *pat, size_t len, re_error *err)
     if (!pr)
         goto oom;
     pr->names = calloc(1, sizeof *pr->names);
-    ps.nodes = malloc(RE_MAX_NODES * sizeof *ps.nodes);
+    /* each pattern byte makes at most a literal and a concatenation node,
+     * plus the empty start of each alternative */
+    ps.maxnodes = 4 * len + 16 < RE_MAX_NODES ? 4 * len + 16 : RE_MAX_NODES;
+    ps.nodes = malloc(ps.maxnodes * sizeof *ps.nodes);
     if (!pr->names || !ps.nodes)
         goto oom;
     ps.p = ps.start = pat;

@@ -14,12 +14,31 @@
 #define L(i) val_string_len(a[i])
 
 /* Simple case mapping: ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic. */
+/* The Latin digraphs with upper, title and lower forms (DŽ Dž dž, LJ Lj lj,
+ * NJ Nj nj, DZ Dz dz): index of the form, 0 upper, 1 title, 2 lower, or
+ * -1; *base gets the upper form. */
+static int fn_digraph(unsigned c, unsigned *base)
+{
+    if (c >= 0x1C4 && c <= 0x1CC) {
+        *base = 0x1C4 + (c - 0x1C4) / 3 * 3;
+        return (int)(c - *base);
+    }
+    if (c >= 0x1F1 && c <= 0x1F3) {
+        *base = 0x1F1;
+        return (int)(c - 0x1F1);
+    }
+    return -1;
+}
+
 static unsigned fn_to_upper(unsigned c)
 {
+    unsigned base;
     if (c >= 'a' && c <= 'z')
         return c - 32;
     if (c < 0x80)
         return c;
+    if (fn_digraph(c, &base) >= 0)
+        return base;
     if (c == 0xB5)
         return 0x39C;
     if (c == 0xFF)
@@ -45,10 +64,13 @@ static unsigned fn_to_upper(unsigned c)
 
 static unsigned fn_to_lower(unsigned c)
 {
+    unsigned base;
     if (c >= 'A' && c <= 'Z')
         return c + 32;
     if (c < 0x80)
         return c;
+    if (fn_digraph(c, &base) >= 0)
+        return base + 2;
     if (c == 0x178)
         return 0xFF;
     if (c == 0x130)
@@ -79,7 +101,7 @@ static int fn_is_letter(unsigned c)
 
 static val fn_map_case(const val *a, unsigned (*f)(unsigned), fn_err *e)
 {
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     const char *s = S(0);
     size_t len = L(0), i = 0;
     while (i < len) {
@@ -111,14 +133,16 @@ static val fn_lower(fn_ctx *c, const val *a, size_t n, fn_err *e)
 static val fn_title(fn_ctx *c, const val *a, size_t n, fn_err *e)
 {
     (void)c, (void)n;
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     const char *s = S(0);
     size_t len = L(0), i = 0;
     int prev_sep = 1;
     while (i < len) {
         unsigned cp;
         size_t k = fn_utf8_decode(s + i, len - i, &cp);
-        fn_utf8_put(&b, prev_sep ? fn_to_upper(cp) : cp);
+        unsigned base;
+        unsigned t = fn_digraph(cp, &base) >= 0 ? base + 1 : fn_to_upper(cp);   /* ToTitle */
+        fn_utf8_put(&b, prev_sep ? t : cp);
         if (cp < 0x80) {
             prev_sep = !((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
                          (cp >= 'A' && cp <= 'Z') || cp == '_');
@@ -172,9 +196,9 @@ static val fn_substr(fn_ctx *c, const val *a, size_t n, fn_err *e)
     if ((size_t)o >= total && o > 0)
         return val_string("");
     size_t start = fn_str_char_off(s, len, (size_t)o);
-    if (l < 0)
+    if (l <= 0)   /* l == 0 only after a negative offset: cty then takes the rest */
         return val_string_n(s + start, len - start);
-    size_t end = start + fn_str_char_off(s + start, len - start, l == 0 ? 1 : (size_t)l);
+    size_t end = start + fn_str_char_off(s + start, len - start, (size_t)l);
     return val_string_n(s + start, end - start);
 }
 
@@ -186,7 +210,7 @@ static val fn_join(fn_ctx *c, const val *a, size_t n, fn_err *e)
     for (size_t i = 1; i < n; i++)
         if (!val_is_wholly_known(a[i]))
             return val_unknown(ty_string());
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     int first = 1;
     for (size_t i = 1; i < n; i++) {
         for (size_t j = 0; j < val_len(a[i]); j++) {
@@ -260,15 +284,19 @@ static val fn_indent(fn_ctx *c, const val *a, size_t n, fn_err *e)
                               "count");
     if (sp > 4096)
         return fn_errf(e, 0, "indent is too large");
-    strbuf b = {0};
+    char pad[4097];
+    memset(pad, ' ', (size_t)sp);
+    strbuf b = FN_SB_INIT;
     const char *s = S(1);
-    size_t len = L(1);
-    for (size_t i = 0; i < len; i++) {
-        sb_putc(&b, s[i]);
-        if (s[i] == '\n')
-            for (int k = 0; k < (int)sp; k++)
-                sb_putc(&b, ' ');
+    size_t len = L(1), start = 0;
+    for (size_t i = 0; i < len && !b.failed; i++) {
+        if (s[i] == '\n') {
+            sb_append(&b, s + start, i + 1 - start);
+            sb_append(&b, pad, (size_t)sp);
+            start = i + 1;
+        }
     }
+    sb_append(&b, s + start, len - start);
     return fn_sb_val(&b, e);
 }
 
@@ -387,7 +415,7 @@ static val fn_strcontains(fn_ctx *c, const val *a, size_t n, fn_err *e)
 static val fn_replace_plain(const char *s, size_t len, const char *old, size_t ol,
                             const char *rep, size_t rl, fn_err *e)
 {
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     size_t i = 0;
     if (ol == 0) {
         sb_append(&b, rep, rl);
@@ -421,7 +449,7 @@ static val fn_replace(fn_ctx *c, const val *a, size_t n, fn_err *e)
         re_prog *re = re_compile(sub + 1, sl - 2, &rerr);
         if (!re)
             return fn_errf(e, -1, "error parsing regexp: %s: `%s`", rerr.code, rerr.expr);
-        strbuf b = {0};
+        strbuf b = FN_SB_INIT;
         int rc = re_replace_all(re, S(0), L(0), S(2), L(2), &b);
         re_free(re);
         if (rc < 0) {
@@ -600,16 +628,40 @@ static const fn_param p_replace[] = {
     {"str", FN_T_STRING, 0}, {"substr", FN_T_STRING, 0}, {"replace", FN_T_STRING, 0}};
 static const fn_param p_regex[] = {{"pattern", FN_T_STRING, 0}, {"string", FN_T_STRING, 0}};
 
+/* The result type a known pattern implies (cty computes it statically, so
+ * an unknown string argument still gives a typed unknown). */
 static ty *fn_regex_type(const val *a, size_t n)
 {
-    (void)a, (void)n;
-    return ty_any();
+    (void)n;
+    if (val_is_unknown(a[0]) || val_kind(a[0]) != VAL_STRING)
+        return ty_any();
+    re_error rerr;
+    fn_err e;
+    re_prog *re = re_compile(S(0), L(0), &rerr);
+    if (!re)
+        return ty_any();
+    int shape = fn_re_shape(re, &e);
+    ty *t = ty_any();
+    if (shape == 0) {
+        t = ty_string();
+    } else if (shape > 0) {
+        long *caps = calloc(2 * (re_ngroups(re) + 1), sizeof *caps);
+        if (caps) {
+            for (size_t i = 0; i < 2 * (re_ngroups(re) + 1); i++)
+                caps[i] = -1;
+            val probe = fn_re_result(re, shape, "", caps);
+            t = val_type(probe);
+            val_free(probe);
+            free(caps);
+        }
+    }
+    re_free(re);
+    return t;
 }
 
 static ty *fn_regexall_type(const val *a, size_t n)
 {
-    (void)a, (void)n;
-    return ty_list(ty_any());
+    return ty_list(fn_regex_type(a, n));
 }
 
 const fn_def fn_str_defs[] = {

@@ -242,7 +242,7 @@ static val fn_timestamp(fn_ctx *c, const val *a, size_t n, fn_err *e)
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     fn_time t = {now.tv_sec, 0, 0, 1};
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     fmt_rfc3339(&b, &t);
     return fn_sb_val(&b, e);
 }
@@ -325,7 +325,7 @@ static val fn_timeadd(fn_ctx *c, const val *a, size_t n, fn_err *e)
     int64_t ns = t.nsec + d % 1000000000;
     t.sec += d / 1000000000 + (ns >= 1000000000 ? 1 : ns < 0 ? -1 : 0);
     t.nsec = (ns % 1000000000 + 1000000000) % 1000000000;
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     fmt_rfc3339(&b, &t);
     return fn_sb_val(&b, e);
 }
@@ -439,7 +439,7 @@ static val fn_formatdate(fn_ctx *c, const val *a, size_t n, fn_err *e)
     to_civil(&t, &cv);
     const char *f = val_get_string(a[0]);
     size_t len = val_string_len(a[0]), i = 0;
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     while (i < len) {
         if (f[i] == '\'') {
             if (i + 1 < len && f[i + 1] == '\'') {

@@ -259,7 +259,7 @@ val fn_yamlencode(fn_ctx *c, const val *a, size_t n, fn_err *e)
     (void)c, (void)n;
     if (!val_is_wholly_known(a[0]))
         return val_unknown(ty_string());
-    strbuf b = {0};
+    strbuf b = FN_SB_INIT;
     yaml_out y = {&b, 0};
     val v = a[0];
     if (y_is_block(v)) {

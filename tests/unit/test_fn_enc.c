@@ -13,9 +13,35 @@ TEST(fn_base64)
     CHECK_STR(call("base64decode", 1, S("YWI")),
               "ERR(-1): Call to function \"base64decode\" failed: failed to decode base64 data "
               "\"YWI\".");
+    CHECK_STR(call("base64decode", 1, val_mark(S("c2VjcmV"), VAL_MARK_SENSITIVE)),
+              "ERR(-1): Call to function \"base64decode\" failed: failed to decode base64 data "
+              "(sensitive value).");
+    CHECK_STR(call("base64decode", 1, val_mark(S("YWI="), VAL_MARK_SENSITIVE)),
+              "sensitive(\"ab\")");
     CHECK_STR(call("base64decode", 1, S("/w==")),
               "ERR(-1): Call to function \"base64decode\" failed: the result of decoding the "
               "provided string is not valid UTF-8.");
+}
+
+/* Examples of Terraform's textencodebase64/textdecodebase64 docs. */
+TEST(fn_text_encodings)
+{
+    CHECK_STR(call("textencodebase64", 2, S("Hello World"), S("UTF-16LE")),
+              "\"SABlAGwAbABvACAAVwBvAHIAbABkAA==\"");
+    CHECK_STR(call("textdecodebase64", 2, S("SABlAGwAbABvACAAVwBvAHIAbABkAA=="), S("UTF-16LE")),
+              "\"Hello World\"");
+    CHECK_STR(call("textencodebase64", 2, S("é"), S("ISO-8859-1")), "\"6Q==\"");
+    CHECK_STR(call("textdecodebase64", 2, S("6Q=="), S("latin1")), "\"é\"");
+    CHECK_STR(call("textencodebase64", 2, S("a"), S("UTF-16")), "\"/v8AYQ==\"");
+    CHECK_STR(call("textencodebase64", 2, S("☃"), S("US-ASCII")),
+              "ERR(0): Invalid value for \"string\" parameter: the given string contains "
+              "characters that cannot be represented in US-ASCII.");
+    CHECK_STR(call("textencodebase64", 2, S("a"), S("nope")),
+              "ERR(1): Invalid value for \"encoding\" parameter: \"nope\" is not a supported "
+              "IANA encoding name or alias in this Terraform version.");
+    CHECK_STR(call("textdecodebase64", 2, S("a*b="), S("UTF-8")),
+              "ERR(0): Invalid value for \"source\" parameter: the given value is has an "
+              "invalid base64 symbol at offset 1.");
 }
 
 TEST(fn_urlencode)

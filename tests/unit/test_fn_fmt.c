@@ -56,6 +56,29 @@ TEST(fn_format_values)
     CHECK_STR(call("format", 2, S("%s"), val_unknown(ty_string())), "unknown(string)");
 }
 
+/* cty formats the 512-bit value of the literal, so a literal that sits
+ * exactly on a rounding midpoint rounds by where that value falls, not by
+ * the double (expected values recorded with the cty oracle). */
+TEST(fn_format_float_midpoints)
+{
+    CHECK_STR(call("format", 2, S("%.1f"), N(0.45)), "\"0.4\"");
+    CHECK_STR(call("format", 2, S("%.1f"), N(0.15)), "\"0.2\"");
+    CHECK_STR(call("format", 2, S("%.1f"), N(0.35)), "\"0.3\"");
+    CHECK_STR(call("format", 2, S("%.2f"), N(1.015)), "\"1.02\"");
+    CHECK_STR(call("format", 2, S("%.2f"), N(1.005)), "\"1.00\"");
+    CHECK_STR(call("format", 2, S("%.2f"), N(2.675)), "\"2.67\"");
+    CHECK_STR(call("format", 2, S("%.0f"), N(0.5)), "\"0\"");
+    CHECK_STR(call("format", 2, S("%.0f"), N(1.5)), "\"2\"");
+    CHECK_STR(call("format", 2, S("%.0f"), N(2.5)), "\"2\"");
+    CHECK_STR(call("format", 2, S("%.20f"), N(0.1)), "\"0.10000000000000000000\"");
+    CHECK_STR(call("format", 2, S("%.3e"), N(1.0005)), "\"1.000e+00\"");
+    CHECK_STR(call("format", 2, S("%.3g"), N(2.675)), "\"2.67\"");
+    CHECK_STR(call("format", 2, S("%08.2f"), N(-3.14159)), "\"-0003.14\"");
+    CHECK_STR(call("format", 2, S("%+08.3e"), N(99.995)), "\"+1.000e+02\"");
+    CHECK_STR(call("format", 2, S("%.3f"), N(0.0006)), "\"0.001\"");
+    CHECK_STR(call("format", 2, S("%f"), N(1e-7)), "\"0.000000\"");
+}
+
 TEST(fn_format_errors)
 {
     CHECK_STR(call("format", 2, S("%d"), N(1.5)),

@@ -87,6 +87,15 @@ TEST(fn_log_pow)
     CHECK_STR(call("pow", 2, N(3), N(2)), "9");
     CHECK_STR(call("pow", 2, N(4), N(0)), "1");
     CHECK_STR(call("pow", 2, N(2), N(-1)), "0.5");
+    /* digits as Go's math.Log/Pow/Exp give them (recorded with the cty oracle) */
+    CHECK_STR(call("log", 2, N(8), N(3)), "1.8927892607143724");
+    CHECK_STR(call("log", 2, N(28), N(3)), "3.0331032563043374");
+    CHECK_STR(call("pow", 2, N(3.1), N(2.79)), "23.490871316385316");
+    CHECK_STR(call("pow", 2, N(10), N(1.52)), "33.11311214825911");
+    CHECK_STR(call("pow", 2, N(3), N(40)), "12157665459056929000");
+    CHECK_STR(call("pow", 2, N(-8), N(1.0 / 3)),
+              "ERR(-1): Call to function \"pow\" failed: panic in function implementation: "
+              "Float.SetFloat64(NaN).");
 }
 
 TEST(fn_min_max)

@@ -26,6 +26,13 @@ TEST(fn_startswith_endswith_strcontains)
 
 TEST(fn_indent)
 {
+    /* results are capped at FN_MAX_RESULT (64 MiB): 4096 spaces x 20k lines */
+    char *many = xmalloc(20001);
+    memset(many, '\n', 20000);
+    many[20000] = 0;
+    CHECK_STR(call("indent", 2, N(4096), S(many)),
+              "ERR(-1): Call to function \"indent\" failed: result is too large.");
+    free(many);
     CHECK_STR(call("indent", 2, N(2), S("[\n  foo,\n  bar,\n]\n")),
               "\"[\\n    foo,\\n    bar,\\n  ]\\n  \"");
     CHECK_STR(call("indent", 2, N(0), S("a\nb")), "\"a\\nb\"");
@@ -52,6 +59,10 @@ TEST(fn_lower_upper_title)
     CHECK_STR(call("title", 1, S("hello world")), "\"Hello World\"");
     CHECK_STR(call("title", 1, S("hello-world foo_bar")), "\"Hello-World Foo_bar\"");
     CHECK_STR(call("upper", 1, S("straße")), "\"STRAßE\"");
+    /* Go's case mapping of the title-case digraphs */
+    CHECK_STR(call("upper", 1, S("ǅ")), "\"Ǆ\"");
+    CHECK_STR(call("lower", 1, S("ǅ")), "\"ǆ\"");
+    CHECK_STR(call("title", 1, S("ǆemal")), "\"ǅemal\"");
 }
 
 TEST(fn_split)
@@ -79,7 +90,8 @@ TEST(fn_substr)
     CHECK_STR(call("substr", 3, S("hello world"), N(6), N(10)), "\"world\"");
     CHECK_STR(call("substr", 3, S("hello"), N(10), N(2)), "\"\"");
     CHECK_STR(call("substr", 3, S("hello"), N(0), N(0)), "\"\"");
-    CHECK_STR(call("substr", 3, S("hello"), N(-1), N(0)), "\"o\"");  /* cty quirk */
+    CHECK_STR(call("substr", 3, S("hello"), N(-1), N(0)), "\"o\"");  /* cty quirk: */
+    CHECK_STR(call("substr", 3, S("hello"), N(-3), N(0)), "\"llo\"");  /* the rest */
     CHECK_STR(call("substr", 3, S("hello"), N(-10), N(2)), "\"he\"");
     CHECK_STR(call("substr", 3, S("hello"), N(5), N(2)), "\"\"");
 }
@@ -201,6 +213,17 @@ TEST(fn_regex_engine)
     CHECK_STR(call("regex", 2, S("a$"), S("a\n")),
               "ERR(-1): Call to function \"regex\" failed: pattern did not match any part of "
               "the given string.");
+}
+
+/* cty types an unknown result from the pattern alone */
+TEST(fn_regex_unknown_types)
+{
+    CHECK_STR(call("regex", 2, S("a+"), val_unknown(ty_string())), "unknown(string)");
+    CHECK_STR(call("regex", 2, S("(a)(b)"), val_unknown(ty_string())),
+              "unknown(tuple([string, string]))");
+    CHECK_STR(call("regexall", 2, S("(?P<x>a)"), val_unknown(ty_string())),
+              "unknown(list(object({x=string})))");
+    CHECK_STR(call("regex", 2, val_unknown(ty_string()), S("a")), "unknown(any)");
 }
 
 TEST(fn_regex_pathological_is_fast)

@@ -139,16 +139,19 @@ TEST(fn_file_fileexists_templatefile)
     CHECK_STR(call("fileexists", 1, S("hello.txt")), "true");
     CHECK_STR(call("fileexists", 1, S("nope.txt")), "false");
     char want[512];
-    snprintf(want, sizeof want, "ERR(-1): Call to function \"fileexists\" failed: \"%s\" is not "
-             "a regular file, but \"directory\".", fnt_dir);
+    snprintf(want, sizeof want, "ERR(-1): Call to function \"fileexists\" failed: \"%s\" is a "
+             "directory, not a file.", fnt_dir);
     CHECK_STR(call("fileexists", 1, S(".")), want);
     snprintf(want, sizeof want, "ERR(0): Invalid value for \"path\" parameter: no file exists "
              "at \"%s/nope.txt\"; this function works only with files that are distributed as "
              "part of the configuration source code, so if this file will be created by a "
              "resource in this configuration you must instead obtain this result from an "
-             "attribute of that resource..", fnt_dir);
+             "attribute of that resource.", fnt_dir);
     CHECK_STR(call("file", 1, S("nope.txt")), want);
     CHECK(strstr(call("file", 1, S("bin.dat")), "are not valid UTF-8") != NULL);
+    snprintf(want, sizeof want, "ERR(0): Invalid value for \"path\" parameter: failed to read "
+             "file: read %s: is a directory.", fnt_dir);
+    CHECK_STR(call("file", 1, S(".")), want);
     CHECK_STR(call("filebase64", 1, S("hello.txt")), "\"SGVsbG8gV29ybGQ=\"");
     CHECK_STR(call("filebase64", 1, S("bin.dat")), "\"//4=\"");
     CHECK_STR(call("filemd5", 1, S("hello.txt")), "\"b10a8db164e0754105b7a99be72e3fe5\"");
@@ -209,7 +212,7 @@ TEST(fn_fileset)
               "set[\".hidden\", \"hello.txt\", \"sub/deep.txt\", \"world.txt\"]");
     CHECK_STR(call("fileset", 2, S("."), S("files/h?llo.[st]xt")), "set[\"files/hello.txt\"]");
     CHECK_STR(call("fileset", 2, S("."), S("nothing/*")), "set[]");
-    CHECK(strstr(call("fileset", 2, S("."), S("files/[a")), "syntax error in pattern") != NULL);
+    CHECK(strstr(call("fileset", 2, S("."), S("files/[a")), "\": syntax error in pattern") != NULL);
     fnt_ctx.base_dir = NULL;
     for (size_t i = sizeof files / sizeof *files; i > 0; i--) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i - 1]);
