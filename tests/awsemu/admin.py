@@ -78,6 +78,7 @@ def _route(emu, method, path, q, data):
         st.reset()
         emu.calls.clear()
         emu.faults.update(emu.initial_faults)
+        emu.buckets.clear()
         for k, v in emu.initial_cfg.items():
             setattr(emu.cfg, k, v)
         return _json({'ok': True})
@@ -130,6 +131,7 @@ def _route(emu, method, path, q, data):
     if path == '/_emu/faults':
         if method == 'POST':
             emu.faults.update(data)
+            emu.buckets.clear()
         return _json(emu.faults.as_dict())
     if path == '/_emu/config':
         if method == 'POST':

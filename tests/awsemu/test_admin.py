@@ -3,6 +3,7 @@ back), fault injection per protocol, latency, dropped connections, the call
 log (admin and --log file), direct calls, reset, state dump."""
 import json
 import os
+import threading
 import time
 
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError
@@ -66,7 +67,8 @@ def _with_faults(settings, fn):
     finally:
         T.admin('/_emu/faults', {'throttle_rate': 0, 'error_rate': 0, 'drop_rate': 0,
                                  'error_after_rate': 0, 'latency_ms': 0, 'services': [],
-                                 'actions': [], 'error_status': 500})
+                                 'actions': [], 'error_status': 500, 'drop_after_rate': 0,
+                                 'rate_limit': 0, 'rate_burst': 0})
 
 
 def test_throttling_per_protocol():
@@ -123,6 +125,56 @@ def test_partial_rates_and_retries():
     check('faults.partial_rates_all_succeed', seen['ok'] == 200 and seen['other'] == 0, seen)
     check('faults.partial_throttle_rate', 0.2 < seen['RequestLimitExceeded'] / total < 0.4, seen)
     check('faults.partial_error_rate', 0.01 < seen['InternalError'] / total < 0.1, seen)
+
+
+def test_rate_limit():
+    def blast():
+        out = []
+
+        def worker():
+            c = client('ec2')
+            for _ in range(10):
+                out.append(error_of(c.describe_vpcs))
+        ts = [threading.Thread(target=worker) for _ in range(4)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        return out
+
+    def paced():
+        out = []
+        for _ in range(6):
+            out.append(error_of(ec2.describe_vpcs))
+            time.sleep(0.2)
+        return out
+
+    def go():
+        fast = blast()
+        time.sleep(0.5)
+        slow = paced()
+        return fast, slow
+    fast, slow = _with_faults({'rate_limit': 10, 'rate_burst': 3}, go)
+    nfast = sum(1 for e in fast if e and e[0] == 'RequestLimitExceeded')
+    nslow = sum(1 for e in slow if e is not None)
+    check('faults.rate_limit_throttles_bursts', nfast >= 10, nfast)
+    check('faults.rate_limit_spares_slow_clients', nslow == 0, slow)
+    check('faults.rate_limit_logged', T.count(fault='rate_limit') == nfast)
+
+
+def test_drop_after_effect():
+    def go():
+        try:
+            ec2.create_vpc(CidrBlock='10.41.0.0/16')
+        except Exception as e:
+            return type(e).__name__
+        return None
+    got = _with_faults({'drop_after_rate': 1.0, 'actions': ['CreateVpc']}, go)
+    check('faults.drop_after_no_response', got is not None and got != 'ClientError', got)
+    v = ec2.describe_vpcs(Filters=[{'Name': 'cidr', 'Values': ['10.41.0.0/16']}])['Vpcs']
+    check('faults.drop_after_took_effect', len(v) == 1, v)
+    for x in v:
+        ec2.delete_vpc(VpcId=x['VpcId'])
 
 
 def test_latency():
