@@ -714,7 +714,7 @@ def _refresh_route_states(st):
             r['state'] = _route_state(st, r)
 
 
-def _destination(ctx, rtb):
+def _destination(ctx):
     dest = pget(ctx.params, 'DestinationCidrBlock')
     if dest is None:
         for other in ('DestinationIpv6CidrBlock', 'DestinationPrefixListId'):
@@ -726,7 +726,6 @@ def _destination(ctx, rtb):
     except ValueError:
         raise bad_param('Value (%s) for parameter destinationCidrBlock is invalid. This is not '
                         'a valid CIDR block.' % dest)
-    del rtb
     return 'destinationCidrBlock', str(net)
 
 
@@ -740,7 +739,7 @@ def _find_route(rtb, field, dest):
 def create_route(ctx):
     st = ctx.store
     rtb = U.must_get(ctx, 'rtb', _require(ctx, 'RouteTableId'))
-    field, dest = _destination(ctx, rtb)
+    field, dest = _destination(ctx)
     tfield, tval = _route_target(ctx, rtb)
     if _find_route(rtb, field, dest) is not None:
         raise AwsError('RouteAlreadyExists', 'The route identified by %s already exists.'
@@ -760,7 +759,7 @@ def create_route(ctx):
 def replace_route(ctx):
     st = ctx.store
     rtb = U.must_get(ctx, 'rtb', _require(ctx, 'RouteTableId'))
-    field, dest = _destination(ctx, rtb)
+    field, dest = _destination(ctx)
     route = _find_route(rtb, field, dest)
     if route is None:
         raise AwsError('InvalidRoute.NotFound', "There is no route defined for '%s' in the "
@@ -777,7 +776,7 @@ def replace_route(ctx):
 
 def delete_route(ctx):
     rtb = U.must_get(ctx, 'rtb', _require(ctx, 'RouteTableId'))
-    field, dest = _destination(ctx, rtb)
+    field, dest = _destination(ctx)
     route = _find_route(rtb, field, dest)
     if route is None:
         raise AwsError('InvalidRoute.NotFound', 'no route with destination-cidr-block %s in '
@@ -1037,14 +1036,33 @@ def describe_account_attributes(ctx):
 def admin_delete(st, rtype, obj):
     """Delete obj behind the client's back, with the side effects AWS would
     have had (no dependency checks).  Returns True when handled here."""
-    rid = obj.get('vpcId') if rtype == 'vpc' else None
     if rtype == 'subnet':
         for eni in [e for e in st.all('eni') if e['subnetId'] == obj['subnetId']]:
             _remove_eni(st, eni)
         _remove_subnet(st, obj['subnetId'])
     elif rtype == 'vpc':
+        # As the console does: everything inside the VPC goes with it.
+        vid = obj['vpcId']
+        for nat in [n for n in st.all('natgw') if n['vpcId'] == vid]:
+            _release_nat_resources(st, nat)
+            st.remove('natgw', nat['natGatewayId'])
+        for eni in [e for e in st.all('eni') if e['vpcId'] == vid]:
+            _remove_eni(st, eni)
+        for sub in [s for s in st.all('subnet') if s['vpcId'] == vid]:
+            _remove_subnet(st, sub['subnetId'])
+        for g in st.all('igw'):
+            g['attachmentSet'] = [a for a in g['attachmentSet'] if a['vpcId'] != vid]
+        for r in [r for r in st.all('rtb') if r['vpcId'] == vid and
+                  r['routeTableId'] != obj['_main_rtb']]:
+            st.remove('rtb', r['routeTableId'])
+        for g in [g for g in st.all('sg') if g['vpcId'] == vid and
+                  g['groupId'] != obj['_default_sg']]:
+            ec2sg.remove_group(st, g)
+        for a in [a for a in st.all('acl') if a['vpcId'] == vid and
+                  a['networkAclId'] != obj['_default_acl']]:
+            st.remove('acl', a['networkAclId'])
         _remove_vpc(st, obj)
-        del rid
+        _refresh_route_states(st)
     elif rtype == 'natgw':
         _release_nat_resources(st, obj)
         st.remove('natgw', obj['natGatewayId'])

@@ -41,7 +41,13 @@ def test_drift():
     state = T.admin('/_emu/state')
     check('admin.state_dump', vid in [v['vpcId'] for v in state.get('vpc', [])]
           and 'rtb' in state and 'sg' in state, list(state))
-    ec2.delete_vpc(VpcId=vid)
+    s2 = ec2.create_subnet(VpcId=vid, CidrBlock='10.20.2.0/24')['Subnet']['SubnetId']
+    T.admin('/_emu/delete', {'id': vid})
+    expect_error('drift.vpc_delete_cascades', 'InvalidSubnetID.NotFound',
+                 ec2.describe_subnets, SubnetIds=[s2])
+    check('drift.vpc_delete_leaves_nothing',
+          all(not v for k, v in T.admin('/_emu/state').items() if k != 'dopt'),
+          T.admin('/_emu/state'))
 
 
 def test_direct_call():
