@@ -18,6 +18,9 @@ int cmd_version(int argc, char **argv);
 int cmd_parse(int argc, char **argv);     /* cairn parse -json FILE... */
 int cmd_fmt(int argc, char **argv);       /* cairn fmt [-check] [-diff] [-recursive] [PATH] */
 int cmd_console(int argc, char **argv);   /* cairn console */
+int cmd_state(int argc, char **argv);     /* cairn state list|show|mv|rm|history|pull|push|backup */
+int cmd_workspace(int argc, char **argv); /* cairn workspace new|select|list|show|delete */
+int cmd_force_unlock(int argc, char **argv); /* cairn force-unlock [-force] LOCK_ID */
 
 /* Whether colour should be used on this stream (terminal, no -no-color,
  * NO_COLOR unset). */

@@ -28,8 +28,11 @@ struct command {
 static const struct command commands[] = {
     {"console", cmd_console, "Try cairn expressions at an interactive command prompt"},
     {"fmt", cmd_fmt, "Reformat your configuration in the standard style"},
+    {"force-unlock", cmd_force_unlock, "Release a stuck lock on the current workspace"},
     {"parse", cmd_parse, "Print configuration syntax as JSON (hcl2json's shape)"},
+    {"state", cmd_state, "Advanced state management"},
     {"version", cmd_version, "Show the current cairn version"},
+    {"workspace", cmd_workspace, "Workspace management"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -151,7 +151,8 @@ val val_bool(int b);
 val val_number(double n);
 val val_string(const char *s);                  /* copied, NUL-terminated */
 val val_string_n(const char *s, size_t n);      /* copied; may contain NUL */
-val val_string_own(char *s, size_t n);          /* takes ownership of malloc'd s */
+/* Takes ownership of malloc'd s, which holds n bytes and a NUL at s[n]. */
+val val_string_own(char *s, size_t n);
 
 /* Empty collections.  elem / t consumed. */
 val val_list_empty(ty *elem);
@@ -164,17 +165,28 @@ val val_object_empty(void);
  * not converted here: for list/set/map the item's type must equal the
  * element type (or the element type is TY_ANY); convert first (val_convert)
  * when building typed collections.  A mismatch returns VAL_INVALID with the
- * last error set. */
+ * last error set.  Details:
+ *   - an empty collection of element type any takes the type of its first
+ *     item; a null or unknown of type any is retyped to the element type;
+ *   - val_set_add moves sensitive marks of the item (deep) onto the set,
+ *     as cty.SetVal does; unknown items are never deduplicated;
+ *   - appending n items costs amortised O(n); maps/objects accept keys in
+ *     any order (a short unsorted tail is merged lazily). */
 val val_list_append(val list, val item);
 val val_tuple_append(val tuple, val item);
 val val_set_add(val set, val item);              /* dedupes */
 val val_map_set(val map, const char *key, val v);       /* replaces */
 val val_object_set(val obj, const char *key, val v);    /* replaces */
 
-/* -- marks */
+/* -- marks (val_marks, val_is_wholly_known and val_contains_sensitive
+ * borrow v; the others consume it) */
 unsigned val_marks(val v);
-val val_mark(val v, unsigned marks);       /* add marks (consumes v) */
-val val_unmark(val v, unsigned marks);     /* remove marks from v itself */
+/* Add marks (consumes v).  Adding VAL_MARK_UNKNOWN to a known value turns
+ * it into an unknown of its type. */
+val val_mark(val v, unsigned marks);
+/* Remove marks from v itself (consumes v).  The unknown mark cannot be
+ * removed (there is no value under it): only VAL_MARK_SENSITIVE is. */
+val val_unmark(val v, unsigned marks);
 static inline int val_is_unknown(val v) { return (v.marks & VAL_MARK_UNKNOWN) != 0; }
 static inline int val_is_sensitive(val v) { return (v.marks & VAL_MARK_SENSITIVE) != 0; }
 static inline int val_is_null(val v) { return v.kind == VAL_NULL && !val_is_unknown(v); }
@@ -192,7 +204,8 @@ int val_get_bool(val v);
 double val_get_number(val v);
 const char *val_get_string(val v);   /* borrowed, NUL-terminated */
 size_t val_string_len(val v);        /* bytes */
-/* Elements of list/set/tuple, entries of map/object. */
+/* Elements of list/set/tuple, entries of map/object (0 for an unknown or
+ * null collection and for other kinds: check those first). */
 size_t val_len(val v);
 /* Element i of list/set/tuple, or value of entry i of map/object (sorted).
  * Borrowed: valid while v is alive. */
@@ -202,27 +215,51 @@ const char *val_key_at(val v, size_t i);
 /* Value for key in a map/object (borrowed), or NULL. */
 const val *val_lookup(val v, const char *key);
 
-/* -- comparison */
-/* Structural equality (types, marks ignored; unknowns equal only to the
- * same-typed unknown).  Used for sets, plans and tests. */
+/* -- comparison (all BORROW their arguments, like the accessors) */
+/* Structural equality: types compared, marks ignored; unknowns equal only
+ * to the same-typed unknown.  Used for sets, plans and tests. */
 int val_raw_equal(val a, val b);
-/* Total order used to canonicalise sets: by kind, then content. */
+/* Total order used to canonicalise sets: nulls last, unknowns after known
+ * values, bools false<true, numbers and strings by value, other values by
+ * cty's set hash bytes then structure. */
 int val_compare(val a, val b);
+/* The same through pointers. */
+int val_eq(const val *a, const val *b);
+int val_cmp(const val *a, const val *b);
 
 /* -- conversion (Terraform's rules: number<->string, bool<->string,
  * tuple->list/set, object->map, list<->set, null passes through, unknown
  * keeps its marks with the target type, optional attributes filled from
  * defaults).  Consumes v; returns VAL_INVALID with a message in the last
  * error (Terraform's wording, e.g. "a number is required") on failure.
- * `safe_only`: only conversions that cannot fail on any value (used for
- * unification); otherwise "unsafe" ones (string->number) are tried. */
+ * Tries "unsafe" conversions too (string->number, string->bool,
+ * list->set, map->object), as Terraform does. */
 val val_convert(val v, const ty *target);
-/* The type values of types a and b can both convert to (Terraform's
- * unification for conditionals and collection constructors), or NULL. */
+/* Like val_convert, but only conversions that cannot fail on any value. */
+val val_convert_safe(val v, const ty *target);
+/* Whether some value of type `from` may convert to `to` (type-level check,
+ * as cty's GetConversion/GetConversionUnsafe != nil). */
+int ty_convertible(const ty *from, const ty *to, int unsafe);
+/* The type that values of all n types can convert to (cty's UnifyUnsafe,
+ * which HCL uses for conditionals and Terraform for tuple->list), or NULL
+ * (no error set) when there is none.  Owned. */
 ty *ty_unify(const ty *const *types, size_t n);
+/* cty's Unify (safe conversions only). */
+ty *ty_unify_safe(const ty *const *types, size_t n);
+/* Terraform's message for a value of type got where want is required,
+ * e.g. "string required", "attribute \"a\" is required",
+ * "all list elements must have the same type".  Caller frees. */
+char *ty_mismatch_msg(const ty *got, const ty *want);
+/* cty's FriendlyName ("list of string", "object", "dynamic") or, with
+ * constraint != 0, FriendlyNameForConstraint ("any type", "list of any
+ * single type").  Caller frees. */
+char *ty_friendly_name(const ty *t, int constraint);
 
 /* -- number formatting as Terraform prints it (shortest round-trip,
- * integers without exponent).  Writes into buf (>= 32 bytes). */
+ * never an exponent: 1e21 prints as 1000000000000000000000).  Writes into
+ * buf; VAL_NUMBER_BUF bytes always suffice.  With a smaller buffer a value
+ * whose plain form does not fit is written in exponent form. */
+#define VAL_NUMBER_BUF 400
 void val_number_fmt(double n, char *buf, size_t size);
 
 #endif

@@ -1,0 +1,3 @@
+locals {
+  count_plus = local.doubled + 1
+}

@@ -1,0 +1,2 @@
+a = "${x}"
+variable "v" { type = "list" }

@@ -1,0 +1,2 @@
+# expect: 2:8 Invalid template control keyword
+a = "%{while x}y%{endwhile}"

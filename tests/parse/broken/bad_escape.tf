@@ -1,0 +1,2 @@
+# expect: 2:10 Invalid escape sequence
+a = "bad \q escape"

@@ -1,0 +1,2 @@
+# expect: 2:7 Unsupported operator
+a = 1 ~ 2

@@ -1,0 +1,2 @@
+# expect: 2:7 Missing newline after argument
+a = 1 resource "x" "y" {}

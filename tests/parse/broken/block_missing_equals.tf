@@ -1,0 +1,2 @@
+# expect: 2:10 Argument or block definition required
+locals { b }

@@ -1,0 +1,2 @@
+# expect: 3:1 Missing expression
+a = max(1,

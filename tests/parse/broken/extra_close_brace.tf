@@ -1,0 +1,4 @@
+# expect: 4:1 Argument or block definition required
+a {
+}
+}

@@ -1,0 +1,2 @@
+# expect: 2:12 Invalid 'for' expression
+a = [for x var.list : x]

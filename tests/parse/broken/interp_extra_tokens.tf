@@ -1,0 +1,2 @@
+# expect: 2:14 Extra characters after interpolation expression
+a = "${var.a var.b}"

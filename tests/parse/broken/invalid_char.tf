@@ -1,0 +1,3 @@
+# expect: 3:5 Invalid character
+a = 1
+b = @

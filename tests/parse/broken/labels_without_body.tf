@@ -1,0 +1,2 @@
+# expect: 2:17 Invalid block definition
+resource "a" "b"

@@ -1,0 +1,2 @@
+# expect: 2:14 Invalid legacy index syntax
+a = var.list.1.2

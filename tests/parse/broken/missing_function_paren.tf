@@ -1,0 +1,2 @@
+# expect: 2:29 Missing open parenthesis
+a = provider::aws::arn_parse

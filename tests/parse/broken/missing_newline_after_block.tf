@@ -1,0 +1,2 @@
+# expect: 2:6 Missing newline after block definition
+a {} b = 1

@@ -1,0 +1,3 @@
+# expect: 2:9 Invalid multi-line string
+a = "abc
+b = 2

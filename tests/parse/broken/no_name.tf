@@ -1,0 +1,2 @@
+# expect: 2:1 Argument or block definition required
+= 1

@@ -1,0 +1,4 @@
+# expect: 3:4 Missing attribute value
+a = {
+  b
+}

@@ -1,0 +1,3 @@
+# expect: 2:6 Invalid character
+a = 1;
+b = 2

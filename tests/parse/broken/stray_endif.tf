@@ -1,0 +1,2 @@
+# expect: 2:11 Unexpected endif directive
+a = "text %{endif}"

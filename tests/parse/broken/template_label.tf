@@ -1,0 +1,3 @@
+# expect: 2:11 Invalid string literal
+resource "${var.type}" "x" {
+}

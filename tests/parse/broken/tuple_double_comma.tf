@@ -1,0 +1,2 @@
+# expect: 2:8 Invalid expression
+a = [1,,2]

@@ -1,0 +1,3 @@
+# expect: 3:1 Unbalanced parentheses
+a = (1 + 2
+b = 3

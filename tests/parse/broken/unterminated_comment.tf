@@ -1,0 +1,3 @@
+# expect: 2:8 Invalid expression
+a = 1 /* never closed
+b = 2

@@ -1,0 +1,4 @@
+# expect: 5:1 Unterminated template string
+doc = <<EOT
+line one
+line two

@@ -1,0 +1,2 @@
+# expect: 2:21 Unterminated template string
+name = "unterminated

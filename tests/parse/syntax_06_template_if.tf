@@ -1,0 +1,7 @@
+if_only   = "%{if var.enabled}on%{endif}"
+if_else   = "%{if var.enabled}on%{else}off%{endif}"
+with_text = "state: %{if var.enabled}enabled%{else}disabled%{endif}."
+nested    = "%{if var.a}A%{if var.b}B%{endif}%{endif}"
+with_expr = "%{if length(var.list) > 0}has items%{endif}"
+empty_if  = "%{if var.x}%{endif}"
+interp    = "%{if var.x}${var.y}%{else}${var.z}%{endif}"

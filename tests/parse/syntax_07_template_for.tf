@@ -1,0 +1,5 @@
+values   = "%{for v in var.list}${v},%{endfor}"
+pairs    = "%{for k, v in var.map}${k}=${v};%{endfor}"
+nested   = "%{for a in var.outer}%{for b in a}${b}%{endfor}%{endfor}"
+with_if  = "%{for v in var.list}%{if v != ""}[${v}]%{endif}%{endfor}"
+call     = "%{for s in split(",", var.csv)}<${trimspace(s)}>%{endfor}"

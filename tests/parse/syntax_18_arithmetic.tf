@@ -1,0 +1,12 @@
+add      = 1 + 2
+sub      = 5 - 3
+mul      = 2 * 3
+div      = 7 / 2
+mod      = 7 % 3
+prec1    = 1 + 2 * 3
+prec2    = (1 + 2) * 3
+prec3    = 10 - 4 - 3
+prec4    = 2 * 3 % 4 / 5
+prec5    = -2 * -3 + -var.x
+chain    = var.a + var.b - var.c * var.d / var.e % var.f
+no_space = 1+2*3-4

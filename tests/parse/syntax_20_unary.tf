@@ -1,0 +1,11 @@
+neg_lit   = -1
+neg_float = -1.5
+neg_exp   = -1e2
+neg_var   = -var.x
+not_lit   = !false
+not_var   = !var.enabled
+double    = !!var.enabled
+neg_neg   = - -var.x
+neg_paren = -(var.x + 1)
+spaced    = - 7
+in_list   = [-1, !true, -var.y]

@@ -1,0 +1,10 @@
+full       = aws_subnet.private[*].id
+full_deep  = aws_instance.web[*].network_interface[0].id
+full_only  = var.list[*]
+attr       = aws_subnet.private.*.id
+attr_deep  = var.objs.*.a.b
+attr_only  = var.list.*
+attr_index = var.objs.*.ids[0]
+attr_num   = var.objs.*.ids.0
+in_call    = join(",", aws_subnet.private[*].cidr_block)
+nested     = var.a[*].b[*].c

@@ -1,0 +1,4 @@
+# This file has nothing but comments.
+// Still nothing.
+/* And a block
+   comment. */

@@ -1,0 +1,227 @@
+/* Unit tests for lang/fn_coll.c (collection and set functions).  Expected
+ * values are the examples of Terraform's function documentation unless a
+ * comment says they follow cty's behaviour. */
+#include "tests/unit/harness.h"
+#include "tests/unit/fn_testutil.h"
+
+TEST(fn_alltrue_anytrue)
+{
+    CHECK_STR(call("alltrue", 1, T(2, S("true"), B(1))), "true");
+    CHECK_STR(call("alltrue", 1, T(2, B(1), B(0))), "false");
+    CHECK_STR(call("alltrue", 1, T(0)), "true");
+    CHECK_STR(call("anytrue", 1, T(1, S("true"))), "true");
+    CHECK_STR(call("anytrue", 1, T(1, B(1))), "true");
+    CHECK_STR(call("anytrue", 1, T(2, B(1), B(0))), "true");
+    CHECK_STR(call("anytrue", 1, T(0)), "false");
+    CHECK_STR(call("anytrue", 1, T(2, val_unknown(ty_bool()), B(0))), "unknown(bool)");
+    CHECK_STR(call("alltrue", 1, T(1, S("x"))),
+              "ERR(0): Invalid value for \"list\" parameter: a bool is required.");
+}
+
+TEST(fn_chunklist)
+{
+    CHECK_STR(call("chunklist", 2, TS(5, "a", "b", "c", "d", "e"), N(2)),
+              "list[list[\"a\", \"b\"], list[\"c\", \"d\"], list[\"e\"]]");
+    CHECK_STR(call("chunklist", 2, TS(5, "a", "b", "c", "d", "e"), N(1)),
+              "list[list[\"a\"], list[\"b\"], list[\"c\"], list[\"d\"], list[\"e\"]]");
+    CHECK_STR(call("chunklist", 2, TS(2, "a", "b"), N(0)), "list[list[\"a\", \"b\"]]");
+    CHECK_STR(call("chunklist", 2, LS(0), N(3)), "list[]");
+    CHECK_STR(call("chunklist", 2, TS(1, "a"), N(-1)),
+              "ERR(-1): Call to function \"chunklist\" failed: the size argument must be "
+              "positive.");
+}
+
+TEST(fn_coalesce)
+{
+    CHECK_STR(call("coalesce", 2, S("a"), S("b")), "\"a\"");
+    CHECK_STR(call("coalesce", 2, S(""), S("b")), "\"b\"");
+    CHECK_STR(call("coalesce", 2, N(1), N(2)), "1");
+    CHECK_STR(call("coalesce", 3, val_null(), S(""), N(3)), "\"3\"");   /* unified to string */
+    CHECK_STR(call("coalesce", 2, val_null(), S("")),
+              "ERR(-1): Call to function \"coalesce\" failed: no non-null, non-empty-string "
+              "arguments.");
+    CHECK_STR(call("coalescelist", 2, TS(2, "a", "b"), TS(2, "c", "d")), "tuple[\"a\", \"b\"]");
+    CHECK_STR(call("coalescelist", 2, T(0), TS(2, "c", "d")), "tuple[\"c\", \"d\"]");
+    CHECK_STR(call("coalescelist", 1, S("x")),
+              "ERR(-1): Call to function \"coalescelist\" failed: coalescelist arguments must "
+              "be lists or tuples.");
+}
+
+TEST(fn_compact_concat)
+{
+    CHECK_STR(call("compact", 1, T(5, S("a"), S(""), S("b"), val_null(), S("c"))),
+              "list[\"a\", \"b\", \"c\"]");
+    CHECK_STR(call("concat", 2, TS(2, "a", ""), TS(2, "b", "c")),
+              "tuple[\"a\", \"\", \"b\", \"c\"]");
+    CHECK_STR(call("concat", 2, LS(1, "a"), LS(1, "b")), "list[\"a\", \"b\"]");
+    CHECK_STR(call("concat", 2, LS(1, "a"), S("b")),
+              "ERR(1): Invalid value for \"seqs\" parameter: all arguments must be lists or "
+              "tuples; got string.");
+    CHECK_STR(call("concat", 0), "ERR(-1): Call to function \"concat\" failed: at least one "
+                                 "argument is required.");
+}
+
+TEST(fn_contains_distinct_index)
+{
+    CHECK_STR(call("contains", 2, TS(3, "a", "b", "c"), S("a")), "true");
+    CHECK_STR(call("contains", 2, TS(3, "a", "b", "c"), S("d")), "false");
+    CHECK_STR(call("contains", 2, TN(2, 1.0, 2.0), S("1")), "false");   /* no conversion */
+    CHECK_STR(call("distinct", 1, TS(6, "a", "b", "a", "c", "d", "b")),
+              "list[\"a\", \"b\", \"c\", \"d\"]");
+    CHECK_STR(call("index", 2, TS(3, "a", "b", "c"), S("b")), "1");
+    CHECK_STR(call("index", 2, TS(3, "a", "b", "c"), S("z")),
+              "ERR(-1): Call to function \"index\" failed: item not found.");
+}
+
+TEST(fn_element)
+{
+    CHECK_STR(call("element", 2, TS(3, "a", "b", "c"), N(1)), "\"b\"");
+    CHECK_STR(call("element", 2, TS(3, "a", "b", "c"), N(3)), "\"a\"");   /* wraps */
+    CHECK_STR(call("element", 2, TS(3, "a", "b", "c"), N(2)), "\"c\"");
+    CHECK_STR(call("element", 2, TS(3, "a", "b", "c"), N(-1)),
+              "ERR(-1): Call to function \"element\" failed: cannot use element function with "
+              "a negative index.");
+    CHECK_STR(call("element", 2, T(0), N(0)),
+              "ERR(-1): Call to function \"element\" failed: cannot use element function with "
+              "an empty list.");
+}
+
+TEST(fn_flatten)
+{
+    CHECK_STR(call("flatten", 1, T(3, TS(2, "a", "b"), T(0), TS(1, "c"))),
+              "tuple[\"a\", \"b\", \"c\"]");
+    CHECK_STR(call("flatten", 1, T(2, T(2, TS(2, "a", "b"), T(0)), TS(1, "c"))),
+              "tuple[\"a\", \"b\", \"c\"]");
+    CHECK_STR(call("flatten", 1, S("x")),
+              "ERR(-1): Call to function \"flatten\" failed: can only flatten lists, sets and "
+              "tuples.");
+}
+
+TEST(fn_keys_values_lookup)
+{
+    CHECK_STR(call("keys", 1, O(3, "a", N(1), "c", N(2), "d", N(3))),
+              "tuple[\"a\", \"c\", \"d\"]");
+    CHECK_STR(call("values", 1, O(3, "a", N(3), "c", N(2), "d", N(1))), "tuple[3, 2, 1]");
+    val m = AS(O(2, "a", S("ay"), "b", S("bee")), ty_map(ty_string()));
+    CHECK_STR(call("keys", 1, val_copy(m)), "list[\"a\", \"b\"]");
+    CHECK_STR(call("values", 1, val_copy(m)), "list[\"ay\", \"bee\"]");
+    CHECK_STR(call("lookup", 3, val_copy(m), S("a"), S("what?")), "\"ay\"");
+    CHECK_STR(call("lookup", 3, val_copy(m), S("c"), S("what?")), "\"what?\"");
+    CHECK_STR(call("lookup", 2, val_copy(m), S("c")),
+              "ERR(-1): Call to function \"lookup\" failed: lookup failed to find key \"c\".");
+    CHECK_STR(call("keys", 1, S("x")),
+              "ERR(0): Invalid value for \"inputMap\" parameter: must have map or object type.");
+    val_free(m);
+}
+
+TEST(fn_length)
+{
+    CHECK_STR(call("length", 1, T(0)), "0");
+    CHECK_STR(call("length", 1, TS(2, "a", "b")), "2");
+    CHECK_STR(call("length", 1, O(1, "a", S("b"))), "1");
+    CHECK_STR(call("length", 1, S("hello")), "5");
+    CHECK_STR(call("length", 1, S("👾🕹️")), "2");
+    CHECK_STR(call("length", 1, val_unknown(ty_list(ty_string()))), "unknown(number)");
+    CHECK_STR(call("length", 1, N(1)),
+              "ERR(0): Invalid value for \"value\" parameter: argument must be a string, a "
+              "collection type, or a structural type.");
+}
+
+TEST(fn_matchkeys_merge)
+{
+    CHECK_STR(call("matchkeys", 3, TS(3, "i-123", "i-abc", "i-def"),
+                   TS(3, "us-west", "us-east", "us-east"), TS(1, "us-east")),
+              "list[\"i-abc\", \"i-def\"]");
+    CHECK_STR(call("merge", 2, O(2, "a", S("b"), "c", S("d")), O(2, "e", S("f"), "c", S("z"))),
+              "object{a = \"b\", c = \"z\", e = \"f\"}");
+    CHECK_STR(call("merge", 3, O(1, "a", S("b")), O(2, "a", TN(2, 1.0, 2.0), "c", S("z")),
+                   O(1, "d", N(3))),
+              "object{a = tuple[1, 2], c = \"z\", d = 3}");
+    CHECK_STR(call("merge", 0), "object{}");
+    CHECK_STR(call("merge", 1, S("x")),
+              "ERR(-1): Call to function \"merge\" failed: arguments must be maps or objects, "
+              "got \"string\".");
+}
+
+TEST(fn_one)
+{
+    CHECK_STR(call("one", 1, T(0)), "null(any)");
+    CHECK_STR(call("one", 1, TS(1, "hello")), "\"hello\"");
+    CHECK_STR(call("one", 1, LS(0)), "null(string)");
+    CHECK_STR(call("one", 1, TS(2, "hello", "goodbye")),
+              "ERR(0): Invalid value for \"list\" parameter: must be a list, set, or tuple value "
+              "with either zero or one elements.");
+}
+
+TEST(fn_range)
+{
+    CHECK_STR(call("range", 1, N(3)), "list[0, 1, 2]");
+    CHECK_STR(call("range", 2, N(1), N(4)), "list[1, 2, 3]");
+    CHECK_STR(call("range", 3, N(1), N(8), N(2)), "list[1, 3, 5, 7]");
+    CHECK_STR(call("range", 3, N(1), N(4), N(0.5)), "list[1, 1.5, 2, 2.5, 3, 3.5]");
+    CHECK_STR(call("range", 2, N(4), N(1)), "list[4, 3, 2]");
+    CHECK_STR(call("range", 3, N(10), N(5), N(-2)), "list[10, 8, 6]");
+    CHECK_STR(call("range", 1, N(0)), "list[]");
+    CHECK_STR(call("range", 3, N(1), N(2), N(0)),
+              "ERR(2): Invalid value for \"params\" parameter: step must not be zero.");
+    CHECK_STR(call("range", 1, N(2000)),
+              "ERR(-1): Call to function \"range\" failed: more than 1024 values were "
+              "generated; either decrease the difference between start and end or use a "
+              "smaller step.");
+}
+
+TEST(fn_reverse_slice_sort_sum)
+{
+    CHECK_STR(call("reverse", 1, TN(3, 1.0, 2.0, 3.0)), "tuple[3, 2, 1]");
+    CHECK_STR(call("reverse", 1, LS(2, "a", "b")), "list[\"b\", \"a\"]");
+    CHECK_STR(call("slice", 3, TS(4, "a", "b", "c", "d"), N(1), N(3)), "tuple[\"b\", \"c\"]");
+    CHECK_STR(call("slice", 3, LS(2, "a", "b"), N(0), N(3)),
+              "ERR(2): Invalid value for \"end_index\" parameter: end index must not be greater "
+              "than the length of the list.");
+    CHECK_STR(call("slice", 3, LS(2, "a", "b"), N(2), N(1)),
+              "ERR(1): Invalid value for \"start_index\" parameter: start index must not be "
+              "greater than end index.");
+    CHECK_STR(call("sort", 1, TS(4, "e", "d", "a", "x")), "list[\"a\", \"d\", \"e\", \"x\"]");
+    CHECK_STR(call("sort", 1, TN(3, 10.0, 9.0, 1.0)), "list[\"1\", \"10\", \"9\"]");
+    CHECK_STR(call("sum", 1, TN(4, 10.0, 13.0, 6.0, 4.5)), "33.5");
+    CHECK_STR(call("sum", 1, T(0)),
+              "ERR(0): Invalid value for \"list\" parameter: cannot sum an empty list.");
+}
+
+TEST(fn_transpose_zipmap)
+{
+    val in = AS(O(2, "a", TS(2, "1", "2"), "b", TS(2, "2", "3")),
+                ty_map(ty_list(ty_string())));
+    CHECK_STR(call("transpose", 1, in),
+              "map{1 = list[\"a\"], 2 = list[\"a\", \"b\"], 3 = list[\"b\"]}");
+    CHECK_STR(call("zipmap", 2, TS(2, "a", "b"), TN(2, 1.0, 2.0)), "object{a = 1, b = 2}");
+    CHECK_STR(call("zipmap", 2, TS(2, "a", "b"), AS(TN(2, 1.0, 2.0), ty_list(ty_number()))),
+              "map{a = 1, b = 2}");
+    CHECK_STR(call("zipmap", 2, TS(1, "a"), TN(2, 1.0, 2.0)),
+              "ERR(-1): Call to function \"zipmap\" failed: number of keys (1) does not match "
+              "number of values (2).");
+}
+
+TEST(fn_sets)
+{
+    CHECK_STR(call("setintersection", 3, TS(2, "a", "b"), TS(2, "b", "c"), TS(2, "b", "d")),
+              "set[\"b\"]");
+    CHECK_STR(call("setsubtract", 2, TS(3, "a", "b", "c"), TS(2, "a", "c")), "set[\"b\"]");
+    CHECK_STR(call("setunion", 3, TS(2, "a", "b"), TS(2, "b", "c"), TS(1, "d")),
+              "set[\"a\", \"b\", \"c\", \"d\"]");
+    CHECK_STR(call("setproduct", 2, TS(3, "development", "staging", "production"),
+                   TS(2, "app1", "app2")),
+              "list[tuple[\"development\", \"app1\"], tuple[\"development\", \"app2\"], "
+              "tuple[\"staging\", \"app1\"], tuple[\"staging\", \"app2\"], "
+              "tuple[\"production\", \"app1\"], tuple[\"production\", \"app2\"]]");
+    CHECK_STR(call("setproduct", 2, TS(1, "a"), T(0)), "list[]");
+    CHECK_STR(call("setproduct", 1, TS(1, "a")),
+              "ERR(-1): Call to function \"setproduct\" failed: at least two arguments are "
+              "required.");
+    CHECK_STR(call("setunion", 2, TS(1, "a"), TN(1, 1.0)), "set[\"1\", \"a\"]");
+}
+
+int main(int argc, char **argv)
+{
+    return harness_main(argc, argv);
+}
