@@ -193,16 +193,17 @@ class CallLog:
     def __init__(self, path=None):
         self.lock = threading.Lock()
         self.entries = []
+        self.next_seq = 0      # never reset: seq stays unique in the --log file
         self.path = path
         self.fh = open(path, 'a', buffering=1) if path else None
 
     def add(self, entry):
-        line = json.dumps(entry, sort_keys=True)
         with self.lock:
-            entry['seq'] = len(self.entries)
+            entry['seq'] = self.next_seq
+            self.next_seq += 1
             self.entries.append(entry)
             if self.fh:
-                self.fh.write(line + '\n')
+                self.fh.write(json.dumps(entry, sort_keys=True) + '\n')
 
     def clear(self):
         with self.lock:
