@@ -22,7 +22,7 @@ trap cleanup EXIT
 python3 "$ROOT/tests/awsemu/server.py" --port 0 --time-scale 0.01 --seed 7 \
   --log "$work/calls.jsonl" >"$work/port" 2>"$work/stderr" &
 pid=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   [ -s "$work/port" ] && break
   sleep 0.05
 done
@@ -58,7 +58,7 @@ fi
 # The server also runs on Debian's python3 (standard library only).
 "$PY" "$ROOT/tests/awsemu/server.py" --port 0 >"$work/port2" 2>"$work/stderr2" &
 pid2=$!
-for _ in $(seq 1 100); do [ -s "$work/port2" ] && break; sleep 0.05; done
+for _ in $(seq 1 300); do [ -s "$work/port2" ] && break; sleep 0.05; done
 if [ -s "$work/port2" ] && curl -s "http://127.0.0.1:$(head -1 "$work/port2")/_emu/health" \
      | grep -q '"ok": true'; then
   echo "ok awsemu.runs_on_debian_python"
