@@ -7,7 +7,9 @@ no authentication (the server listens on 127.0.0.1 only).
   GET  /_emu/state                  every resource, by type (private fields too)
   GET  /_emu/resources?type=T       resources of one type as the API shows them
   POST /_emu/update                 {"id": ID, "type"?: T, "set": {field: value},
-                                     "tags": {k: v}, "untag": [k]}   (drift)
+                                     "tags": {k: v}, "untag": [k]}   (drift; a field
+                                    may be a dotted path, e.g. "_attrs.enableDnsHostnames"
+                                    for VPC attributes)
   POST /_emu/delete                 {"id": ID, "type"?: T}   delete behind the
                                     client's back (type: when names repeat)
   GET/POST /_emu/faults             read / change fault injection (server.Faults)
@@ -106,9 +108,14 @@ def _route(emu, method, path, q, data):
             if obj is None:
                 return _err('no resource %s' % rid, 404)
             for k, v in (data.get('set') or {}).items():
-                if k.startswith('_'):
+                if k.startswith('_') and not k.startswith('_attrs.'):
                     return _err('private field %s' % k)
-                obj[k] = v
+                node, parts = obj, k.split('.')
+                for p in parts[:-1]:
+                    if not isinstance(node.get(p), dict):
+                        return _err('no field %s in %s' % (k, rid))
+                    node = node[p]
+                node[parts[-1]] = v
             for k, v in (data.get('tags') or {}).items():
                 obj['_tags'][k] = str(v)
             for k in data.get('untag') or []:

@@ -30,6 +30,11 @@ def test_drift():
     s = ec2.describe_subnets(SubnetIds=[sid])['Subnets'][0]
     check('drift.untag_and_set_field', s['MapPublicIpOnLaunch'] is True
           and [t['Key'] for t in s['Tags']] == ['Name'], s)
+    T.admin('/_emu/update', {'id': vid, 'set': {'_attrs.enableDnsHostnames': True}})
+    a = ec2.describe_vpc_attribute(VpcId=vid, Attribute='enableDnsHostnames')
+    check('drift.vpc_attribute', a['EnableDnsHostnames']['Value'] is True, a)
+    r = T.admin('/_emu/update', {'id': vid, 'set': {'_tags': {}}})
+    check('drift.private_field_rejected', 'error' in r, r)
     r = T.admin('/_emu/delete', {'id': sid})
     check('drift.delete_ok', r.get('ok'), r)
     expect_error('drift.deleted_subnet_not_found', 'InvalidSubnetID.NotFound',
