@@ -3,7 +3,8 @@ no authentication (the server listens on 127.0.0.1 only).
 
   GET  /_emu/health                 {"ok": true}
   POST /_emu/reset                  forget every resource, call, fault and config
-                                    change (registered credentials stay)
+                                    change (registered credentials stay);
+                                    {"default_vpc": true} recreates a default VPC
   GET  /_emu/state                  every resource, by type (private fields too)
   GET  /_emu/resources?type=T       resources of one type as the API shows them
   POST /_emu/update                 {"id": ID, "type"?: T, "set": {field: value},
@@ -83,6 +84,9 @@ def _route(emu, method, path, q, data):
         emu.buckets.clear()
         for k, v in emu.initial_cfg.items():
             setattr(emu.cfg, k, v)
+        if data.get('default_vpc') is not None:
+            emu.cfg.default_vpc = bool(data['default_vpc'])
+        emu.setup_defaults()
         return _json({'ok': True})
     if path == '/_emu/state':
         with st.lock:

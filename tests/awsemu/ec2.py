@@ -65,7 +65,7 @@ VPC_FILTERS = {
     'cidr-block-association.state': lambda o: [a['cidrBlockState']['state'] for a in
                                                o['cidrBlockAssociationSet']],
     'dhcp-options-id': lambda o: o['dhcpOptionsId'],
-    'is-default': lambda o: o['isDefault'],
+    'is-default': lambda o: o['isDefault'], 'isDefault': lambda o: o['isDefault'],
     'owner-id': lambda o: o['ownerId'],
     'state': lambda o: o['state'],
     'vpc-id': lambda o: o['vpcId'],
@@ -1018,7 +1018,9 @@ def describe_regions(ctx):
 
 
 def describe_account_attributes(ctx):
-    attrs = {'supported-platforms': ['VPC'], 'default-vpc': ['none'], 'max-instances': ['20'],
+    dflt = [v['vpcId'] for v in ctx.store.all('vpc') if v['isDefault']]
+    attrs = {'supported-platforms': ['VPC'], 'default-vpc': dflt[:1] or ['none'],
+             'max-instances': ['20'],
              'vpc-max-security-groups-per-interface': ['5'], 'max-elastic-ips': ['5'],
              'vpc-max-elastic-ips': ['5']}
     names = plist(ctx.params, 'AttributeName') or list(attrs)
@@ -1029,6 +1031,37 @@ def describe_account_attributes(ctx):
         out.append({'attributeName': n,
                     'attributeValueSet': [{'attributeValue': v} for v in attrs[n]]})
     return {'accountAttributeSet': out}
+
+
+# ================================================================== default VPC
+
+def create_default_vpc(ctx):
+    """What a new AWS account has: a default VPC 172.31.0.0/16 with a default
+    subnet per zone (public IPs on launch), an attached internet gateway and a
+    default route to it.  Only with --default-vpc / config default_vpc."""
+    st = ctx.store
+    ctx.params = {'CidrBlock': '172.31.0.0/16'}
+    ctx._filters = None
+    vid = create_vpc(ctx)['vpc']['vpcId']
+    vpc = st.get('vpc', vid)
+    vpc['isDefault'] = True
+    vpc['_attrs']['enableDnsHostnames'] = True
+    for i, (zone, zid) in enumerate(zones(ctx.region)):
+        ctx.params = {'VpcId': vid, 'CidrBlock': '172.31.%d.0/20' % (16 * i),
+                      'AvailabilityZone': zone}
+        sub = st.get('subnet', create_subnet(ctx)['subnet']['subnetId'])
+        sub['defaultForAz'] = True
+        sub['mapPublicIpOnLaunch'] = True
+    ctx.params = {}
+    gid = create_internet_gateway(ctx)['internetGateway']['internetGatewayId']
+    st.get('igw', gid)['attachmentSet'] = [{'state': 'available', 'vpcId': vid}]
+    st.get('rtb', vpc['_main_rtb'])['routeSet'].append(
+        {'destinationCidrBlock': '0.0.0.0/0', 'gatewayId': gid, 'origin': 'CreateRoute',
+         'state': 'active'})
+    for obj in [vpc] + [o for t in ('subnet', 'igw', 'rtb', 'sg', 'sgr', 'acl')
+                        for o in st.all(t)]:
+        obj['_created'] = 0.0        # visible at once, whatever consistency_ms says
+    return vid
 
 
 # ================================================================== admin hook

@@ -234,6 +234,20 @@ class Emulator:
         self.creds[access_key] = {'secret_key': secret_key, 'session_token': session_token,
                                   'account_id': account_id, 'user': user}
 
+    def setup_defaults(self):
+        """Resources every account starts with (the default VPC when enabled)."""
+        if not self.cfg.default_vpc or 'ec2' not in self.services:
+            return
+        ctx = Ctx()
+        ctx.emu = self
+        ctx.store = self.store
+        ctx.service = 'ec2'
+        ctx.protocol = 'ec2'
+        ctx.region = self.cfg.regions[0]
+        ctx.account = self.cfg.account_id
+        with self.store.lock:
+            self.services['ec2'].create_default_vpc(ctx)
+
     def account_for(self, access_key):
         c = self.creds.get(access_key) or {}
         return c.get('account_id') or self.cfg.account_id
@@ -603,6 +617,8 @@ def main(argv=None):
                     help='largest page returned when MaxResults is given')
     ap.add_argument('--region', default='us-east-1', help='regions served, comma-separated')
     ap.add_argument('--account-id', default='123456789012')
+    ap.add_argument('--default-vpc', action='store_true',
+                    help='start with a default VPC (172.31.0.0/16, a subnet per zone, IGW)')
     ap.add_argument('--log', help='append the JSON-lines call log to this file')
     ap.add_argument('--seed', type=int, help='seed for fault injection randomness')
     args = ap.parse_args(argv)
@@ -615,6 +631,7 @@ def main(argv=None):
     cfg.max_page = args.max_page
     cfg.regions = [r.strip() for r in args.region.split(',') if r.strip()]
     cfg.account_id = args.account_id
+    cfg.default_vpc = args.default_vpc
     if args.seed is not None:
         EMU.rng.seed(args.seed)
     EMU.faults.update({'throttle_rate': args.throttle_rate, 'error_rate': args.error_rate,
@@ -622,6 +639,7 @@ def main(argv=None):
                        'rate_limit': args.rate_limit, 'rate_burst': args.rate_burst})
     EMU.initial_faults = EMU.faults.as_dict()
     EMU.initial_cfg = cfg.as_dict()
+    EMU.setup_defaults()
     srv = Server(('127.0.0.1', args.port), Handler)
     print(srv.server_address[1], flush=True)
     try:

@@ -394,6 +394,26 @@ def test_misc():
     check('unknown_action_invalid_action', e is not None and e[0] == 'InvalidAction', e)
 
 
+def test_default_vpc():
+    T.admin('/_emu/reset', {'default_vpc': True})
+    try:
+        v = ec2.describe_vpcs(Filters=[{'Name': 'is-default', 'Values': ['true']}])['Vpcs']
+        check('default_vpc.exists', len(v) == 1 and v[0]['CidrBlock'] == '172.31.0.0/16', v)
+        vid = v[0]['VpcId'] if v else 'none'
+        s = ec2.describe_subnets(Filters=[{'Name': 'default-for-az', 'Values': ['true']}])
+        check('default_vpc.subnet_per_zone', len(s['Subnets']) == 6 and all(
+            x['MapPublicIpOnLaunch'] and x['VpcId'] == vid for x in s['Subnets']), s)
+        a = ec2.describe_account_attributes(AttributeNames=['default-vpc'])
+        check('default_vpc.account_attribute', a['AccountAttributes'][0]['AttributeValues'][0]
+              ['AttributeValue'] == vid, a)
+        g = ec2.describe_internet_gateways(Filters=[{'Name': 'attachment.vpc-id',
+                                                     'Values': [vid]}])['InternetGateways']
+        check('default_vpc.internet_gateway', len(g) == 1, g)
+    finally:
+        T.admin('/_emu/reset', {})
+    check('default_vpc.gone_after_plain_reset', ec2.describe_vpcs()['Vpcs'] == [])
+
+
 def test_eventual_consistency():
     T.admin('/_emu/config', {'consistency_ms': 400})
     vid = new_vpc('10.8.0.0/16')['VpcId']
