@@ -33,6 +33,9 @@ def test_lifecycle():
                            tags={'env': 'dev'})['cluster']
     check('cluster.creating', c['status'] == 'CREATING' and c['arn'].endswith(':cluster/demo')
           and c['tags'] == {'env': 'dev'}, c)
+    expect_error('nodegroup.cluster_not_active', 'InvalidRequestException',
+                 eks.create_nodegroup, clusterName='demo', nodegroupName='ng',
+                 nodeRole=role, subnets=[s1])
     expect_error('cluster.duplicate', 'ResourceInUseException', eks.create_cluster,
                  name='demo', roleArn=role, resourcesVpcConfig={'subnetIds': [s1, s2]},
                  status=409)
@@ -41,9 +44,6 @@ def test_lifecycle():
         GroupIds=[sg])['SecurityGroups']) == 1)
     expect_error('order.subnet_with_cluster_eni', 'DependencyViolation', ec2.delete_subnet,
                  SubnetId=s1)
-    expect_error('nodegroup.cluster_not_active', 'InvalidRequestException',
-                 eks.create_nodegroup, clusterName='demo', nodegroupName='ng',
-                 nodeRole=role, subnets=[s1])
     ok = T.wait_for(lambda: eks.describe_cluster(name='demo')['cluster']['status'] == 'ACTIVE',
                     timeout=15)
     check('cluster.becomes_active', ok)
