@@ -70,6 +70,7 @@ def test_lifecycle():
                  SubnetId=s1)
     elb.delete_listener(ListenerArn=li['ListenerArn'])
     elb.delete_target_group(TargetGroupArn=tga)
+    T.admin('/_emu/config', {'time_scale': 0.05})   # interfaces linger 3 s
     elb.delete_load_balancer(LoadBalancerArn=arn)
     expect_error('lb.gone', 'LoadBalancerNotFound', elb.describe_load_balancers,
                  LoadBalancerArns=[arn])
