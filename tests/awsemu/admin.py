@@ -19,7 +19,9 @@ no authentication (the server listens on 127.0.0.1 only).
   POST /_emu/credentials            {"access_key", "secret_key",
                                      "session_token"?, "account_id"?}
   GET  /_emu/calls[?since=N&service=S&action=A]   call log, JSON lines
-  GET  /_emu/calls/count[?service=S&action=A&status=N&fault=F]  {"count": n}
+  GET  /_emu/calls/count[?service=S&action=A&status=N&fault=F&code=C]  {"count": n}
+  GET  /_emu/calls/stats[?same filters]   {"ec2.DescribeVpcs": {"calls", "errors",
+                                    "faults", "ms"}, ...}
   POST /_emu/calls/reset            empty the call log
   POST /_emu/call                   {"service", "action", "params": {flat}}
                                     run a query-protocol action unsigned
@@ -53,6 +55,8 @@ def _filter_calls(entries, q):
         if 'status' in q and str(e.get('status')) != q['status']:
             continue
         if 'fault' in q and e.get('fault') != q['fault']:
+            continue
+        if 'code' in q and e.get('code') != q['code']:
             continue
         out.append(e)
     return out
@@ -171,6 +175,18 @@ def _route(emu, method, path, q, data):
         with emu.calls.lock:
             n = len(_filter_calls(list(emu.calls.entries), q))
         return _json({'count': n})
+    if path == '/_emu/calls/stats':
+        with emu.calls.lock:
+            entries = _filter_calls(list(emu.calls.entries), q)
+        stats = {}
+        for e in entries:
+            key = '%s.%s' % (e.get('service'), e.get('action'))
+            st_ = stats.setdefault(key, {'calls': 0, 'errors': 0, 'faults': 0, 'ms': 0.0})
+            st_['calls'] += 1
+            st_['errors'] += 1 if e.get('status', 0) >= 300 or e.get('status') == 0 else 0
+            st_['faults'] += 1 if e.get('fault') else 0
+            st_['ms'] = round(st_['ms'] + e.get('ms', 0), 3)
+        return _json(stats)
     if path == '/_emu/calls/reset' and method == 'POST':
         emu.calls.clear()
         return _json({'ok': True})

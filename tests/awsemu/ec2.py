@@ -934,7 +934,7 @@ def create_tags(ctx):
     tags = []
     for t in plist(ctx.params, 'Tag'):
         key = pget(t, 'Key')
-        U.check_tag_key(key)
+        U.check_tag_key(key, pget(t, 'Value', ''))
         tags.append((key, pget(t, 'Value', '')))
     for obj in objs:
         merged = dict(obj['_tags'])

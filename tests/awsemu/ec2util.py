@@ -65,18 +65,22 @@ def tags_from_specs(ctx, tag_rtype):
                             % rt)
         for t in plist(spec, 'Tag'):
             key = pget(t, 'Key')
-            check_tag_key(key)
+            check_tag_key(key, pget(t, 'Value', ''))
             tags[key] = pget(t, 'Value', '')
     if len(tags) > 50:
         raise AwsError('TagLimitExceeded', 'The maximum number of tags per resource is 50.')
     return tags
 
 
-def check_tag_key(key):
+def check_tag_key(key, value=''):
     if key is None or key == '':
         raise bad_param('Tag key must not be empty')
     if key.lower().startswith('aws:'):
         raise bad_param("Tag keys starting with 'aws:' are reserved for internal use")
+    if len(key) > 128:
+        raise bad_param('Tag key exceeds the maximum length of 128 characters')
+    if value is not None and len(value) > 256:
+        raise bad_param('Tag value exceeds the maximum length of 256 characters')
 
 
 # ------------------------------------------------------------------ filters

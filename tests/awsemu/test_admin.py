@@ -233,6 +233,11 @@ def test_call_log():
           and len(e['request_id']) == 36 and e['service'] == 'ec2' and 't' in e, e)
     check('log.count_filter', T.count(action='DescribeVpcs') == 2
           and T.count(action='DescribeVpcs', status=200) == 1)
+    check('log.count_by_code', T.count(code='InvalidVpcID.NotFound') == 1)
+    st = T.admin('/_emu/calls/stats?service=ec2')
+    check('log.stats', st.get('ec2.DescribeVpcs', {}).get('calls') == 2
+          and st['ec2.DescribeVpcs']['errors'] == 1
+          and st.get('ec2.DescribeSubnets', {}).get('calls') == 1, st)
     since = entries[1]['seq']
     check('log.since', [x['action'] for x in T.calls(since=since)] ==
           ['DescribeSubnets', 'DescribeVpcs'])

@@ -375,6 +375,8 @@ def test_tags():
                  Resources=['vpc-0000000000000000f'], Tags=tags({'a': 'b'}))
     expect_error('tags.aws_prefix_reserved', 'InvalidParameterValue', ec2.create_tags,
                  Resources=[vid], Tags=tags({'aws:x': 'b'}))
+    expect_error('tags.value_too_long', 'InvalidParameterValue', ec2.create_tags,
+                 Resources=[vid], Tags=tags({'k': 'v' * 257}))
     expect_error('tags.wrong_spec_type', 'InvalidParameterValue', ec2.create_vpc,
                  CidrBlock='10.7.0.0/16', TagSpecifications=spec('subnet', {'a': 'b'}))
     ec2.delete_vpc(VpcId=vid)
