@@ -66,6 +66,14 @@ def test_lifecycle():
                     'Successful', timeout=10)
     check('nodegroup.update_successful', ok and eks.describe_nodegroup(
         clusterName='demo', nodegroupName='ng')['nodegroup']['scalingConfig']['desiredSize'] == 3)
+    ad = eks.create_addon(clusterName='demo', addonName='vpc-cni')['addon']
+    check('addon.creating', ad['status'] == 'CREATING' and ad['addonVersion'], ad)
+    ok = T.wait_for(lambda: eks.describe_addon(clusterName='demo', addonName='vpc-cni')
+                    ['addon']['status'] == 'ACTIVE', timeout=10)
+    check('addon.becomes_active', ok)
+    check('addon.listed', eks.list_addons(clusterName='demo')['addons'] == ['vpc-cni'])
+    expect_error('addon.unknown', 'ResourceNotFoundException', eks.describe_addon,
+                 clusterName='demo', addonName='coredns')
     expect_error('order.delete_cluster_with_nodegroups', 'ResourceInUseException',
                  eks.delete_cluster, name='demo', status=409)
     eks.tag_resource(resourceArn=d['arn'], tags={'team': 'x'})
