@@ -65,7 +65,7 @@ def test_direct_call():
     v = ec2.describe_vpcs(Filters=[{'Name': 'tag:Name', 'Values': ['outside']}])['Vpcs']
     check('call.visible_to_clients', len(v) == 1 and v[0]['CidrBlock'] == '10.30.0.0/16', v)
     r = T.admin('/_emu/call', {'service': 'ec2', 'action': 'DeleteVpc',
-                               'params': {'VpcId': 'vpc-nope'}})
+                               'params': {'VpcId': 'vpc-0123456789abcdef0'}})
     check('call.error_rendered', r.get('status') == 400 and 'InvalidVpcID.NotFound' in r['body'],
           r)
     ec2.delete_vpc(VpcId=v[0]['VpcId'])

@@ -58,6 +58,10 @@ def test_vpc():
                  VpcIds=['vpc-0123456789abcdef0'])
     expect_error('vpc.delete_unknown', 'InvalidVpcID.NotFound', ec2.delete_vpc,
                  VpcId='vpc-0123456789abcdef0')
+    expect_error('vpc.malformed_id', 'InvalidVpcID.Malformed', ec2.describe_vpcs,
+                 VpcIds=['vpc-bogus'])
+    expect_error('subnet.malformed_id', 'InvalidSubnetID.Malformed', ec2.describe_subnets,
+                 SubnetIds=['subnet-xyz'])
     ec2.delete_vpc(VpcId=vid)
     expect_error('vpc.gone_after_delete', 'InvalidVpcID.NotFound', ec2.describe_vpcs,
                  VpcIds=[vid])
