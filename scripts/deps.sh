@@ -8,6 +8,7 @@ PKGS=(
   lmdb-utils            # mdb_stat for the state crash tests
   clang                 # libFuzzer targets
   python3 python3-botocore   # AWS emulator; botocore is the SigV4 oracle
+  curl                  # emulator shell helpers (tests/awsemu/emu.sh), curl's SigV4 signer
   golang-go golang-github-hashicorp-hcl-v2-dev golang-github-zclconf-go-cty-dev
   golang-github-apparentlymart-go-cidr-dev   # expression-evaluation oracle
   cmark                 # Markdown renderer for plan-comment tests

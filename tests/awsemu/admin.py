@@ -3,11 +3,14 @@ no authentication (the server listens on 127.0.0.1 only).
 
   GET  /_emu/health                 {"ok": true}
   POST /_emu/reset                  forget every resource, call, fault and config
-                                    change (registered credentials stay)
+                                    change (registered credentials stay);
+                                    {"default_vpc": true} recreates a default VPC
   GET  /_emu/state                  every resource, by type (private fields too)
   GET  /_emu/resources?type=T       resources of one type as the API shows them
   POST /_emu/update                 {"id": ID, "type"?: T, "set": {field: value},
-                                     "tags": {k: v}, "untag": [k]}   (drift)
+                                     "tags": {k: v}, "untag": [k]}   (drift; a field
+                                    may be a dotted path, e.g. "_attrs.enableDnsHostnames"
+                                    for VPC attributes)
   POST /_emu/delete                 {"id": ID, "type"?: T}   delete behind the
                                     client's back (type: when names repeat)
   GET/POST /_emu/faults             read / change fault injection (server.Faults)
@@ -16,7 +19,9 @@ no authentication (the server listens on 127.0.0.1 only).
   POST /_emu/credentials            {"access_key", "secret_key",
                                      "session_token"?, "account_id"?}
   GET  /_emu/calls[?since=N&service=S&action=A]   call log, JSON lines
-  GET  /_emu/calls/count[?service=S&action=A&status=N&fault=F]  {"count": n}
+  GET  /_emu/calls/count[?service=S&action=A&status=N&fault=F&code=C]  {"count": n}
+  GET  /_emu/calls/stats[?same filters]   {"ec2.DescribeVpcs": {"calls", "errors",
+                                    "faults", "ms"}, ...}
   POST /_emu/calls/reset            empty the call log
   POST /_emu/call                   {"service", "action", "params": {flat}}
                                     run a query-protocol action unsigned
@@ -51,6 +56,8 @@ def _filter_calls(entries, q):
             continue
         if 'fault' in q and e.get('fault') != q['fault']:
             continue
+        if 'code' in q and e.get('code') != q['code']:
+            continue
         out.append(e)
     return out
 
@@ -78,8 +85,12 @@ def _route(emu, method, path, q, data):
         st.reset()
         emu.calls.clear()
         emu.faults.update(emu.initial_faults)
+        emu.buckets.clear()
         for k, v in emu.initial_cfg.items():
             setattr(emu.cfg, k, v)
+        if data.get('default_vpc') is not None:
+            emu.cfg.default_vpc = bool(data['default_vpc'])
+        emu.setup_defaults()
         return _json({'ok': True})
     if path == '/_emu/state':
         with st.lock:
@@ -105,9 +116,14 @@ def _route(emu, method, path, q, data):
             if obj is None:
                 return _err('no resource %s' % rid, 404)
             for k, v in (data.get('set') or {}).items():
-                if k.startswith('_'):
+                if k.startswith('_') and not k.startswith('_attrs.'):
                     return _err('private field %s' % k)
-                obj[k] = v
+                node, parts = obj, k.split('.')
+                for p in parts[:-1]:
+                    if not isinstance(node.get(p), dict):
+                        return _err('no field %s in %s' % (k, rid))
+                    node = node[p]
+                node[parts[-1]] = v
             for k, v in (data.get('tags') or {}).items():
                 obj['_tags'][k] = str(v)
             for k in data.get('untag') or []:
@@ -130,6 +146,7 @@ def _route(emu, method, path, q, data):
     if path == '/_emu/faults':
         if method == 'POST':
             emu.faults.update(data)
+            emu.buckets.clear()
         return _json(emu.faults.as_dict())
     if path == '/_emu/config':
         if method == 'POST':
@@ -158,6 +175,18 @@ def _route(emu, method, path, q, data):
         with emu.calls.lock:
             n = len(_filter_calls(list(emu.calls.entries), q))
         return _json({'count': n})
+    if path == '/_emu/calls/stats':
+        with emu.calls.lock:
+            entries = _filter_calls(list(emu.calls.entries), q)
+        stats = {}
+        for e in entries:
+            key = '%s.%s' % (e.get('service'), e.get('action'))
+            st_ = stats.setdefault(key, {'calls': 0, 'errors': 0, 'faults': 0, 'ms': 0.0})
+            st_['calls'] += 1
+            st_['errors'] += 1 if e.get('status', 0) >= 300 or e.get('status') == 0 else 0
+            st_['faults'] += 1 if e.get('fault') else 0
+            st_['ms'] = round(st_['ms'] + e.get('ms', 0), 3)
+        return _json(stats)
     if path == '/_emu/calls/reset' and method == 'POST':
         emu.calls.clear()
         return _json({'ok': True})

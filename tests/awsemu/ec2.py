@@ -65,7 +65,7 @@ VPC_FILTERS = {
     'cidr-block-association.state': lambda o: [a['cidrBlockState']['state'] for a in
                                                o['cidrBlockAssociationSet']],
     'dhcp-options-id': lambda o: o['dhcpOptionsId'],
-    'is-default': lambda o: o['isDefault'],
+    'is-default': lambda o: o['isDefault'], 'isDefault': lambda o: o['isDefault'],
     'owner-id': lambda o: o['ownerId'],
     'state': lambda o: o['state'],
     'vpc-id': lambda o: o['vpcId'],
@@ -714,7 +714,7 @@ def _refresh_route_states(st):
             r['state'] = _route_state(st, r)
 
 
-def _destination(ctx, rtb):
+def _destination(ctx):
     dest = pget(ctx.params, 'DestinationCidrBlock')
     if dest is None:
         for other in ('DestinationIpv6CidrBlock', 'DestinationPrefixListId'):
@@ -726,7 +726,6 @@ def _destination(ctx, rtb):
     except ValueError:
         raise bad_param('Value (%s) for parameter destinationCidrBlock is invalid. This is not '
                         'a valid CIDR block.' % dest)
-    del rtb
     return 'destinationCidrBlock', str(net)
 
 
@@ -740,7 +739,7 @@ def _find_route(rtb, field, dest):
 def create_route(ctx):
     st = ctx.store
     rtb = U.must_get(ctx, 'rtb', _require(ctx, 'RouteTableId'))
-    field, dest = _destination(ctx, rtb)
+    field, dest = _destination(ctx)
     tfield, tval = _route_target(ctx, rtb)
     if _find_route(rtb, field, dest) is not None:
         raise AwsError('RouteAlreadyExists', 'The route identified by %s already exists.'
@@ -760,7 +759,7 @@ def create_route(ctx):
 def replace_route(ctx):
     st = ctx.store
     rtb = U.must_get(ctx, 'rtb', _require(ctx, 'RouteTableId'))
-    field, dest = _destination(ctx, rtb)
+    field, dest = _destination(ctx)
     route = _find_route(rtb, field, dest)
     if route is None:
         raise AwsError('InvalidRoute.NotFound', "There is no route defined for '%s' in the "
@@ -777,7 +776,7 @@ def replace_route(ctx):
 
 def delete_route(ctx):
     rtb = U.must_get(ctx, 'rtb', _require(ctx, 'RouteTableId'))
-    field, dest = _destination(ctx, rtb)
+    field, dest = _destination(ctx)
     route = _find_route(rtb, field, dest)
     if route is None:
         raise AwsError('InvalidRoute.NotFound', 'no route with destination-cidr-block %s in '
@@ -935,7 +934,7 @@ def create_tags(ctx):
     tags = []
     for t in plist(ctx.params, 'Tag'):
         key = pget(t, 'Key')
-        U.check_tag_key(key)
+        U.check_tag_key(key, pget(t, 'Value', ''))
         tags.append((key, pget(t, 'Value', '')))
     for obj in objs:
         merged = dict(obj['_tags'])
@@ -1019,7 +1018,9 @@ def describe_regions(ctx):
 
 
 def describe_account_attributes(ctx):
-    attrs = {'supported-platforms': ['VPC'], 'default-vpc': ['none'], 'max-instances': ['20'],
+    dflt = [v['vpcId'] for v in ctx.store.all('vpc') if v['isDefault']]
+    attrs = {'supported-platforms': ['VPC'], 'default-vpc': dflt[:1] or ['none'],
+             'max-instances': ['20'],
              'vpc-max-security-groups-per-interface': ['5'], 'max-elastic-ips': ['5'],
              'vpc-max-elastic-ips': ['5']}
     names = plist(ctx.params, 'AttributeName') or list(attrs)
@@ -1032,19 +1033,69 @@ def describe_account_attributes(ctx):
     return {'accountAttributeSet': out}
 
 
+# ================================================================== default VPC
+
+def create_default_vpc(ctx):
+    """What a new AWS account has: a default VPC 172.31.0.0/16 with a default
+    subnet per zone (public IPs on launch), an attached internet gateway and a
+    default route to it.  Only with --default-vpc / config default_vpc."""
+    st = ctx.store
+    ctx.params = {'CidrBlock': '172.31.0.0/16'}
+    ctx._filters = None
+    vid = create_vpc(ctx)['vpc']['vpcId']
+    vpc = st.get('vpc', vid)
+    vpc['isDefault'] = True
+    vpc['_attrs']['enableDnsHostnames'] = True
+    for i, (zone, zid) in enumerate(zones(ctx.region)):
+        ctx.params = {'VpcId': vid, 'CidrBlock': '172.31.%d.0/20' % (16 * i),
+                      'AvailabilityZone': zone}
+        sub = st.get('subnet', create_subnet(ctx)['subnet']['subnetId'])
+        sub['defaultForAz'] = True
+        sub['mapPublicIpOnLaunch'] = True
+    ctx.params = {}
+    gid = create_internet_gateway(ctx)['internetGateway']['internetGatewayId']
+    st.get('igw', gid)['attachmentSet'] = [{'state': 'available', 'vpcId': vid}]
+    st.get('rtb', vpc['_main_rtb'])['routeSet'].append(
+        {'destinationCidrBlock': '0.0.0.0/0', 'gatewayId': gid, 'origin': 'CreateRoute',
+         'state': 'active'})
+    for obj in [vpc] + [o for t in ('subnet', 'igw', 'rtb', 'sg', 'sgr', 'acl')
+                        for o in st.all(t)]:
+        obj['_created'] = 0.0        # visible at once, whatever consistency_ms says
+    return vid
+
+
 # ================================================================== admin hook
 
 def admin_delete(st, rtype, obj):
     """Delete obj behind the client's back, with the side effects AWS would
     have had (no dependency checks).  Returns True when handled here."""
-    rid = obj.get('vpcId') if rtype == 'vpc' else None
     if rtype == 'subnet':
         for eni in [e for e in st.all('eni') if e['subnetId'] == obj['subnetId']]:
             _remove_eni(st, eni)
         _remove_subnet(st, obj['subnetId'])
     elif rtype == 'vpc':
+        # As the console does: everything inside the VPC goes with it.
+        vid = obj['vpcId']
+        for nat in [n for n in st.all('natgw') if n['vpcId'] == vid]:
+            _release_nat_resources(st, nat)
+            st.remove('natgw', nat['natGatewayId'])
+        for eni in [e for e in st.all('eni') if e['vpcId'] == vid]:
+            _remove_eni(st, eni)
+        for sub in [s for s in st.all('subnet') if s['vpcId'] == vid]:
+            _remove_subnet(st, sub['subnetId'])
+        for g in st.all('igw'):
+            g['attachmentSet'] = [a for a in g['attachmentSet'] if a['vpcId'] != vid]
+        for r in [r for r in st.all('rtb') if r['vpcId'] == vid and
+                  r['routeTableId'] != obj['_main_rtb']]:
+            st.remove('rtb', r['routeTableId'])
+        for g in [g for g in st.all('sg') if g['vpcId'] == vid and
+                  g['groupId'] != obj['_default_sg']]:
+            ec2sg.remove_group(st, g)
+        for a in [a for a in st.all('acl') if a['vpcId'] == vid and
+                  a['networkAclId'] != obj['_default_acl']]:
+            st.remove('acl', a['networkAclId'])
         _remove_vpc(st, obj)
-        del rid
+        _refresh_route_states(st)
     elif rtype == 'natgw':
         _release_nat_resources(st, obj)
         st.remove('natgw', obj['natGatewayId'])

@@ -36,11 +36,20 @@ ID_KINDS = {
 TYPE_TO_TAG_RTYPE = {v[0]: v[3] for v in ID_KINDS.values()}
 
 
+# Codes AWS uses for an ID that is not even well formed (prefix-8 or 17 hex).
+MALFORMED = {'vpc': 'InvalidVpcID.Malformed', 'subnet': 'InvalidSubnetID.Malformed',
+             'rtb': 'InvalidRouteTableId.Malformed', 'sg': 'InvalidGroupId.Malformed',
+             'eipalloc': 'InvalidAllocationID.Malformed'}
+_ID_SHAPE = re.compile(r'^[a-z]+-(?:[0-9a-f]{8}|[0-9a-f]{17})$')
+
+
 def not_found(rid, prefix=None):
     prefix = prefix or rid.split('-')[0]
     kind = ID_KINDS.get(prefix)
     if kind is None:
         return AwsError('InvalidID', "The ID '%s' is not valid" % rid)
+    if prefix in MALFORMED and (not rid.startswith(prefix + '-') or not _ID_SHAPE.match(rid)):
+        return AwsError(MALFORMED[prefix], 'Invalid id: "%s"' % rid)
     return AwsError(kind[1], kind[2] % rid)
 
 
@@ -65,18 +74,22 @@ def tags_from_specs(ctx, tag_rtype):
                             % rt)
         for t in plist(spec, 'Tag'):
             key = pget(t, 'Key')
-            check_tag_key(key)
+            check_tag_key(key, pget(t, 'Value', ''))
             tags[key] = pget(t, 'Value', '')
     if len(tags) > 50:
         raise AwsError('TagLimitExceeded', 'The maximum number of tags per resource is 50.')
     return tags
 
 
-def check_tag_key(key):
+def check_tag_key(key, value=''):
     if key is None or key == '':
         raise bad_param('Tag key must not be empty')
     if key.lower().startswith('aws:'):
         raise bad_param("Tag keys starting with 'aws:' are reserved for internal use")
+    if len(key) > 128:
+        raise bad_param('Tag key exceeds the maximum length of 128 characters')
+    if value is not None and len(value) > 256:
+        raise bad_param('Tag value exceeds the maximum length of 256 characters')
 
 
 # ------------------------------------------------------------------ filters

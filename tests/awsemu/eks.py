@@ -6,7 +6,8 @@ Lifecycles (AWS-typical seconds x time scale): cluster CREATING -> ACTIVE
 updates 120 s.  A cluster owns a cluster security group and one network
 interface per subnet in EC2 (so its subnets and VPC cannot be deleted while
 it exists); DeleteCluster with node groups is ResourceInUseException.
-Store types: eks (ID = cluster name), eksng (ID = "cluster/nodegroup").
+Store types: eks (ID = cluster name), eksng (ID = "cluster/nodegroup"),
+eksaddon (ID = "cluster/addon"; add-ons go with their cluster).
 """
 import json
 import re
@@ -23,6 +24,9 @@ CLUSTER_DELETE_SECONDS = 300
 NODEGROUP_CREATE_SECONDS = 180
 NODEGROUP_DELETE_SECONDS = 180
 UPDATE_SECONDS = 120
+ADDON_SECONDS = 60
+ADDON_VERSIONS = {'vpc-cni': 'v1.12.6-eksbuild.2', 'coredns': 'v1.10.1-eksbuild.1',
+                  'kube-proxy': 'v1.27.1-eksbuild.1', 'aws-ebs-csi-driver': 'v1.19.0-eksbuild.2'}
 DEFAULT_VERSION = '1.27'
 NAME_RE = re.compile(r'^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$')
 
@@ -43,6 +47,11 @@ ROUTES = [
      'UpdateNodegroupConfig'),
     ('POST', r'/clusters/(?P<name>[^/]+)/node-groups/(?P<ng>[^/]+)/update-version',
      'UpdateNodegroupVersion'),
+    ('POST', r'/clusters/(?P<name>[^/]+)/addons', 'CreateAddon'),
+    ('GET', r'/clusters/(?P<name>[^/]+)/addons', 'ListAddons'),
+    ('GET', r'/clusters/(?P<name>[^/]+)/addons/(?P<addon>[^/]+)', 'DescribeAddon'),
+    ('DELETE', r'/clusters/(?P<name>[^/]+)/addons/(?P<addon>[^/]+)', 'DeleteAddon'),
+    ('POST', r'/clusters/(?P<name>[^/]+)/addons/(?P<addon>[^/]+)/update', 'UpdateAddon'),
     ('GET', r'/tags/(?P<arn>.+)', 'ListTagsForResource'),
     ('POST', r'/tags/(?P<arn>.+)', 'TagResource'),
     ('DELETE', r'/tags/(?P<arn>.+)', 'UntagResource'),
@@ -244,6 +253,8 @@ def list_clusters(ctx, args, body):
 def _release_cluster(st, c):
     import ec2
     import ec2sg
+    for a in [a for a in st.all('eksaddon') if a['clusterName'] == c['name']]:
+        st.remove('eksaddon', '%s/%s' % (a['clusterName'], a['addonName']))
     for eid in c['_enis']:
         eni = st.get('eni', eid)
         if eni is not None:
@@ -338,7 +349,9 @@ def update_cluster_version(ctx, args, body):
 def describe_update(ctx, args, body):
     c = _cluster(ctx, args['name'])
     ng = ctx.query.get('nodegroupName')
-    owner = _nodegroup(ctx, c['name'], ng) if ng else c
+    addon = ctx.query.get('addonName')
+    owner = (_nodegroup(ctx, c['name'], ng) if ng else
+             _addon(ctx, c['name'], addon) if addon else c)
     for up in owner.get('_updates', []):
         if up['id'] == args['update']:
             return _json({'update': up})
@@ -504,13 +517,105 @@ def update_nodegroup_version(ctx, args, body):
     return _json({'update': up})
 
 
+# ------------------------------------------------------------------ add-ons
+
+def _addon(ctx, cluster, name):
+    a = ctx.store.get('eksaddon', '%s/%s' % (cluster, name))
+    if a is None:
+        raise _not_found('No addon: %s found in cluster: %s' % (name, cluster))
+    return a
+
+
+def _render_addon(a):
+    out = {k: v for k, v in a.items() if not k.startswith('_')}
+    out['tags'] = dict(a['_tags'])
+    return out
+
+
+def create_addon(ctx, args, body):
+    st = ctx.store
+    c = _cluster(ctx, args['name'])
+    name = body.get('addonName')
+    if name not in ADDON_VERSIONS:
+        raise _invalid('Addon %s specified is not supported' % name)
+    if c['status'] != 'ACTIVE':
+        raise AwsError('InvalidRequestException', "Cluster '%s' is not in ACTIVE status"
+                       % c['name'], 400)
+    key = '%s/%s' % (c['name'], name)
+    if st.get('eksaddon', key) is not None:
+        raise _in_use('Addon already exists.')
+    if body.get('serviceAccountRoleArn') and not _role_exists(ctx, body['serviceAccountRoleArn']):
+        raise _invalid('Role with arn: %s, does not exist' % body['serviceAccountRoleArn'])
+    now = time.time()
+    a = {'addonName': name, 'clusterName': c['name'], 'status': 'CREATING',
+         'addonVersion': body.get('addonVersion') or ADDON_VERSIONS[name],
+         'health': {'issues': []},
+         'addonArn': 'arn:aws:eks:%s:%s:addon/%s/%s/%s' % (ctx.region, ctx.account, c['name'],
+                                                          name, st.new_id('x', 32)[2:]),
+         'createdAt': now, 'modifiedAt': now,
+         'serviceAccountRoleArn': body.get('serviceAccountRoleArn'),
+         'configurationValues': body.get('configurationValues')}
+    st.add('eksaddon', key, a, body.get('tags') or {})
+
+    def ready():
+        if a['status'] == 'CREATING':
+            a['status'] = 'ACTIVE'
+    st.later(ADDON_SECONDS, ready)
+    return _json({'addon': _render_addon(a)})
+
+
+def describe_addon(ctx, args, body):
+    _cluster(ctx, args['name'])
+    return _json({'addon': _render_addon(_addon(ctx, args['name'], args['addon']))})
+
+
+def list_addons(ctx, args, body):
+    c = _cluster(ctx, args['name'])
+    names = [a['addonName'] for a in ctx.store.all('eksaddon') if a['clusterName'] == c['name']]
+    page, nxt = _page(ctx, names)
+    return _json({'addons': page, 'nextToken': nxt})
+
+
+def delete_addon(ctx, args, body):
+    st = ctx.store
+    _cluster(ctx, args['name'])
+    a = _addon(ctx, args['name'], args['addon'])
+    if a['status'] != 'DELETING':
+        a['status'] = 'DELETING'
+        key = '%s/%s' % (a['clusterName'], a['addonName'])
+        st.later(ADDON_SECONDS, lambda: st.remove('eksaddon', key))
+    return _json({'addon': _render_addon(a)})
+
+
+def update_addon(ctx, args, body):
+    _cluster(ctx, args['name'])
+    a = _addon(ctx, args['name'], args['addon'])
+    _require_active(a, 'Addon')
+    params = []
+    for k, t in (('addonVersion', 'AddonVersion'), ('serviceAccountRoleArn',
+                                                    'ServiceAccountRoleArn'),
+                 ('configurationValues', 'ConfigurationValues')):
+        if k in body:
+            params.append({'type': t, 'value': str(body[k])})
+    a['status'] = 'UPDATING'
+
+    def apply():
+        for k in ('addonVersion', 'serviceAccountRoleArn', 'configurationValues'):
+            if k in body:
+                a[k] = body[k]
+        a['status'] = 'ACTIVE'
+        a['modifiedAt'] = time.time()
+    up = _new_update(ctx, a, 'AddonUpdate', params, apply)
+    return _json({'update': up})
+
+
 # ------------------------------------------------------------------ tags
 
 def _by_arn(ctx, arn):
     arn = urllib.parse.unquote(arn)
-    for rtype in ('eks', 'eksng'):
+    for rtype in ('eks', 'eksng', 'eksaddon'):
         for o in ctx.store.all(rtype):
-            if o.get('arn') == arn or o.get('nodegroupArn') == arn:
+            if arn in (o.get('arn'), o.get('nodegroupArn'), o.get('addonArn')):
                 return o
     raise _not_found('The resource %s does not exist' % arn)
 
@@ -545,6 +650,8 @@ HANDLERS = {
     'DescribeNodegroup': describe_nodegroup, 'ListNodegroups': list_nodegroups,
     'DeleteNodegroup': delete_nodegroup, 'UpdateNodegroupConfig': update_nodegroup_config,
     'UpdateNodegroupVersion': update_nodegroup_version,
+    'CreateAddon': create_addon, 'DescribeAddon': describe_addon, 'ListAddons': list_addons,
+    'DeleteAddon': delete_addon, 'UpdateAddon': update_addon,
     'ListTagsForResource': list_tags, 'TagResource': tag_resource,
     'UntagResource': untag_resource,
 }
@@ -556,5 +663,8 @@ def admin_delete(st, rtype, obj):
         return True
     if rtype == 'eksng':
         st.remove('eksng', '%s/%s' % (obj['clusterName'], obj['nodegroupName']))
+        return True
+    if rtype == 'eksaddon':
+        st.remove('eksaddon', '%s/%s' % (obj['clusterName'], obj['addonName']))
         return True
     return False

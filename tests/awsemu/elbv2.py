@@ -1,11 +1,12 @@
 """Elastic Load Balancing v2 (query protocol, API 2015-12-01): load
-balancers, target groups, listeners, attributes, targets, tags.
+balancers, target groups, listeners and their rules, attributes, targets,
+tags.
 
 Lifecycle: a load balancer is "provisioning" for 180 s (x time scale), then
 "active".  It holds one network interface per subnet (with its security
 groups); after DeleteLoadBalancer the interfaces linger 60 s, as AWS's do,
 so deleting the subnets at once fails with DependencyViolation.  A target
-group used by a listener cannot be deleted (ResourceInUse).
+group used by a listener or rule cannot be deleted (ResourceInUse).
 Store types: elb, elbtg, elblistener (IDs = ARNs).
 """
 import time
@@ -356,9 +357,24 @@ def describe_target_health(ctx):
 
 # ------------------------------------------------------------------ listeners
 
+def _qval(node):
+    """A query-protocol structure as plain data ("member" lists become lists)."""
+    if isinstance(node, dict):
+        keys = [k for k in node if k]
+        if keys == ['member']:
+            sub = node['member']
+            return [_qval(sub[k]) for k in sorted((k for k in sub if k.isdigit()), key=int)]
+        return {k: _qval(v) for k, v in node.items() if k}
+    return node
+
+
 def _listener_tgs(li):
     out = []
-    for a in li['DefaultActions']:
+    actions = list(li.get('DefaultActions') or li.get('Actions') or [])
+    if 'ListenerArn' in li and 'RuleArn' not in li:
+        for r in _rules_of(li):
+            actions += r['Actions']
+    for a in actions:
         if a.get('TargetGroupArn'):
             out.append(a['TargetGroupArn'])
         for t in (a.get('ForwardConfig') or {}).get('TargetGroups', []):
@@ -366,9 +382,13 @@ def _listener_tgs(li):
     return out
 
 
-def _actions(ctx):
+def _rules_of(li):
+    return li.get('_rules', [])
+
+
+def _actions(ctx, name='DefaultActions'):
     acts = []
-    for i, a in enumerate(qlist(ctx.params, 'DefaultActions')):
+    for i, a in enumerate(qlist(ctx.params, name)):
         t = pget(a, 'Type')
         act = {'Type': t, 'Order': pint(a, 'Order', i + 1)}
         if t == 'forward':
@@ -396,7 +416,7 @@ def _actions(ctx):
             raise _err('ValidationError', "Unsupported action type '%s'" % t)
         acts.append(act)
     if not acts:
-        raise _err('ValidationError', 'DefaultActions must not be empty')
+        raise _err('ValidationError', '%s must not be empty' % name)
     return acts
 
 
@@ -479,6 +499,96 @@ def delete_listener(ctx):
     return {}
 
 
+# ------------------------------------------------------------------ listener rules
+
+def _find_rule(ctx, arn):
+    for li in ctx.store.all('elblistener'):
+        for r in _rules_of(li):
+            if r['RuleArn'] == arn:
+                return li, r
+    raise _err('RuleNotFound', 'One or more rules not found')
+
+
+def _default_rule(li):
+    return {'RuleArn': li['ListenerArn'].replace(':listener/', ':listener-rule/') + '/default',
+            'Priority': 'default', 'Conditions': [], 'Actions': li['DefaultActions'],
+            'IsDefault': True}
+
+
+def _conditions(ctx):
+    conds = _qval(ctx.params.get('Conditions') or {})
+    if not isinstance(conds, list) or not conds:
+        raise _err('ValidationError', 'A rule must have at least one condition')
+    return conds
+
+
+def create_rule(ctx):
+    st = ctx.store
+    li = st.get('elblistener', _req(ctx, 'ListenerArn'))
+    if li is None:
+        raise _err('ListenerNotFound', 'One or more listeners not found')
+    prio = pint(ctx.params, 'Priority')
+    if prio is None or not 1 <= prio <= 50000:
+        raise _err('ValidationError', 'Priority must be between 1 and 50000')
+    if any(r['Priority'] == str(prio) for r in _rules_of(li)):
+        raise _err('PriorityInUse', 'Priority \'%d\' is currently in use' % prio)
+    rule = {'RuleArn': li['ListenerArn'].replace(':listener/', ':listener-rule/') + '/' +
+            _rid(st), 'Priority': str(prio), 'Conditions': _conditions(ctx),
+            'Actions': _actions(ctx, 'Actions'), 'IsDefault': False,
+            '_tags': qtags(ctx.params)}
+    li.setdefault('_rules', []).append(rule)
+    return {'Rules': [_rule_out(rule)]}
+
+
+def _rule_out(r):
+    return {k: v for k, v in r.items() if not k.startswith('_')}
+
+
+def describe_rules(ctx):
+    st = ctx.store
+    arn = pget(ctx.params, 'ListenerArn')
+    if arn:
+        li = st.get('elblistener', arn)
+        if li is None:
+            raise _err('ListenerNotFound', 'One or more listeners not found')
+        rules = sorted(_rules_of(li), key=lambda r: int(r['Priority'])) + [_default_rule(li)]
+    else:
+        rules = []
+        for a in qlist(ctx.params, 'RuleArns'):
+            li, r = _find_rule(ctx, a)
+            rules.append(r)
+    page, marker = _page(ctx, rules)
+    return {'Rules': [_rule_out(r) for r in page], 'NextMarker': marker}
+
+
+def modify_rule(ctx):
+    li, r = _find_rule(ctx, _req(ctx, 'RuleArn'))
+    if ctx.params.get('Conditions'):
+        r['Conditions'] = _conditions(ctx)
+    if qlist(ctx.params, 'Actions'):
+        r['Actions'] = _actions(ctx, 'Actions')
+    return {'Rules': [_rule_out(r)]}
+
+
+def set_rule_priorities(ctx):
+    items = qlist(ctx.params, 'RulePriorities')
+    changed = []
+    for it in items:
+        li, r = _find_rule(ctx, pget(it, 'RuleArn'))
+        prio = str(pint(it, 'Priority'))
+        if any(x is not r and x['Priority'] == prio for x in _rules_of(li)):
+            raise _err('PriorityInUse', "Priority '%s' is currently in use" % prio)
+        r['Priority'] = prio
+        changed.append(_rule_out(r))
+    return {'Rules': changed}
+
+
+def delete_rule(ctx):
+    li, r = _find_rule(ctx, _req(ctx, 'RuleArn'))
+    li['_rules'].remove(r)
+    return {}
+
+
 # ------------------------------------------------------------------ tags
 
 def _any(ctx, arn):
@@ -486,6 +596,8 @@ def _any(ctx, arn):
         o = ctx.store.get(rtype, arn)
         if o is not None:
             return o
+    if ':listener-rule/' in arn:
+        return _find_rule(ctx, arn)[1]
     if ':targetgroup/' in arn:
         raise _err('TargetGroupNotFound', "Target groups '[%s]' not found" % arn)
     if ':listener/' in arn:
@@ -536,6 +648,8 @@ ACTIONS = {
     'DescribeTargetHealth': describe_target_health,
     'CreateListener': create_listener, 'DescribeListeners': describe_listeners,
     'ModifyListener': modify_listener, 'DeleteListener': delete_listener,
+    'CreateRule': create_rule, 'DescribeRules': describe_rules, 'ModifyRule': modify_rule,
+    'SetRulePriorities': set_rule_priorities, 'DeleteRule': delete_rule,
     'AddTags': add_tags, 'RemoveTags': remove_tags, 'DescribeTags': describe_tags,
 }
 

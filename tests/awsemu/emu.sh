@@ -23,7 +23,7 @@ emu_start() {
   python3 "$EMU_DIR/server.py" --port 0 --log "$EMU_LOG" "$@" >"$out" 2>"$out.err" &
   EMU_PID=$!
   local i
-  for i in $(seq 1 200); do
+  for i in $(seq 1 300); do
     [ -s "$out" ] && break
     kill -0 "$EMU_PID" 2>/dev/null || break
     sleep 0.05

@@ -1,7 +1,8 @@
 """IAM (query protocol, API 2010-05-08): roles, managed and inline policies,
 attachments, instance profiles, tags.
 
-Store types: role (ID = name), policy (ID = ARN), profile (ID = name).
+Store types: role (ID = name), policy (ID = ARN), profile (ID = name),
+oidc (ID = ARN).
 Policy documents are kept as sent and returned URL-encoded, as IAM does.
 AWS-managed policies (arn:aws:iam::aws:policy/...) exist implicitly.
 """
@@ -510,7 +511,100 @@ def list_instance_profiles_for_role(ctx):
     return res
 
 
+# ------------------------------------------------------------------ OIDC providers
+
+def _oidc(ctx):
+    arn = _req(ctx, 'OpenIDConnectProviderArn')
+    p = ctx.store.get('oidc', arn)
+    if p is None:
+        raise _no_entity('OpenIDConnect Provider not found for arn %s' % arn)
+    return p
+
+
+def create_oidc_provider(ctx):
+    st = ctx.store
+    url = _req(ctx, 'Url')
+    if not url.startswith('https://'):
+        raise AwsError('InvalidInput', 'Invalid URL: the URL must begin with https://', 400)
+    host = url[len('https://'):].rstrip('/')
+    arn = 'arn:aws:iam::%s:oidc-provider/%s' % (ctx.account, host)
+    if st.get('oidc', arn) is not None:
+        raise _exists('Provider with url %s already exists.' % url)
+    thumbs = plist(ctx.params.get('ThumbprintList') or {}, 'member')
+    for t in thumbs:
+        if len(t) != 40:
+            raise _validation('Thumbprint must be 40 hexadecimal characters')
+    p = {'arn': arn, 'url': host, 'clients': plist(ctx.params.get('ClientIDList') or {},
+                                                    'member'), 'thumbs': thumbs}
+    st.add('oidc', arn, p, _tags_in(ctx))
+    out = {'OpenIDConnectProviderArn': arn}
+    if p['_tags']:
+        out['Tags'] = _tags_out(p)
+    return out
+
+
+def get_oidc_provider(ctx):
+    p = _oidc(ctx)
+    out = {'Url': p['url'], 'ClientIDList': p['clients'], 'ThumbprintList': p['thumbs'],
+           'CreateDate': _iso(p['_created'])}
+    if p['_tags']:
+        out['Tags'] = _tags_out(p)
+    return out
+
+
+def list_oidc_providers(ctx):
+    return {'OpenIDConnectProviderList': [{'Arn': p['arn']} for p in ctx.store.all('oidc')]}
+
+
+def delete_oidc_provider(ctx):
+    p = _oidc(ctx)
+    ctx.store.remove('oidc', p['arn'])
+    return None
+
+
+def update_oidc_thumbprint(ctx):
+    p = _oidc(ctx)
+    p['thumbs'] = plist(ctx.params.get('ThumbprintList') or {}, 'member')
+    return None
+
+
+def add_client_id(ctx):
+    p = _oidc(ctx)
+    cid = _req(ctx, 'ClientID')
+    if cid not in p['clients']:
+        p['clients'].append(cid)
+    return None
+
+
+def remove_client_id(ctx):
+    p = _oidc(ctx)
+    cid = _req(ctx, 'ClientID')
+    if cid in p['clients']:
+        p['clients'].remove(cid)
+    return None
+
+
+def tag_oidc(ctx):
+    _oidc(ctx)['_tags'].update(_tags_in(ctx))
+    return None
+
+
+def untag_oidc(ctx):
+    p = _oidc(ctx)
+    for k in plist(ctx.params.get('TagKeys') or {}, 'member'):
+        p['_tags'].pop(k, None)
+    return None
+
+
 ACTIONS = {
+    'CreateOpenIDConnectProvider': create_oidc_provider,
+    'GetOpenIDConnectProvider': get_oidc_provider,
+    'ListOpenIDConnectProviders': list_oidc_providers,
+    'DeleteOpenIDConnectProvider': delete_oidc_provider,
+    'UpdateOpenIDConnectProviderThumbprint': update_oidc_thumbprint,
+    'AddClientIDToOpenIDConnectProvider': add_client_id,
+    'RemoveClientIDFromOpenIDConnectProvider': remove_client_id,
+    'TagOpenIDConnectProvider': tag_oidc, 'UntagOpenIDConnectProvider': untag_oidc,
     'CreateRole': create_role, 'GetRole': get_role, 'ListRoles': list_roles,
     'UpdateRole': update_role, 'UpdateRoleDescription': update_role_description,
     'UpdateAssumeRolePolicy': update_assume_role_policy, 'DeleteRole': delete_role,

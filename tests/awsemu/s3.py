@@ -5,6 +5,7 @@ ending in ".localhost" (bucket.s3.localhost:PORT).  Buckets are resources of
 type "bucket" (ID = name); objects live inside their bucket.
 """
 import hashlib
+import json
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -39,6 +40,50 @@ SUBRESOURCES = ('tagging', 'versioning', 'location', 'policy', 'acl', 'encryptio
                 'replication', 'notification', 'uploads')
 
 
+# Bucket subresources kept as the XML (or JSON) document the client PUT:
+# query key -> (Get, Put, Delete action names, error code when absent or None,
+# default document when absent).
+STORED = {
+    'policy': ('GetBucketPolicy', 'PutBucketPolicy', 'DeleteBucketPolicy',
+               'NoSuchBucketPolicy', None),
+    'encryption': ('GetBucketEncryption', 'PutBucketEncryption', 'DeleteBucketEncryption',
+                   'ServerSideEncryptionConfigurationNotFoundError', None),
+    'publicAccessBlock': ('GetPublicAccessBlock', 'PutPublicAccessBlock',
+                          'DeletePublicAccessBlock', 'NoSuchPublicAccessBlockConfiguration',
+                          None),
+    'ownershipControls': ('GetBucketOwnershipControls', 'PutBucketOwnershipControls',
+                          'DeleteBucketOwnershipControls', 'OwnershipControlsNotFoundError',
+                          None),
+    'cors': ('GetBucketCors', 'PutBucketCors', 'DeleteBucketCors', 'NoSuchCORSConfiguration',
+             None),
+    'lifecycle': ('GetBucketLifecycleConfiguration', 'PutBucketLifecycleConfiguration',
+                  'DeleteBucketLifecycle', 'NoSuchLifecycleConfiguration', None),
+    'website': ('GetBucketWebsite', 'PutBucketWebsite', 'DeleteBucketWebsite',
+                'NoSuchWebsiteConfiguration', None),
+    'replication': ('GetBucketReplication', 'PutBucketReplication', 'DeleteBucketReplication',
+                    'ReplicationConfigurationNotFoundError', None),
+    'object-lock': ('GetObjectLockConfiguration', 'PutObjectLockConfiguration', None,
+                    'ObjectLockConfigurationNotFoundError', None),
+    'logging': ('GetBucketLogging', 'PutBucketLogging', None, None,
+                '<BucketLoggingStatus xmlns="%s"/>'),
+    'accelerate': ('GetBucketAccelerateConfiguration', 'PutBucketAccelerateConfiguration',
+                   None, None, '<AccelerateConfiguration xmlns="%s"/>'),
+    'requestPayment': ('GetBucketRequestPayment', 'PutBucketRequestPayment', None, None,
+                       '<RequestPaymentConfiguration xmlns="%s"><Payer>BucketOwner</Payer>'
+                       '</RequestPaymentConfiguration>'),
+    'acl': ('GetBucketAcl', 'PutBucketAcl', None, None,
+            '<AccessControlPolicy xmlns="%s"><Owner><ID>cairn</ID></Owner><AccessControlList>'
+            '<Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:type="CanonicalUser"><ID>cairn</ID></Grantee><Permission>FULL_CONTROL'
+            '</Permission></Grant></AccessControlList></AccessControlPolicy>'),
+}
+STORED_ACTIONS = {}
+for _sub, (_g, _p, _d, _code, _dflt) in STORED.items():
+    for _name, _verb in ((_g, 'GET'), (_p, 'PUT'), (_d, 'DELETE')):
+        if _name:
+            STORED_ACTIONS[_name] = (_sub, _verb)
+
+
 def action_name(ctx):
     bucket, key = _split(ctx)
     m = ctx.method
@@ -46,11 +91,12 @@ def action_name(ctx):
     if bucket is None:
         return 'ListBuckets' if m == 'GET' else 'Unknown'
     if key is None:
+        if sub in STORED:
+            g, p, d = STORED[sub][:3]
+            return {'GET': g, 'PUT': p, 'DELETE': d}.get(m) or 'Unknown'
         if sub:
             verb = {'GET': 'Get', 'PUT': 'Put', 'DELETE': 'Delete'}.get(m, m)
-            name = {'location': 'Location', 'publicAccessBlock': 'PublicAccessBlock',
-                    'ownershipControls': 'OwnershipControls', 'object-lock':
-                    'ObjectLockConfiguration'}.get(sub, sub[:1].upper() + sub[1:])
+            name = {'location': 'Location'}.get(sub, sub[:1].upper() + sub[1:])
             return verb + 'Bucket' + name
         return {'PUT': 'CreateBucket', 'HEAD': 'HeadBucket', 'DELETE': 'DeleteBucket',
                 'GET': 'ListObjectsV2' if ctx.query.get('list-type') == '2'
@@ -86,9 +132,45 @@ def _http_date(ts):
     return time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(ts))
 
 
+def stored_subresource(ctx, bucket, key):
+    b = _bucket(ctx, bucket)
+    sub, verb = STORED_ACTIONS[ctx.action]
+    code, default = STORED[sub][3], STORED[sub][4]
+    docs = b.setdefault('subresources', {})
+    if verb == 'PUT':
+        if sub == 'policy':
+            try:
+                json.loads(ctx.body.decode('utf-8'))
+            except ValueError:
+                raise AwsError('MalformedPolicy', 'Policies must be valid JSON and the first '
+                               'byte must be \'{\'', 400)
+        elif ctx.body.strip():
+            try:
+                ET.fromstring(ctx.body)
+            except ET.ParseError:
+                raise AwsError('MalformedXML', 'The XML you provided was not well-formed or '
+                               'did not validate against our published schema', 400)
+        docs[sub] = ctx.body
+        return Response(204 if sub == 'policy' else 200)
+    if verb == 'DELETE':
+        docs.pop(sub, None)
+        return Response(204)
+    if sub in docs:
+        ctype = 'application/json' if sub == 'policy' else 'application/xml'
+        return Response(200, docs[sub], {'Content-Type': ctype})
+    if default is not None:
+        return Response(200, ('<?xml version="1.0" encoding="UTF-8"?>\n' + default % XMLNS)
+                        .encode(), {'Content-Type': 'application/xml'})
+    e = AwsError(code, 'The %s configuration does not exist' % sub, 404)
+    e.extra = {'BucketName': bucket}
+    raise e
+
+
 def handle(ctx):
     bucket, key = _split(ctx)
     act = ctx.action
+    if act in STORED_ACTIONS:
+        return stored_subresource(ctx, bucket, key)
     fn = HANDLERS.get(act)
     if fn is None:
         raise AwsError('NotImplemented', 'A header you provided implies functionality that '

@@ -3,7 +3,8 @@
 
 Usage:
   python3 tests/awsemu/server.py --port N [--latency MS] [--throttle-rate P]
-      [--error-rate P] [--drop-rate P] [--time-scale F] [--log FILE]
+      [--error-rate P] [--drop-rate P] [--rate-limit RPS [--rate-burst N]]
+      [--time-scale F] [--log FILE]
       [--region R[,R...]] [--consistency-ms MS] [--max-page N]
 
 Port 0 picks a free port and prints it as the first line of stdout.  The
@@ -128,6 +129,9 @@ class Faults:
         self.error_rate = 0.0         # 5xx instead of the call
         self.error_after_rate = 0.0   # 5xx after the call took effect
         self.drop_rate = 0.0          # connection closed without a response
+        self.drop_after_rate = 0.0    # call takes effect, then the connection closes
+        self.rate_limit = 0.0         # requests/second per service and key (0: off)
+        self.rate_burst = 0           # bucket size for rate_limit (0: max(1, rate))
         self.latency_ms = 0           # added to every AWS call
         self.jitter_ms = 0            # plus uniform 0..jitter
         self.error_status = 500       # 500, 503, or 0 for a random mix
@@ -157,22 +161,49 @@ class Faults:
                 and (not self.actions or action in self.actions))
 
 
+class Buckets:
+    """Token buckets (one per service and access key) for rate_limit: a call
+    that finds its bucket empty is throttled, as AWS's request-rate limits do,
+    so a client that slows down sees fewer throttling errors."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.state = {}
+
+    def take(self, key, rate, burst):
+        cap = float(burst) if burst > 0 else max(1.0, rate)
+        now = time.monotonic()
+        with self.lock:
+            tokens, last = self.state.get(key, (cap, now))
+            tokens = min(cap, tokens + (now - last) * rate)
+            ok = tokens >= 1.0
+            if ok:
+                tokens -= 1.0
+            self.state[key] = (tokens, now)
+            return ok
+
+    def clear(self):
+        with self.lock:
+            self.state = {}
+
+
 class CallLog:
     """JSON-lines log of AWS calls, in memory and optionally in a file."""
 
     def __init__(self, path=None):
         self.lock = threading.Lock()
         self.entries = []
+        self.next_seq = 0      # never reset: seq stays unique in the --log file
         self.path = path
         self.fh = open(path, 'a', buffering=1) if path else None
 
     def add(self, entry):
-        line = json.dumps(entry, sort_keys=True)
         with self.lock:
-            entry['seq'] = len(self.entries)
+            entry['seq'] = self.next_seq
+            self.next_seq += 1
             self.entries.append(entry)
             if self.fh:
-                self.fh.write(line + '\n')
+                self.fh.write(json.dumps(entry, sort_keys=True) + '\n')
 
     def clear(self):
         with self.lock:
@@ -186,6 +217,7 @@ class Emulator:
         self.cfg = store_mod.Config()
         self.store = store_mod.Store(self.cfg)
         self.faults = Faults()
+        self.buckets = Buckets()
         self.initial_faults = {}
         self.calls = CallLog(log_path)
         self.creds = {}
@@ -201,6 +233,20 @@ class Emulator:
                         user='cairn-test'):
         self.creds[access_key] = {'secret_key': secret_key, 'session_token': session_token,
                                   'account_id': account_id, 'user': user}
+
+    def setup_defaults(self):
+        """Resources every account starts with (the default VPC when enabled)."""
+        if not self.cfg.default_vpc or 'ec2' not in self.services:
+            return
+        ctx = Ctx()
+        ctx.emu = self
+        ctx.store = self.store
+        ctx.service = 'ec2'
+        ctx.protocol = 'ec2'
+        ctx.region = self.cfg.regions[0]
+        ctx.account = self.cfg.account_id
+        with self.store.lock:
+            self.services['ec2'].create_default_vpc(ctx)
 
     def account_for(self, access_key):
         c = self.creds.get(access_key) or {}
@@ -396,7 +442,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault:
             entry['fault'] = fault
         emu.calls.add(entry)
-        if fault == 'drop':
+        if fault in ('drop', 'drop_after'):
             self._drop()
             return
         self._send(resp, self.command == 'HEAD')
@@ -470,15 +516,22 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(delay / 1000.0)
             if f.drop_rate and emu.rng.random() < f.drop_rate:
                 return None, 'drop'
+            if f.rate_limit > 0 and not emu.buckets.take((service, info.access_key),
+                                                         f.rate_limit, f.rate_burst):
+                code, status, msg = THROTTLE[ctx.protocol]
+                return render_error(ctx, AwsError(code, msg, status)), 'rate_limit'
             if f.throttle_rate and emu.rng.random() < f.throttle_rate:
                 code, status, msg = THROTTLE[ctx.protocol]
                 return render_error(ctx, AwsError(code, msg, status)), 'throttle'
             if f.error_rate and emu.rng.random() < f.error_rate:
                 return self._server_error(ctx), 'error'
             after = f.error_after_rate and emu.rng.random() < f.error_after_rate
+            drop_after = f.drop_after_rate and emu.rng.random() < f.drop_after_rate
         else:
-            after = False
+            after = drop_after = False
         resp = self._call(ctx, mod)
+        if drop_after:
+            return None, 'drop_after'
         if after:
             return self._server_error(ctx), 'error_after'
         return resp, None
@@ -552,6 +605,10 @@ def main(argv=None):
     ap.add_argument('--throttle-rate', type=float, default=0.0)
     ap.add_argument('--error-rate', type=float, default=0.0)
     ap.add_argument('--drop-rate', type=float, default=0.0)
+    ap.add_argument('--rate-limit', type=float, default=0.0,
+                    help='requests per second per service and key before throttling (0: off)')
+    ap.add_argument('--rate-burst', type=int, default=0, help='token-bucket size for '
+                    '--rate-limit (default: the rate)')
     ap.add_argument('--time-scale', type=float, default=1.0,
                     help='multiplier for asynchronous durations (0.01: 100 times faster)')
     ap.add_argument('--consistency-ms', type=float, default=0,
@@ -560,6 +617,8 @@ def main(argv=None):
                     help='largest page returned when MaxResults is given')
     ap.add_argument('--region', default='us-east-1', help='regions served, comma-separated')
     ap.add_argument('--account-id', default='123456789012')
+    ap.add_argument('--default-vpc', action='store_true',
+                    help='start with a default VPC (172.31.0.0/16, a subnet per zone, IGW)')
     ap.add_argument('--log', help='append the JSON-lines call log to this file')
     ap.add_argument('--seed', type=int, help='seed for fault injection randomness')
     args = ap.parse_args(argv)
@@ -572,12 +631,15 @@ def main(argv=None):
     cfg.max_page = args.max_page
     cfg.regions = [r.strip() for r in args.region.split(',') if r.strip()]
     cfg.account_id = args.account_id
+    cfg.default_vpc = args.default_vpc
     if args.seed is not None:
         EMU.rng.seed(args.seed)
     EMU.faults.update({'throttle_rate': args.throttle_rate, 'error_rate': args.error_rate,
-                       'drop_rate': args.drop_rate, 'latency_ms': int(args.latency)})
+                       'drop_rate': args.drop_rate, 'latency_ms': int(args.latency),
+                       'rate_limit': args.rate_limit, 'rate_burst': args.rate_burst})
     EMU.initial_faults = EMU.faults.as_dict()
     EMU.initial_cfg = cfg.as_dict()
+    EMU.setup_defaults()
     srv = Server(('127.0.0.1', args.port), Handler)
     print(srv.server_address[1], flush=True)
     try:

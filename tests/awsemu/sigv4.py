@@ -8,6 +8,7 @@ raises SigError(kind, message); the server turns the kind into the error
 code of the service's protocol (see server.SIG_ERRORS).
 """
 import datetime
+import email.utils
 import hashlib
 import hmac
 import re
@@ -135,10 +136,17 @@ def parse(method, raw_path, raw_query, headers):
         info.signed_headers = fields['SignedHeaders'].split(';')
         info.signature = fields['Signature']
         amz = hmap.get('x-amz-date')
-        if not amz:
+        if amz:
+            info.amz_date = amz[0].strip()
+        elif hmap.get('date'):
+            try:
+                d = email.utils.parsedate_to_datetime(hmap['date'][0])
+                info.amz_date = d.astimezone(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
+            except (TypeError, ValueError):
+                info.amz_date = hmap['date'][0]
+        else:
             raise SigError('incomplete', 'Authorization header requires existence of either '
                            "a 'X-Amz-Date' or a 'Date' header.")
-        info.amz_date = amz[0].strip()
         tok = hmap.get('x-amz-security-token')
         info.token = tok[0].strip() if tok else None
     elif 'X-Amz-Algorithm' in q:

@@ -26,6 +26,7 @@ class Config:
         self.max_page = 100           # cap on page size when MaxResults is given
         self.regions = ['us-east-1']
         self.account_id = '123456789012'
+        self.default_vpc = False      # create the default VPC at start and on reset
 
     def as_dict(self):
         return dict(self.__dict__)

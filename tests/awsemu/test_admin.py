@@ -3,6 +3,7 @@ back), fault injection per protocol, latency, dropped connections, the call
 log (admin and --log file), direct calls, reset, state dump."""
 import json
 import os
+import threading
 import time
 
 from botocore.exceptions import ConnectionClosedError, EndpointConnectionError
@@ -29,6 +30,11 @@ def test_drift():
     s = ec2.describe_subnets(SubnetIds=[sid])['Subnets'][0]
     check('drift.untag_and_set_field', s['MapPublicIpOnLaunch'] is True
           and [t['Key'] for t in s['Tags']] == ['Name'], s)
+    T.admin('/_emu/update', {'id': vid, 'set': {'_attrs.enableDnsHostnames': True}})
+    a = ec2.describe_vpc_attribute(VpcId=vid, Attribute='enableDnsHostnames')
+    check('drift.vpc_attribute', a['EnableDnsHostnames']['Value'] is True, a)
+    r = T.admin('/_emu/update', {'id': vid, 'set': {'_tags': {}}})
+    check('drift.private_field_rejected', 'error' in r, r)
     r = T.admin('/_emu/delete', {'id': sid})
     check('drift.delete_ok', r.get('ok'), r)
     expect_error('drift.deleted_subnet_not_found', 'InvalidSubnetID.NotFound',
@@ -40,7 +46,13 @@ def test_drift():
     state = T.admin('/_emu/state')
     check('admin.state_dump', vid in [v['vpcId'] for v in state.get('vpc', [])]
           and 'rtb' in state and 'sg' in state, list(state))
-    ec2.delete_vpc(VpcId=vid)
+    s2 = ec2.create_subnet(VpcId=vid, CidrBlock='10.20.2.0/24')['Subnet']['SubnetId']
+    T.admin('/_emu/delete', {'id': vid})
+    expect_error('drift.vpc_delete_cascades', 'InvalidSubnetID.NotFound',
+                 ec2.describe_subnets, SubnetIds=[s2])
+    check('drift.vpc_delete_leaves_nothing',
+          all(not v for k, v in T.admin('/_emu/state').items() if k != 'dopt'),
+          T.admin('/_emu/state'))
 
 
 def test_direct_call():
@@ -53,7 +65,7 @@ def test_direct_call():
     v = ec2.describe_vpcs(Filters=[{'Name': 'tag:Name', 'Values': ['outside']}])['Vpcs']
     check('call.visible_to_clients', len(v) == 1 and v[0]['CidrBlock'] == '10.30.0.0/16', v)
     r = T.admin('/_emu/call', {'service': 'ec2', 'action': 'DeleteVpc',
-                               'params': {'VpcId': 'vpc-nope'}})
+                               'params': {'VpcId': 'vpc-0123456789abcdef0'}})
     check('call.error_rendered', r.get('status') == 400 and 'InvalidVpcID.NotFound' in r['body'],
           r)
     ec2.delete_vpc(VpcId=v[0]['VpcId'])
@@ -66,7 +78,8 @@ def _with_faults(settings, fn):
     finally:
         T.admin('/_emu/faults', {'throttle_rate': 0, 'error_rate': 0, 'drop_rate': 0,
                                  'error_after_rate': 0, 'latency_ms': 0, 'services': [],
-                                 'actions': [], 'error_status': 500})
+                                 'actions': [], 'error_status': 500, 'drop_after_rate': 0,
+                                 'rate_limit': 0, 'rate_burst': 0})
 
 
 def test_throttling_per_protocol():
@@ -125,6 +138,56 @@ def test_partial_rates_and_retries():
     check('faults.partial_error_rate', 0.01 < seen['InternalError'] / total < 0.1, seen)
 
 
+def test_rate_limit():
+    def blast():
+        out = []
+
+        def worker():
+            c = client('ec2')
+            for _ in range(10):
+                out.append(error_of(c.describe_vpcs))
+        ts = [threading.Thread(target=worker) for _ in range(4)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        return out
+
+    def paced():
+        out = []
+        for _ in range(6):
+            out.append(error_of(ec2.describe_vpcs))
+            time.sleep(0.2)
+        return out
+
+    def go():
+        fast = blast()
+        time.sleep(0.5)
+        slow = paced()
+        return fast, slow
+    fast, slow = _with_faults({'rate_limit': 10, 'rate_burst': 3}, go)
+    nfast = sum(1 for e in fast if e and e[0] == 'RequestLimitExceeded')
+    nslow = sum(1 for e in slow if e is not None)
+    check('faults.rate_limit_throttles_bursts', nfast >= 10, nfast)
+    check('faults.rate_limit_spares_slow_clients', nslow == 0, slow)
+    check('faults.rate_limit_logged', T.count(fault='rate_limit') == nfast)
+
+
+def test_drop_after_effect():
+    def go():
+        try:
+            ec2.create_vpc(CidrBlock='10.41.0.0/16')
+        except Exception as e:
+            return type(e).__name__
+        return None
+    got = _with_faults({'drop_after_rate': 1.0, 'actions': ['CreateVpc']}, go)
+    check('faults.drop_after_no_response', got is not None and got != 'ClientError', got)
+    v = ec2.describe_vpcs(Filters=[{'Name': 'cidr', 'Values': ['10.41.0.0/16']}])['Vpcs']
+    check('faults.drop_after_took_effect', len(v) == 1, v)
+    for x in v:
+        ec2.delete_vpc(VpcId=x['VpcId'])
+
+
 def test_latency():
     def go():
         t0 = time.time()
@@ -170,6 +233,11 @@ def test_call_log():
           and len(e['request_id']) == 36 and e['service'] == 'ec2' and 't' in e, e)
     check('log.count_filter', T.count(action='DescribeVpcs') == 2
           and T.count(action='DescribeVpcs', status=200) == 1)
+    check('log.count_by_code', T.count(code='InvalidVpcID.NotFound') == 1)
+    st = T.admin('/_emu/calls/stats?service=ec2')
+    check('log.stats', st.get('ec2.DescribeVpcs', {}).get('calls') == 2
+          and st['ec2.DescribeVpcs']['errors'] == 1
+          and st.get('ec2.DescribeSubnets', {}).get('calls') == 1, st)
     since = entries[1]['seq']
     check('log.since', [x['action'] for x in T.calls(since=since)] ==
           ['DescribeSubnets', 'DescribeVpcs'])

@@ -33,6 +33,9 @@ def test_lifecycle():
                            tags={'env': 'dev'})['cluster']
     check('cluster.creating', c['status'] == 'CREATING' and c['arn'].endswith(':cluster/demo')
           and c['tags'] == {'env': 'dev'}, c)
+    expect_error('nodegroup.cluster_not_active', 'InvalidRequestException',
+                 eks.create_nodegroup, clusterName='demo', nodegroupName='ng',
+                 nodeRole=role, subnets=[s1])
     expect_error('cluster.duplicate', 'ResourceInUseException', eks.create_cluster,
                  name='demo', roleArn=role, resourcesVpcConfig={'subnetIds': [s1, s2]},
                  status=409)
@@ -41,9 +44,6 @@ def test_lifecycle():
         GroupIds=[sg])['SecurityGroups']) == 1)
     expect_error('order.subnet_with_cluster_eni', 'DependencyViolation', ec2.delete_subnet,
                  SubnetId=s1)
-    expect_error('nodegroup.cluster_not_active', 'InvalidRequestException',
-                 eks.create_nodegroup, clusterName='demo', nodegroupName='ng',
-                 nodeRole=role, subnets=[s1])
     ok = T.wait_for(lambda: eks.describe_cluster(name='demo')['cluster']['status'] == 'ACTIVE',
                     timeout=15)
     check('cluster.becomes_active', ok)
@@ -66,6 +66,14 @@ def test_lifecycle():
                     'Successful', timeout=10)
     check('nodegroup.update_successful', ok and eks.describe_nodegroup(
         clusterName='demo', nodegroupName='ng')['nodegroup']['scalingConfig']['desiredSize'] == 3)
+    ad = eks.create_addon(clusterName='demo', addonName='vpc-cni')['addon']
+    check('addon.creating', ad['status'] == 'CREATING' and ad['addonVersion'], ad)
+    ok = T.wait_for(lambda: eks.describe_addon(clusterName='demo', addonName='vpc-cni')
+                    ['addon']['status'] == 'ACTIVE', timeout=10)
+    check('addon.becomes_active', ok)
+    check('addon.listed', eks.list_addons(clusterName='demo')['addons'] == ['vpc-cni'])
+    expect_error('addon.unknown', 'ResourceNotFoundException', eks.describe_addon,
+                 clusterName='demo', addonName='coredns')
     expect_error('order.delete_cluster_with_nodegroups', 'ResourceInUseException',
                  eks.delete_cluster, name='demo', status=409)
     eks.tag_resource(resourceArn=d['arn'], tags={'team': 'x'})

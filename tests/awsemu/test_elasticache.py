@@ -36,6 +36,8 @@ def test_lifecycle():
         CacheParameterGroupName='p', Tags=[{'Key': 'env', 'Value': 'dev'}])['ReplicationGroup']
     check('rg.creating', rg['Status'] == 'creating' and rg['ReplicationGroupId'] == 'sessions'
           and rg['MemberClusters'] == ['sessions-001', 'sessions-002'], rg)
+    expect_error('rg.delete_while_creating', 'InvalidReplicationGroupState',
+                 ec.delete_replication_group, ReplicationGroupId='sessions')
     expect_error('rg.duplicate', 'ReplicationGroupAlreadyExists', ec.create_replication_group,
                  ReplicationGroupId='sessions', ReplicationGroupDescription='d',
                  CacheNodeType='cache.t3.micro', CacheSubnetGroupName='cache')
@@ -43,8 +45,6 @@ def test_lifecycle():
                  ec.delete_cache_subnet_group, CacheSubnetGroupName='cache')
     expect_error('order.subnet_with_cache_eni', 'DependencyViolation', ec2.delete_subnet,
                  SubnetId=s1)
-    expect_error('rg.delete_while_creating', 'InvalidReplicationGroupState',
-                 ec.delete_replication_group, ReplicationGroupId='sessions')
     ok = T.wait_for(lambda: ec.describe_replication_groups(ReplicationGroupId='sessions')
                     ['ReplicationGroups'][0]['Status'] == 'available', timeout=10)
     check('rg.becomes_available', ok)

@@ -48,6 +48,24 @@ def test_lifecycle():
     expect_error('listener.https_needs_cert', 'CertificateNotFound', elb.create_listener,
                  LoadBalancerArn=arn, Protocol='HTTPS', Port=443,
                  DefaultActions=[{'Type': 'forward', 'TargetGroupArn': tga}])
+    tg2 = elb.create_target_group(Name='api', Protocol='HTTP', Port=8080,
+                                  VpcId=vid)['TargetGroups'][0]['TargetGroupArn']
+    rule = elb.create_rule(ListenerArn=li['ListenerArn'], Priority=10, Conditions=[
+        {'Field': 'path-pattern', 'PathPatternConfig': {'Values': ['/api/*']}}],
+        Actions=[{'Type': 'forward', 'TargetGroupArn': tg2}])['Rules'][0]
+    check('rule.create', rule['Priority'] == '10' and rule['Conditions'][0]
+          ['PathPatternConfig']['Values'] == ['/api/*'], rule)
+    expect_error('rule.priority_in_use', 'PriorityInUse', elb.create_rule,
+                 ListenerArn=li['ListenerArn'], Priority=10, Conditions=[
+                     {'Field': 'path-pattern', 'Values': ['/x']}],
+                 Actions=[{'Type': 'forward', 'TargetGroupArn': tg2}])
+    rules = elb.describe_rules(ListenerArn=li['ListenerArn'])['Rules']
+    check('rule.describe_with_default', [r['Priority'] for r in rules] == ['10', 'default']
+          and rules[1]['IsDefault'], rules)
+    expect_error('order.target_group_in_use_by_rule', 'ResourceInUse',
+                 elb.delete_target_group, TargetGroupArn=tg2)
+    elb.delete_rule(RuleArn=rule['RuleArn'])
+    elb.delete_target_group(TargetGroupArn=tg2)
     d = elb.describe_target_groups(TargetGroupArns=[tga])['TargetGroups'][0]
     check('tg.load_balancer_arns', d['LoadBalancerArns'] == [arn], d)
     expect_error('order.target_group_in_use', 'ResourceInUse', elb.delete_target_group,
@@ -70,6 +88,7 @@ def test_lifecycle():
                  SubnetId=s1)
     elb.delete_listener(ListenerArn=li['ListenerArn'])
     elb.delete_target_group(TargetGroupArn=tga)
+    T.admin('/_emu/config', {'time_scale': 0.05})   # interfaces linger 3 s
     elb.delete_load_balancer(LoadBalancerArn=arn)
     expect_error('lb.gone', 'LoadBalancerNotFound', elb.describe_load_balancers,
                  LoadBalancerArns=[arn])

@@ -111,6 +111,23 @@ def test_c_instance_profiles():
     expect_error('role.deleted', 'NoSuchEntity', iam.get_role, RoleName='eks-cluster')
 
 
+def test_d_oidc_provider():
+    url = 'https://oidc.eks.us-east-1.amazonaws.com/id/ABCDEF'
+    arn = iam.create_open_id_connect_provider(Url=url, ClientIDList=['sts.amazonaws.com'],
+                                              ThumbprintList=['9' * 40])
+    arn = arn['OpenIDConnectProviderArn']
+    check('oidc.arn', arn == 'arn:aws:iam::123456789012:oidc-provider/'
+          'oidc.eks.us-east-1.amazonaws.com/id/ABCDEF', arn)
+    g = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    check('oidc.get', g['ClientIDList'] == ['sts.amazonaws.com']
+          and g['ThumbprintList'] == ['9' * 40], g)
+    expect_error('oidc.duplicate', 'EntityAlreadyExists', iam.create_open_id_connect_provider,
+                 Url=url, ThumbprintList=['9' * 40])
+    iam.delete_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+    expect_error('oidc.deleted', 'NoSuchEntity', iam.get_open_id_connect_provider,
+                 OpenIDConnectProviderArn=arn)
+
+
 def test_global_region():
     c = client('iam', region='us-east-1')
     check('region.us_east_1_ok', 'Roles' in c.list_roles())

@@ -187,6 +187,28 @@ def test_tokens_and_unsigned():
     check('sigv4.registered_key_accepted', ident['Account'] == '210987654321', ident)
 
 
+def test_presigned_url():
+    s3 = client('s3', signature_version='s3v4')
+    s3.create_bucket(Bucket='sigv4-presign')
+    s3.put_object(Bucket='sigv4-presign', Key='obj', Body=b'presigned body')
+    url = s3.generate_presigned_url('get_object', Params={'Bucket': 'sigv4-presign',
+                                                          'Key': 'obj'}, ExpiresIn=60)
+    u = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    conn.request('GET', u.path + '?' + u.query)
+    r = conn.getresponse()
+    body = r.read()
+    check('sigv4.presigned_get', r.status == 200 and body == b'presigned body',
+          (r.status, body))
+    bad = u.query.replace('X-Amz-Expires=60', 'X-Amz-Expires=61')
+    conn.request('GET', u.path + '?' + bad)
+    r = conn.getresponse()
+    body = r.read().decode()
+    conn.close()
+    check('sigv4.presigned_tampered', r.status == 403
+          and code_of(body) == 'SignatureDoesNotMatch', (r.status, body))
+
+
 def test_canonicalisation():
     # Query-string parameters, odd characters and repeated keys are signed too.
     st, _, body = raw('ec2', b'', method='GET',
