@@ -945,6 +945,66 @@ static ty *ret_list_of_first(const val *a, size_t n)
     return ty_list(val_type(a[0]));
 }
 
+/* reverse(): a list keeps its type, a tuple's element types reverse. */
+static ty *ret_reverse(const val *a, size_t n)
+{
+    (void)n;
+    ty *t = val_type(a[0]), *r;
+    enum ty_kind k = ty_kind(t);
+    if (k == TY_LIST) {
+        r = ty_copy(t);
+    } else if (k == TY_TUPLE) {
+        size_t len = ty_len(t);
+        ty **el = malloc((len ? len : 1) * sizeof *el);
+        if (!el)
+            abort();
+        for (size_t i = 0; i < len; i++)
+            el[i] = ty_copy(ty_index(t, len - 1 - i));
+        r = ty_tuple(el, len);
+        free(el);
+    } else {
+        r = ty_any();
+    }
+    ty_free(t);
+    return r;
+}
+
+/* slice(): a list keeps its type; a tuple's depends on the indices. */
+static ty *ret_slice(const val *a, size_t n)
+{
+    (void)n;
+    ty *t = val_type(a[0]);
+    if (ty_kind(t) == TY_LIST)
+        return t;
+    ty_free(t);
+    return ty_any();
+}
+
+/* values(): list of a map's element type, tuple of an object's attributes
+ * (in their sorted order, as the values come out). */
+static ty *ret_values(const val *a, size_t n)
+{
+    (void)n;
+    ty *t = val_type(a[0]), *r;
+    enum ty_kind k = ty_kind(t);
+    if (k == TY_MAP) {
+        r = ty_list(ty_copy(ty_elem(t)));
+    } else if (k == TY_OBJECT) {
+        size_t len = ty_len(t);
+        ty **el = malloc((len ? len : 1) * sizeof *el);
+        if (!el)
+            abort();
+        for (size_t i = 0; i < len; i++)
+            el[i] = ty_copy(ty_index(t, i));
+        r = ty_tuple(el, len);
+        free(el);
+    } else {
+        r = ty_any();
+    }
+    ty_free(t);
+    return r;
+}
+
 static const fn_param p_list_bool[] = {{"list", FN_T_LIST_BOOL, 0}};
 static const fn_param p_chunk[] = {{"list", FN_T_LIST_ANY, 0}, {"size", FN_T_NUMBER, 0}};
 static const fn_param p_vals_unk = {"vals", FN_T_ANY, FN_ALLOW_NULL | FN_ALLOW_UNKNOWN};
@@ -1001,13 +1061,13 @@ const fn_def fn_coll_defs[] = {
     {"merge", NULL, 0, &p_maps, FN_T_ANY, NULL, fn_merge, 0, "Merge maps or objects."},
     {"one", p_list_dyn, 1, NULL, FN_T_ANY, ret_one, fn_one, 0, "The only element, or null."},
     {"range", NULL, 0, &p_params, FN_T_LIST_NUMBER, NULL, fn_range, 0, "A list of numbers."},
-    {"reverse", p_list_dyn, 1, NULL, FN_T_ANY, NULL, fn_reverse, 0, "Reverse a list."},
-    {"slice", p_slice, 3, NULL, FN_T_ANY, NULL, fn_slice, 0, "A sub-list."},
+    {"reverse", p_list_dyn, 1, NULL, FN_T_ANY, ret_reverse, fn_reverse, 0, "Reverse a list."},
+    {"slice", p_slice, 3, NULL, FN_T_ANY, ret_slice, fn_slice, 0, "A sub-list."},
     {"sort", p_list_str, 1, NULL, FN_T_LIST_STRING, NULL, fn_sort, 0, "Sort strings."},
     {"sum", p_list_dyn, 1, NULL, FN_T_NUMBER, NULL, fn_sum, 0, "Sum of numbers."},
     {"transpose", p_transpose, 1, NULL, FN_T_MAP_LIST_STRING, NULL, fn_transpose, 0,
      "Swap keys and values of a map of lists."},
-    {"values", p_mapping, 1, NULL, FN_T_ANY, NULL, fn_values, 0, "Values of a map."},
+    {"values", p_mapping, 1, NULL, FN_T_ANY, ret_values, fn_values, 0, "Values of a map."},
     {"zipmap", p_zipmap, 2, NULL, FN_T_ANY, NULL, fn_zipmap, 0, "Map from keys and values."},
 };
 const size_t fn_coll_defs_count = sizeof fn_coll_defs / sizeof *fn_coll_defs;
@@ -1177,19 +1237,42 @@ out:
     return r;
 }
 
+/* setunion()/setintersection(): a set of the unified element types of
+ * every argument (cty's setOperationReturnType). */
+static ty *ret_setop(const val *a, size_t n)
+{
+    const ty **el = malloc((n ? n : 1) * sizeof *el);
+    ty **owned = malloc((n ? n : 1) * sizeof *owned);
+    if (!el || !owned)
+        abort();
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) {
+        owned[i] = val_type(a[i]);
+        if (ty_kind(owned[i]) != TY_SET)
+            ok = 0;
+        el[i] = ok ? ty_elem(owned[i]) : NULL;
+    }
+    ty *u = ok && n ? ty_unify_safe(el, n) : NULL;
+    for (size_t i = 0; i < n; i++)
+        ty_free(owned[i]);
+    free(owned);
+    free((void *)el);
+    return ty_set(u ? u : ty_any());
+}
+
 static const fn_param p_set1[] = {{"first_set", FN_T_SET_ANY, 0}};
 static const fn_param p_setv = {"other_sets", FN_T_SET_ANY, 0};
 static const fn_param p_setsub[] = {{"a", FN_T_SET_ANY, 0}, {"b", FN_T_SET_ANY, 0}};
 static const fn_param p_sets = {"sets", FN_T_ANY, 0};
 
 const fn_def fn_set_defs[] = {
-    {"setintersection", p_set1, 1, &p_setv, FN_T_SET_ANY, NULL, fn_setintersection, 0,
+    {"setintersection", p_set1, 1, &p_setv, FN_T_SET_ANY, ret_setop, fn_setintersection, 0,
      "Elements in every set."},
     {"setproduct", NULL, 0, &p_sets, FN_T_ANY, NULL, fn_setproduct, 0,
      "Cartesian product."},
     {"setsubtract", p_setsub, 2, NULL, FN_T_SET_ANY, NULL, fn_setsubtract, 0,
      "Elements of a not in b."},
-    {"setunion", p_set1, 1, &p_setv, FN_T_SET_ANY, NULL, fn_setunion, 0,
+    {"setunion", p_set1, 1, &p_setv, FN_T_SET_ANY, ret_setop, fn_setunion, 0,
      "Elements in any set."},
 };
 const size_t fn_set_defs_count = sizeof fn_set_defs / sizeof *fn_set_defs;
