@@ -133,6 +133,18 @@ static int setup(void)
     return 1;
 }
 
+/* The directory of this test binary (static buffer). */
+static const char *exe_dir(void)
+{
+    static char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    char *slash = strrchr(buf, '/');
+    if (slash)
+        *slash = 0;
+    return buf;
+}
+
 /* Point $CAIRN_PLUGIN_PATH at base-relative directories ("a:b"), or unset
  * it with NULL. */
 static void set_path(const char *rels)
@@ -263,7 +275,9 @@ TEST(plugin_not_found_lists_every_directory)
     path_of(dir, sizeof dir, "b, ");
     CHECK_HAS(msg, dir);
     CHECK_HAS(msg, "/.cairn/plugins, ");
-    CHECK_HAS(msg, "/tests/plugins, ");
+    char exe[PATH_MAX + 64];
+    snprintf(exe, sizeof exe, "%s/plugins, ", exe_dir());
+    CHECK_HAS(msg, exe);
     CHECK_HAS(msg, CAIRN_PLUGIN_DIR);
 }
 
@@ -335,10 +349,10 @@ TEST(plugin_registry_dirs_in_order)
         CHECK_STR(d[1], "/y");
         snprintf(want, sizeof want, "%s/.cairn/plugins", getcwd(cwd, sizeof cwd));
         CHECK_STR(d[2], want);
-        size_t l = strlen(d[3]);
-        CHECK(l > 14 && strcmp(d[3] + l - 14, "/tests/plugins") == 0);
-        CHECK(strncmp(d[4], d[3], l - 8) == 0);
-        CHECK_HAS(d[4], "/tests/../lib/cairn/plugins");
+        snprintf(want, sizeof want, "%s/plugins", exe_dir());
+        CHECK_STR(d[3], want);
+        snprintf(want, sizeof want, "%s/../lib/cairn/plugins", exe_dir());
+        CHECK_STR(d[4], want);
         CHECK_STR(d[5], CAIRN_PLUGIN_DIR);
     }
     plugin_registry_free(r);
