@@ -50,12 +50,14 @@ static int parse_duration(const char *s, uint64_t *ms)
         double v = 0, scale = 1;
         if (*s < '0' || *s > '9')
             return -1;
-        while (*s >= '0' && *s <= '9' && v < 1e12)
-            v = v * 10 + (*s++ - '0');
+        for (; *s >= '0' && *s <= '9'; s++)
+            v = v < 1e12 ? v * 10 + (*s - '0') : v;   /* past 1e12 it fails the limit anyway */
         if (*s == '.') {
             s++;
-            while (*s >= '0' && *s <= '9' && scale > 1e-9)
-                v += (*s++ - '0') * (scale /= 10);
+            for (; *s >= '0' && *s <= '9'; s++) {
+                scale /= 10;
+                v += (*s - '0') * scale;
+            }
         }
         double unit = 0;
         if (s[0] == 'm' && s[1] == 's') {

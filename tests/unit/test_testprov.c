@@ -116,8 +116,7 @@ static int count_objects(const char *dir)
     int n = 0;
     if (!d)
         return 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
+    for (struct dirent *e = readdir(d); e; e = readdir(d)) {
         size_t l = strlen(e->d_name);
         n += e->d_name[0] != '.' && l > 5 && !strcmp(e->d_name + l - 5, ".json");
     }
@@ -257,7 +256,8 @@ TEST(create_read_update_delete)
                     "{\"name\":\"hello\",\"count_value\":3,\"enabled\":true,"
                     "\"tags\":{\"k\":\"v\"},\"items\":[\"x\",\"y\"],\"labels\":[\"b\",\"a\"],"
                     "\"config\":{\"a\":\"s\",\"b\":2},\"secret\":\"hush\",\"replace_me\":\"r1\","
-                    "\"rule\":[{\"port\":80,\"cidr\":\"10.0.0.0/8\"},{\"port\":443,\"cidr\":null}],"
+                    "\"rule\":[{\"port\":80,\"cidr\":\"10.0.0.0/8\"},"
+                    "{\"port\":443,\"cidr\":null}],"
                     "\"setting\":[{\"key\":\"k1\",\"value\":\"v1\"}],\"single\":{\"x\":\"q\"}}",
                     &rc, &d);
     CHECK_INT(rc, 0);
