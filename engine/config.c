@@ -53,7 +53,9 @@ static char **list_tf(const char *dir, size_t *n, diag_list *d)
             break;
         }
         GROW(v, *n);
-        v[(*n)++] = xasprintf("%s/%s", dir, e->d_name);
+        /* Terraform names root files without "./" in messages. */
+        v[(*n)++] = strcmp(dir, ".") == 0 ? xstrdup(e->d_name)
+                                          : xasprintf("%s/%s", dir, e->d_name);
     }
     closedir(dp);
     if (*n)
@@ -431,7 +433,8 @@ static void load_call(cfg_module *m, const ast_block *b, int depth, diag_list *d
                  "Modules are nested more than %d deep (CFG_MAX_MODULE_DEPTH); is a module "
                  "calling itself?", CFG_MAX_MODULE_DEPTH);
     } else if (c.source) {
-        char *cdir = xasprintf("%s/%s", m->dir, c.source);
+        const char *rel = strncmp(c.source, "./", 2) == 0 ? c.source + 2 : c.source;
+        char *cdir = strcmp(m->dir, ".") == 0 ? xstrdup(rel) : xasprintf("%s/%s", m->dir, rel);
         char *cpath = xasprintf("%s%smodule.%s", m->path, *m->path ? "." : "", c.name);
         struct stat st;
         if (stat(cdir, &st) != 0 || !S_ISDIR(st.st_mode))

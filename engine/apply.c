@@ -1,0 +1,820 @@
+/*
+ * engine/apply.c — the apply scheduler (engine/apply.h).
+ *
+ * Threads: the calling thread schedules (dependency counts, priorities,
+ * configuration re-evaluation, progress lines); APPLY workers make provider
+ * calls and commit state.  Everything shared is under ac->mu; a worker holds
+ * it only to take a task and to post its result, never across a provider
+ * call or a state commit.
+ *
+ * What must stay true: a change starts only after every change it depends
+ * on finished successfully; each outcome is committed before dependents
+ * start; a create or delete is journaled as an intent before the call.
+ */
+#include "engine/apply.h"
+
+#include "engine/decode.h"
+#include "engine/plan_int.h"
+#include "lang/val_fmt.h"
+#include "lang/val_json.h"
+
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum task_state { T_WAIT, T_READY, T_RUNNING, T_DONE, T_FAILED, T_SKIPPED };
+
+typedef struct task {
+    plan_change *c;
+    enum task_state st;
+    size_t npending;
+    size_t *dependents;
+    size_t ndependents, capdependents;
+    double crit;                /* critical path: own duration + longest after */
+    double dur;
+    const prov_plugin *api;
+    prov_instance *inst;
+    const void *owner;          /* prov_resource_type or prov_data_source */
+    const ty *st_type;
+    val final;                  /* planned value with dependencies applied */
+    val result;                 /* new state (null after delete) */
+    int rc;
+    prov_diag pd;
+    struct timespec started;
+    int ticks;
+} task;
+
+typedef struct apply_ctx {
+    const apply_opts *o;
+    task *t;
+    size_t n;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    size_t *work;               /* prepared tasks for workers */
+    size_t nwork;
+    size_t *done;               /* finished tasks for the scheduler */
+    size_t ndone;
+    int quit;
+    diag_list *diags;
+} apply_ctx;
+
+static double since(const struct timespec *t)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)(ts.tv_sec - t->tv_sec) + (ts.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* ---------------------------------------------------------------- edges */
+
+static void add_edge(task *from, size_t to_idx, task *to)
+{
+    for (size_t i = 0; i < from->ndependents; i++)
+        if (from->dependents[i] == to_idx)
+            return;
+    if (from->ndependents == from->capdependents) {
+        from->capdependents = from->capdependents ? 2 * from->capdependents : 4;
+        from->dependents = xrealloc(from->dependents,
+                                    from->capdependents * sizeof *from->dependents);
+    }
+    from->dependents[from->ndependents++] = to_idx;
+    to->npending++;
+}
+
+struct by_res {
+    const char *res;
+    size_t idx;
+};
+
+static int cmp_by_res(const void *a, const void *b)
+{
+    return strcmp(((const struct by_res *)a)->res, ((const struct by_res *)b)->res);
+}
+
+static int is_create_like(enum plan_action a)
+{
+    return a == PLAN_CREATE || a == PLAN_UPDATE || a == PLAN_REPLACE ||
+           a == PLAN_REPLACE_CBD || a == PLAN_READ;
+}
+
+static int listed(const plan_change *c, const char *addr)
+{
+    for (size_t i = 0; i < c->ninst_deps; i++)
+        if (strcmp(c->inst_deps[i], addr) == 0)
+            return 1;
+    return 0;
+}
+
+/* Edges: a create/update/replace/read waits for the create-like changes of
+ * the resources it depends on; a delete waits for the deletes (and
+ * replaces) of the instances that depend on it. */
+static void build_edges(apply_ctx *ac)
+{
+    struct by_res *idx = xcalloc(ac->n + 1, sizeof *idx);
+    for (size_t i = 0; i < ac->n; i++)
+        idx[i] = (struct by_res){ac->t[i].c->res_addr, i};
+    qsort(idx, ac->n, sizeof *idx, cmp_by_res);
+    for (size_t i = 0; i < ac->n; i++) {
+        plan_change *c = ac->t[i].c;
+        for (size_t d = 0; d < c->ndeps; d++) {
+            struct by_res key = {c->deps[d], 0};
+            struct by_res *hit = bsearch(&key, idx, ac->n, sizeof key, cmp_by_res);
+            if (!hit)
+                continue;
+            while (hit > idx && strcmp((hit - 1)->res, key.res) == 0)
+                hit--;
+            int narrowed = 0;
+            for (size_t k = 0; k < c->nnarrow; k++)
+                narrowed |= strcmp(c->narrow[k], key.res) == 0;
+            for (; hit < idx + ac->n && strcmp(hit->res, key.res) == 0; hit++) {
+                task *dep = &ac->t[hit->idx];
+                if (hit->idx == i || (narrowed && !listed(c, dep->c->addr)))
+                    continue;
+                if (c->action == PLAN_DELETE && dep->c->action == PLAN_DELETE)
+                    add_edge(&ac->t[i], hit->idx, dep);  /* dependent deleted first */
+                else if (is_create_like(c->action) && is_create_like(dep->c->action))
+                    add_edge(dep, i, &ac->t[i]);
+                else if (c->action == PLAN_DELETE && dep->c->action == PLAN_REPLACE)
+                    add_edge(&ac->t[i], hit->idx, dep);
+            }
+        }
+    }
+    free(idx);
+}
+
+/* Critical path lengths, by repeated relaxation in reverse dependency
+ * order (Kahn's order over the edges built above). */
+static void critical_paths(apply_ctx *ac)
+{
+    size_t *order = xcalloc(ac->n + 1, sizeof *order), head = 0, tail = 0;
+    size_t *pending = xcalloc(ac->n + 1, sizeof *pending);
+    for (size_t i = 0; i < ac->n; i++) {
+        pending[i] = ac->t[i].npending;
+        if (!pending[i])
+            order[tail++] = i;
+    }
+    while (head < tail) {
+        task *t = &ac->t[order[head++]];
+        for (size_t j = 0; j < t->ndependents; j++)
+            if (--pending[t->dependents[j]] == 0)
+                order[tail++] = t->dependents[j];
+    }
+    for (size_t k = tail; k > 0; k--) {
+        task *t = &ac->t[order[k - 1]];
+        double best = 0;
+        for (size_t j = 0; j < t->ndependents; j++)
+            if (ac->t[t->dependents[j]].crit > best)
+                best = ac->t[t->dependents[j]].crit;
+        t->crit = t->dur + best;
+    }
+    free(order);
+    free(pending);
+}
+
+/* ---------------------------------------------------------------- values */
+
+static plan_change *find_change(plan *p, const char *addr)
+{
+    plan_change key = {.addr = (char *)addr};
+    return p->n ? bsearch(&key, p->changes, p->n, sizeof key, plan_cmp_change) : NULL;
+}
+
+/* The graph hook at apply time: a resource's instances take the values
+ * the changes have now (applied results, else planned values). */
+static int apply_hook(graph *g, graph_res *r, void *payload)
+{
+    apply_ctx *ac = payload;
+    graph_scope s;
+    graph_scope_init(&s, g, r->mod, &r->node);
+    val *keys, *values;
+    size_t n;
+    int rc = graph_expand_keys(&s, r->cfg->count, r->cfg->for_each, &keys, &values, &n,
+                               &r->keyed);
+    if (rc < 0)
+        return rc;
+    r->inst = xcalloc(n + 1, sizeof *r->inst);
+    for (size_t i = 0; i < n; i++) {
+        graph_inst *gi = &r->inst[r->ninst++];
+        char *suffix = graph_key_suffix(keys[i]);
+        gi->addr = xasprintf("%s%s", r->addr, suffix);
+        free(suffix);
+        gi->key = keys[i];
+        gi->each_value = values ? values[i] : val_invalid();
+        plan_change *c = find_change(ac->o->p, gi->addr);
+        val v = !c ? val_null() : val_is_valid(c->applied) ? c->applied : c->planned;
+        gi->value = val_copy(v);
+    }
+    free(keys);
+    free(values);
+    return 0;
+}
+
+static graph_mod *mod_by_addr(graph_mod *m, const char *res_addr)
+{
+    for (size_t i = 0; i < m->cfg->ncalls; i++) {
+        graph_call *gc = graph_mod_call(m, i);
+        for (size_t j = 0; j < gc->ninst; j++) {
+            graph_mod *c = gc->inst[j];
+            size_t k = strlen(c->addr);
+            if (strncmp(res_addr, c->addr, k) == 0 && res_addr[k] == '.')
+                return mod_by_addr(c, res_addr);
+        }
+    }
+    return m;
+}
+
+/* Re-evaluate change t's configuration with current values into t->final.
+ * Called on the scheduler thread with ac->mu held. */
+static int prepare(apply_ctx *ac, task *t)
+{
+    plan_change *c = t->c;
+    t->final = val_copy(c->planned);
+    if (!c->cfg || c->action == PLAN_DELETE || val_is_wholly_known(c->planned))
+        return 0;
+    diag_list d = {0};
+    graph *g = graph_new(ac->o->cfg, ac->o->vars, state_workspace_name(ac->o->env),
+                         apply_hook, ac, &d);
+    int rc = graph_expand_modules(g, graph_root(g));
+    graph_mod *m = mod_by_addr(graph_root(g), c->res_addr);
+    graph_scope s;
+    graph_scope_init(&s, g, m, NULL);
+    val *keys = NULL, *values = NULL;
+    size_t n = 0;
+    int keyed = 0;
+    if (rc == 0)
+        rc = graph_expand_keys(&s, c->cfg->count, c->cfg->for_each, &keys, &values, &n,
+                               &keyed);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char *suffix = graph_key_suffix(keys[i]);
+        int match = strlen(c->res_addr) + strlen(suffix) == strlen(c->addr) &&
+                    strcmp(c->addr + strlen(c->res_addr), suffix) == 0;
+        free(suffix);
+        if (!match)
+            continue;
+        if (keyed == 1)
+            s.count_index = keys[i];
+        else if (keyed == 2)
+            s.each_key = keys[i], s.each_value = values[i];
+        eval_ctx ctx;
+        graph_eval_ctx(&s, &ctx);
+        const prov_schema *schema = c->data ? ((const prov_data_source *)t->owner)->schema
+                                            : ((const prov_resource_type *)t->owner)->schema;
+        val config = decode_body(c->cfg->body, schema, t->st_type, c->cfg->range, &ctx,
+                                 c->data ? DECODE_DATA : DECODE_RESOURCE, &d);
+        if (!val_is_valid(config)) {
+            rc = CAIRN_EDIAG;
+            break;
+        }
+        val_free(t->final);
+        if (c->data) {
+            t->final = config;
+        } else {
+            int replacing = c->action == PLAN_REPLACE || c->action == PLAN_REPLACE_CBD;
+            t->final = plan_proposed(schema, t->st_type, config,
+                                     replacing ? val_null() : c->prior, replacing);
+            val_free(config);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        val_free(keys[i]);
+        if (values)
+            val_free(values[i]);
+    }
+    free(keys);
+    free(values);
+    graph_free(g);
+    if (rc < 0 || diag_has_errors(&d)) {
+        diag_move(ac->diags, &d);
+        return CAIRN_EDIAG;
+    }
+    diag_list_free(&d);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- workers */
+
+static void new_token(char out[33])
+{
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1)
+        abort();
+    for (int i = 0; i < 16; i++)
+        snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+static int put_state(apply_ctx *ac, task *t, val attrs)
+{
+    plan_change *c = t->c;
+    state_instance *si = plan_state_instance(c->type, c->provider, c->schema_version,
+                                             val_copy(attrs), c->deps, c->ndeps);
+    if (!si)
+        return CAIRN_EINVAL;
+    state_txn *txn;
+    int rc = state_txn_begin(&txn, ac->o->env, 0, "apply");
+    if (rc == 0) {
+        rc = state_put(txn, c->addr, si);
+        rc = rc < 0 ? (state_abort(txn), rc) : state_commit(txn);
+    }
+    state_instance_free(si);
+    return rc;
+}
+
+static int do_create(apply_ctx *ac, task *t, const prov_call *base)
+{
+    const prov_resource_type *rt = t->owner;
+    plan_change *c = t->c;
+    char token[33];
+    new_token(token);
+    prov_call call = *base;
+    call.token = token;
+    call.timeout_ms = c->timeouts_ms[DECODE_TIMEOUT_CREATE];
+    int rc = state_intent_open(ac->o->env, c->addr, STATE_INTENT_CREATE, token, "apply");
+    if (rc < 0) {
+        snprintf(t->pd.summary, sizeof t->pd.summary, "Failed to record intent");
+        snprintf(t->pd.detail, sizeof t->pd.detail, "%s", err_msg());
+        return rc;
+    }
+    val out = val_invalid();
+    rc = rt->ops.create(t->inst, &call, t->final, &out, &t->pd);
+    if (rc == CAIRN_ECANCEL)
+        return rc;   /* the intent stays: the next plan finds out what happened */
+    if (rc < 0) {
+        state_intent_abandon(ac->o->env, c->addr, "apply");
+        return rc;
+    }
+    val conv = val_convert(out, t->st_type);
+    if (!val_is_valid(conv)) {
+        snprintf(t->pd.summary, sizeof t->pd.summary, "Provider produced invalid object");
+        snprintf(t->pd.detail, sizeof t->pd.detail, "%s", err_msg());
+        return CAIRN_EPROTO;
+    }
+    state_instance *si = plan_state_instance(c->type, c->provider, c->schema_version,
+                                             val_copy(conv), c->deps, c->ndeps);
+    rc = si ? state_intent_complete(ac->o->env, c->addr, si, "apply") : CAIRN_EINVAL;
+    state_instance_free(si);
+    t->result = conv;
+    return rc;
+}
+
+static int do_delete(apply_ctx *ac, task *t, const prov_call *base, int journal)
+{
+    const prov_resource_type *rt = t->owner;
+    plan_change *c = t->c;
+    prov_call call = *base;
+    call.timeout_ms = c->timeouts_ms[DECODE_TIMEOUT_DELETE];
+    int rc = journal ? state_intent_open(ac->o->env, c->addr, STATE_INTENT_DELETE, "", "apply")
+                     : 0;
+    if (rc < 0)
+        return rc;
+    rc = rt->ops.del(t->inst, &call, c->prior, &t->pd);
+    if (!journal)
+        return rc;
+    if (rc < 0) {
+        if (rc != CAIRN_ECANCEL)
+            state_intent_abandon(ac->o->env, c->addr, "apply");
+        return rc;
+    }
+    return state_intent_complete(ac->o->env, c->addr, NULL, "apply");
+}
+
+static int move_first(apply_ctx *ac, plan_change *c)
+{
+    if (!c->moved_from)
+        return 0;
+    state_txn *txn;
+    int rc = state_txn_begin(&txn, ac->o->env, 0, "apply");
+    if (rc == 0) {
+        rc = state_move(txn, c->moved_from, c->addr);
+        rc = rc < 0 ? (state_abort(txn), rc) : state_commit(txn);
+    }
+    return rc == CAIRN_ENOTFOUND ? 0 : rc;
+}
+
+static int run_task(apply_ctx *ac, task *t)
+{
+    plan_change *c = t->c;
+    prov_call base;
+    plan_call_init(&base, c->addr, c->type, 0, ac->o->cancel);
+    int rc = move_first(ac, c);
+    if (rc < 0)
+        return rc;
+    if (c->data) {
+        const prov_data_source *ds = t->owner;
+        val out = val_invalid();
+        rc = ds->read(t->inst, &base, t->final, &out, &t->pd);
+        if (rc == 0)
+            t->result = val_convert(out, t->st_type);
+        return rc;
+    }
+    const prov_resource_type *rt = t->owner;
+    switch (c->action) {
+    case PLAN_CREATE:
+        return do_create(ac, t, &base);
+    case PLAN_UPDATE: {
+        val out = val_invalid();
+        base.timeout_ms = c->timeouts_ms[DECODE_TIMEOUT_UPDATE];
+        rc = rt->ops.update(t->inst, &base, c->prior, t->final, &out, &t->pd);
+        if (rc < 0)
+            return rc;
+        t->result = val_convert(out, t->st_type);
+        return val_is_valid(t->result) ? put_state(ac, t, t->result) : CAIRN_EPROTO;
+    }
+    case PLAN_REPLACE:
+        rc = do_delete(ac, t, &base, 1);
+        return rc < 0 ? rc : do_create(ac, t, &base);
+    case PLAN_REPLACE_CBD:
+        /* The new object replaces the old one in state when created; the
+         * old object is deleted after (not journaled: see docs/engine.md). */
+        rc = do_create(ac, t, &base);
+        return rc < 0 ? rc : do_delete(ac, t, &base, 0);
+    case PLAN_DELETE:
+        return do_delete(ac, t, &base, 1);
+    default:
+        return 0;
+    }
+}
+
+static void *worker(void *arg)
+{
+    apply_ctx *ac = arg;
+    pthread_mutex_lock(&ac->mu);
+    for (;;) {
+        while (!ac->nwork && !ac->quit)
+            pthread_cond_wait(&ac->cv_work, &ac->mu);
+        if (!ac->nwork && ac->quit)
+            break;
+        size_t i = ac->work[--ac->nwork];
+        pthread_mutex_unlock(&ac->mu);
+        task *t = &ac->t[i];
+        t->rc = run_task(ac, t);
+        pthread_mutex_lock(&ac->mu);
+        ac->done[ac->ndone++] = i;
+        pthread_cond_signal(&ac->cv_done);
+    }
+    pthread_mutex_unlock(&ac->mu);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- progress */
+
+struct verbs {
+    const char *start, *still, *done;
+};
+
+static struct verbs verbs_of(const plan_change *c)
+{
+    if (c->data)
+        return (struct verbs){"Reading...", "Still reading...", "Read complete"};
+    switch (c->action) {
+    case PLAN_UPDATE:
+        return (struct verbs){"Modifying...", "Still modifying...", "Modifications complete"};
+    case PLAN_DELETE:
+        return (struct verbs){"Destroying...", "Still destroying...", "Destruction complete"};
+    case PLAN_REPLACE:
+    case PLAN_REPLACE_CBD:
+        return (struct verbs){"Replacing...", "Still replacing...", "Replacement complete"};
+    default:
+        return (struct verbs){"Creating...", "Still creating...", "Creation complete"};
+    }
+}
+
+static const char *id_of(val v)
+{
+    const val *id = val_is_known_object(v) ? val_lookup(v, "id") : NULL;
+    return id && val_kind(*id) == VAL_STRING && !val_is_unknown(*id) ? val_get_string(*id)
+                                                                     : NULL;
+}
+
+static void say_start(apply_ctx *ac, task *t)
+{
+    const char *id = t->c->action != PLAN_CREATE ? id_of(t->c->prior) : NULL;
+    fprintf(ac->o->out, "%s%s:%s %s%s%s%s\n", ac->o->color ? "\033[1m" : "", t->c->addr,
+            ac->o->color ? "\033[0m" : "", verbs_of(t->c).start, id ? " [id=" : "",
+            id ? id : "", id ? "]" : "");
+    fflush(ac->o->out);
+}
+
+static void say_done(apply_ctx *ac, task *t)
+{
+    const char *id = id_of(val_is_valid(t->result) ? t->result : t->c->prior);
+    if (t->c->action == PLAN_DELETE)
+        id = NULL;
+    fprintf(ac->o->out, "%s%s:%s %s after %.0fs%s%s%s\n", ac->o->color ? "\033[1m" : "",
+            t->c->addr, ac->o->color ? "\033[0m" : "", verbs_of(t->c).done,
+            since(&t->started), id ? " [id=" : "", id ? id : "", id ? "]" : "");
+    fflush(ac->o->out);
+}
+
+static void say_still(apply_ctx *ac)
+{
+    for (size_t i = 0; i < ac->n; i++) {
+        task *t = &ac->t[i];
+        if (t->st != T_RUNNING)
+            continue;
+        int ticks = (int)(since(&t->started) / APPLY_PROGRESS_SECONDS);
+        if (ticks > t->ticks) {
+            t->ticks = ticks;
+            fprintf(ac->o->out, "%s: %s [%ds elapsed]\n", t->c->addr, verbs_of(t->c).still,
+                    ticks * APPLY_PROGRESS_SECONDS);
+            fflush(ac->o->out);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- scheduling */
+
+static void skip_dependents(apply_ctx *ac, task *t)
+{
+    for (size_t j = 0; j < t->ndependents; j++) {
+        task *d = &ac->t[t->dependents[j]];
+        if (d->st == T_WAIT || d->st == T_READY) {
+            d->st = T_SKIPPED;
+            skip_dependents(ac, d);
+        }
+    }
+}
+
+static void finish(apply_ctx *ac, size_t i, apply_result *res)
+{
+    task *t = &ac->t[i];
+    if (t->rc < 0) {
+        t->st = T_FAILED;
+        res->failed++;
+        const char *sum = t->pd.summary[0] ? t->pd.summary
+                          : t->rc == CAIRN_ECANCEL ? "Operation interrupted"
+                                                   : "Operation failed";
+        diag_add(ac->diags, DIAG_ERROR, t->c->cfg ? t->c->cfg->range : (srange){0}, sum,
+                 "%s%swith %s", t->pd.detail[0] ? t->pd.detail : err_msg(),
+                 t->pd.detail[0] || *err_msg() ? "\n\n" : "", t->c->addr);
+        skip_dependents(ac, t);
+        return;
+    }
+    t->st = T_DONE;
+    say_done(ac, t);
+    plan_change *c = t->c;
+    val_free(c->applied);
+    c->applied = val_is_valid(t->result) ? val_copy(t->result) : val_null();
+    if (c->data)
+        return;
+    switch (c->action) {
+    case PLAN_CREATE: res->added++; break;
+    case PLAN_UPDATE: res->changed++; break;
+    case PLAN_REPLACE:
+    case PLAN_REPLACE_CBD: res->added++, res->destroyed++; break;
+    case PLAN_DELETE: res->destroyed++; break;
+    default: break;
+    }
+    for (size_t j = 0; j < t->ndependents; j++) {
+        task *d = &ac->t[t->dependents[j]];
+        if (d->st == T_WAIT && --d->npending == 0)
+            d->st = T_READY;
+    }
+}
+
+/* The ready task with the longest critical path, or -1. */
+static long next_ready(apply_ctx *ac)
+{
+    long best = -1;
+    for (size_t i = 0; i < ac->n; i++)
+        if (ac->t[i].st == T_READY && (best < 0 || ac->t[i].crit > ac->t[best].crit))
+            best = (long)i;
+    return best;
+}
+
+static int bind_provider(apply_ctx *ac, task *t)
+{
+    plan_change *c = t->c;
+    t->inst = plan_provider_instance(ac->o->providers, c->provider, &t->api);
+    if (!t->inst)
+        return CAIRN_ENOTFOUND;
+    const plugin *pl = NULL;
+    for (size_t i = 0; i < ac->o->providers->n; i++)
+        if (ac->o->providers->v[i].inst == t->inst)
+            pl = ac->o->providers->v[i].plugin;
+    if (!pl)
+        return CAIRN_ENOTFOUND;
+    if (c->data) {
+        const prov_data_source *ds = plugin_data_source(pl, c->type);
+        t->owner = ds;
+        t->st_type = ds ? plugin_schema_type(pl, ds->schema) : NULL;
+        t->dur = 1;
+    } else {
+        const prov_resource_type *rt = plugin_resource(pl, c->type);
+        t->owner = rt;
+        t->st_type = rt ? plugin_schema_type(pl, rt->schema) : NULL;
+        if (rt)
+            t->dur = (c->action == PLAN_DELETE ? rt->durations.delete_ms
+                      : c->action == PLAN_UPDATE ? rt->durations.update_ms
+                                                 : rt->durations.create_ms) / 1000.0;
+    }
+    return t->owner ? 0 : CAIRN_ENOTFOUND;
+}
+
+/* Record what refresh found (objects gone, -refresh-only drift): one
+ * transaction before any provider call. */
+static int record_refresh(apply_ctx *ac)
+{
+    plan *p = ac->o->p;
+    state_txn *txn;
+    int rc = state_txn_begin(&txn, ac->o->env, 0, "apply");
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; rc == 0 && i < p->n; i++) {
+        plan_change *c = &p->changes[i];
+        if (c->action != PLAN_NOOP || c->data)
+            continue;
+        if (c->gone) {
+            rc = state_delete(txn, c->moved_from ? c->moved_from : c->addr);
+            if (rc == CAIRN_ENOTFOUND)
+                rc = 0;
+        } else if (c->drifted && p->refresh_only) {
+            state_instance *old = NULL;
+            rc = state_get(txn, c->addr, &old);
+            if (rc == 0) {
+                state_instance *si = state_instance_dup(old);
+                rc = state_instance_set_attrs(si, val_copy(c->prior));
+                if (rc == 0)
+                    rc = state_put(txn, c->addr, si);
+                state_instance_free(si);
+            }
+            state_instance_free(old);
+        }
+    }
+    return rc < 0 ? (state_abort(txn), rc) : state_commit(txn);
+}
+
+static void setup(apply_ctx *ac, plan *p)
+{
+    ac->t = xcalloc(p->n + 1, sizeof *ac->t);
+    for (size_t i = 0; i < p->n; i++) {
+        plan_change *c = &p->changes[i];
+        if (!val_is_valid(c->applied))
+            c->applied = val_invalid();
+        if (c->action == PLAN_NOOP)
+            continue;
+        task *t = &ac->t[ac->n++];
+        t->c = c;
+        t->final = val_invalid();
+        t->result = val_invalid();
+        t->dur = 1;
+    }
+    build_edges(ac);
+    for (size_t i = 0; i < ac->n; i++) {
+        if (bind_provider(ac, &ac->t[i]) < 0) {
+            ac->t[i].rc = CAIRN_ENOTFOUND;
+            snprintf(ac->t[i].pd.summary, sizeof ac->t[i].pd.summary,
+                     "Provider configuration not present");
+        }
+    }
+    critical_paths(ac);
+    for (size_t i = 0; i < ac->n; i++)
+        ac->t[i].st = ac->t[i].npending ? T_WAIT : T_READY;
+    ac->work = xcalloc(ac->n + 1, sizeof *ac->work);
+    ac->done = xcalloc(ac->n + 1, sizeof *ac->done);
+}
+
+/* Start ready tasks while call slots are free.  Called with ac->mu held. */
+static void dispatch(apply_ctx *ac, size_t *running, int limit, apply_result *res)
+{
+    while ((int)*running < limit && !(ac->o->stop && *ac->o->stop)) {
+        long i = next_ready(ac);
+        if (i < 0)
+            break;
+        task *t = &ac->t[i];
+        t->st = T_RUNNING;
+        clock_gettime(CLOCK_MONOTONIC, &t->started);
+        if (t->rc < 0 || prepare(ac, t) < 0) {
+            if (t->rc == 0)
+                t->rc = CAIRN_EDIAG;
+            finish(ac, (size_t)i, res);
+            continue;
+        }
+        say_start(ac, t);
+        ac->work[ac->nwork++] = (size_t)i;
+        (*running)++;
+        pthread_cond_signal(&ac->cv_work);
+    }
+}
+
+int apply_run(const apply_opts *o, apply_result *res, diag_list *diags)
+{
+    apply_ctx ac = {.o = o, .diags = diags};
+    memset(res, 0, sizeof *res);
+    int rc = record_refresh(&ac);
+    if (rc < 0) {
+        diag_add(diags, DIAG_ERROR, (srange){0}, "Failed to save state", "%s", err_msg());
+        return rc;
+    }
+    setup(&ac, o->p);
+    int nworkers = o->parallelism < 1 ? 1 : o->parallelism > APPLY_MAX_PARALLELISM
+                                            ? APPLY_MAX_PARALLELISM : o->parallelism;
+    if ((size_t)nworkers > ac.n)
+        nworkers = ac.n ? (int)ac.n : 1;
+    pthread_mutex_init(&ac.mu, NULL);
+    pthread_cond_init(&ac.cv_work, NULL);
+    pthread_cond_init(&ac.cv_done, NULL);
+    pthread_t *th = xcalloc((size_t)nworkers, sizeof *th);
+    for (int i = 0; i < nworkers; i++)
+        pthread_create(&th[i], NULL, worker, &ac);
+    size_t running = 0;
+    pthread_mutex_lock(&ac.mu);
+    for (;;) {
+        dispatch(&ac, &running, nworkers, res);
+        if (running == 0)
+            break;
+        struct timespec dl;
+        clock_gettime(CLOCK_REALTIME, &dl);
+        dl.tv_nsec += 200 * 1000000L;
+        if (dl.tv_nsec >= 1000000000L)
+            dl.tv_sec++, dl.tv_nsec -= 1000000000L;
+        if (!ac.ndone)
+            pthread_cond_timedwait(&ac.cv_done, &ac.mu, &dl);
+        while (ac.ndone) {
+            finish(&ac, ac.done[--ac.ndone], res);
+            running--;
+        }
+        say_still(&ac);
+    }
+    ac.quit = 1;
+    pthread_cond_broadcast(&ac.cv_work);
+    pthread_mutex_unlock(&ac.mu);
+    for (int i = 0; i < nworkers; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    int stopped = 0;
+    for (size_t i = 0; i < ac.n; i++) {
+        task *t = &ac.t[i];
+        if (t->st == T_SKIPPED)
+            res->skipped++;
+        if (t->st == T_READY || t->st == T_WAIT)
+            stopped = 1;
+        val_free(t->final);
+        val_free(t->result);
+        free(t->dependents);
+    }
+    free(ac.t);
+    free(ac.work);
+    free(ac.done);
+    pthread_mutex_destroy(&ac.mu);
+    pthread_cond_destroy(&ac.cv_work);
+    pthread_cond_destroy(&ac.cv_done);
+    if (res->failed || res->skipped)
+        return CAIRN_EDIAG;
+    return stopped ? CAIRN_ECANCEL : 0;
+}
+
+/* ---------------------------------------------------------------- outputs */
+
+int apply_outputs(const apply_opts *o, diag_list *diags)
+{
+    apply_ctx ac = {.o = o, .diags = diags};
+    graph *g = graph_new(o->cfg, o->vars, state_workspace_name(o->env), apply_hook, &ac,
+                         diags);
+    int rc = graph_expand_modules(g, graph_root(g));
+    graph_mod *root = graph_root(g);
+    state_txn *txn = NULL;
+    if (rc == 0)
+        rc = state_txn_begin(&txn, o->env, 0, "apply");
+    int printed = 0;
+    for (size_t i = 0; rc == 0 && i < o->cfg->noutputs; i++) {
+        const cfg_output *co = &o->cfg->outputs[i];
+        val v;
+        if (graph_output(g, root, i, &v) < 0) {
+            rc = CAIRN_EDIAG;
+            break;
+        }
+        int sens = co->sensitive || val_contains_sensitive(v);
+        val plain = val_unmark_deep(v);
+        char *js = val_to_json(&plain, NULL);
+        ty *t = val_type(plain);
+        char *tj = NULL;
+        (void)t;
+        state_output so = {js, tj, sens};
+        if (js && val_is_wholly_known(plain))
+            rc = state_output_put(txn, co->name, &so);
+        if (o->out) {
+            if (!printed++)
+                fprintf(o->out, "\nOutputs:\n\n");
+            char *s = sens ? xstrdup("<sensitive>") : val_fmt(&plain);
+            fprintf(o->out, "%s = %s\n", co->name, s);
+            free(s);
+        }
+        ty_free(t);
+        free(js);
+        val_free(plain);
+    }
+    /* Outputs no longer in the configuration leave state. */
+    char **names = NULL;
+    size_t nn = 0;
+    if (rc == 0 && state_output_list(txn, &names, &nn) == 0) {
+        for (size_t i = 0; i < nn; i++)
+            if (!cfg_output_find(o->cfg, names[i]))
+                state_output_delete(txn, names[i]);
+        state_strv_free(names, nn);
+    }
+    if (txn)
+        rc = rc < 0 ? (state_abort(txn), rc) : state_commit(txn);
+    graph_free(g);
+    return rc;
+}

@@ -1,0 +1,84 @@
+/*
+ * engine/plan_int.h — what plan.c, plan_walk.c, plan_providers.c and
+ * apply.c share and nobody else should use.
+ */
+#ifndef CAIRN_PLAN_INT_H
+#define CAIRN_PLAN_INT_H
+
+#include "engine/plan.h"
+
+#include <pthread.h>
+
+/* One prior instance loaded from state. */
+typedef struct prior_rec {
+    char *addr;                 /* current address (after moved blocks) */
+    char *moved_from;           /* original address when a moved block applied */
+    state_instance *inst;
+    val attrs;                  /* refreshed attributes; null when gone */
+    int refreshed, claimed, gone, drifted;
+} prior_rec;
+
+/* A configured provider. */
+typedef struct prov_conf {
+    char *key;
+    const plugin *plugin;
+    const prov_plugin *api;
+    prov_instance *inst;
+    int failed;
+} prov_conf;
+
+struct plan_providers {
+    plugin_registry *reg;
+    prov_conf *v;
+    size_t n;
+    pthread_mutex_t mu;
+};
+
+typedef struct plan_ctx {
+    const plan_opts *o;
+    plan *p;
+    plan_providers *pp;
+    diag_list *diags;
+    graph *g;
+    prior_rec *priors;
+    size_t npriors;
+} plan_ctx;
+
+/* Append a change (zeroed, prior/planned null) / a note (consumed). */
+plan_change *plan_add_change(plan *p, const char *addr);
+void plan_add_note(plan *p, char *note);
+/* Crash recovery: adopt or abandon every open intent (engine/reconcile.c). */
+int plan_reconcile(plan_ctx *pc);
+/* Keep only changes of -target addresses and what they depend on. */
+void plan_apply_targets(plan *p, char **targets, size_t n);
+/* Build a state instance from attributes (consumed). NULL on error. */
+state_instance *plan_state_instance(const char *type, const char *provider,
+                                    int schema_version, val attrs, char **deps,
+                                    size_t ndeps);
+
+/* Order of changes (by address), for bsearch. */
+int plan_cmp_change(const void *a, const void *b);
+
+/* Resource address of an instance address (owned). */
+char *plan_res_addr(const char *addr);
+int val_is_known_object(val v);
+/* Decide c->action and c->planned from c->prior and config. */
+void plan_decide(plan_change *c, const cfg_resource *r, const prov_resource_type *rt,
+                 const ty *st, val config, int force_replace);
+
+/* Configure (once) the provider that resource configuration r in module
+ * instance m uses; *key owned.  NULL after a diagnostic. */
+prov_conf *plan_provider_for(plan_ctx *pc, graph_mod *m, const char *type,
+                             const cfg_resource *r, char **key);
+/* The configured provider with key, configuring a root default for
+ * orphans when nothing configured it yet; NULL after a diagnostic. */
+prov_conf *plan_provider_by_key(plan_ctx *pc, const char *key, const char *type);
+
+/* Fill a prov_call for an instance. */
+void plan_call_init(prov_call *call, const char *addr, const char *type, uint64_t timeout_ms,
+                    const volatile int *cancel);
+/* Turn a provider's prov_diag into a diagnostic (at r's block if r). */
+void plan_prov_diag(diag_list *d, const prov_diag *pd, const cfg_resource *r, const char *what,
+                    const char *addr);
+
+#endif

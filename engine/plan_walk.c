@@ -1,0 +1,763 @@
+/*
+ * engine/plan_walk.c — plan_make(): priors, intents, refresh, the resource
+ * hook, orphans and outputs (see engine/plan.h for the order of work).
+ */
+#include "engine/decode.h"
+#include "engine/plan_int.h"
+#include "lang/val_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---------------------------------------------------------------- priors */
+
+static int cmp_prior(const void *a, const void *b)
+{
+    return strcmp(((const prior_rec *)a)->addr, ((const prior_rec *)b)->addr);
+}
+
+static int load_one(const char *addr, const state_instance *inst, void *payload)
+{
+    plan_ctx *pc = payload;
+    pc->priors = xrealloc(pc->priors, (pc->npriors + 1) * sizeof *pc->priors);
+    prior_rec *r = &pc->priors[pc->npriors++];
+    memset(r, 0, sizeof *r);
+    r->addr = xstrdup(addr);
+    r->inst = state_instance_dup(inst);
+    r->attrs = val_invalid();
+    return 0;
+}
+
+static int load_priors(plan_ctx *pc)
+{
+    state_txn *txn;
+    int rc = state_txn_begin(&txn, pc->o->env, STATE_TXN_RDONLY, NULL);
+    if (rc < 0)
+        return rc;
+    rc = state_each(txn, NULL, load_one, pc);
+    if (rc == 0)
+        rc = state_lineage(txn, &pc->p->lineage);
+    if (rc == 0)
+        rc = state_serial(txn, &pc->p->serial);
+    state_abort(txn);
+    if (pc->npriors)
+        qsort(pc->priors, pc->npriors, sizeof *pc->priors, cmp_prior);
+    return rc;
+}
+
+static prior_rec *find_prior(plan_ctx *pc, const char *addr)
+{
+    prior_rec key = {.addr = (char *)addr};
+    return pc->npriors ? bsearch(&key, pc->priors, pc->npriors, sizeof key, cmp_prior) : NULL;
+}
+
+static void free_priors(plan_ctx *pc)
+{
+    for (size_t i = 0; i < pc->npriors; i++) {
+        free(pc->priors[i].addr);
+        free(pc->priors[i].moved_from);
+        state_instance_free(pc->priors[i].inst);
+        val_free(pc->priors[i].attrs);
+    }
+    free(pc->priors);
+}
+
+/* The stored attributes of r converted to schema type st. */
+static val stored_attrs(const prior_rec *r, const ty *st)
+{
+    val v;
+    if (state_instance_attrs(r->inst, &v) < 0)
+        return val_null();
+    val c = val_convert(val_copy(v), st);
+    if (val_is_valid(c)) {
+        val_free(v);
+        return c;
+    }
+    return v;
+}
+
+/* ---------------------------------------------------------------- moved */
+
+static int addr_under(const char *addr, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(addr, prefix, n) == 0 && (addr[n] == 0 || addr[n] == '.' || addr[n] == '[');
+}
+
+static void apply_moved(plan_ctx *pc, const cfg_module *m)
+{
+    for (size_t i = 0; i < m->nmoved; i++) {
+        char *from = *m->path ? xasprintf("%s.%s", m->path, m->moved[i].from)
+                              : xstrdup(m->moved[i].from);
+        char *to = *m->path ? xasprintf("%s.%s", m->path, m->moved[i].to)
+                            : xstrdup(m->moved[i].to);
+        for (size_t j = 0; j < pc->npriors; j++) {
+            prior_rec *r = &pc->priors[j];
+            if (!addr_under(r->addr, from))
+                continue;
+            char *na = xasprintf("%s%s", to, r->addr + strlen(from));
+            if (find_prior(pc, na)) {
+                free(na);
+                continue;
+            }
+            if (!r->moved_from)
+                r->moved_from = r->addr;
+            else
+                free(r->addr);
+            r->addr = na;
+        }
+        qsort(pc->priors, pc->npriors, sizeof *pc->priors, cmp_prior);
+        free(from);
+        free(to);
+    }
+    for (size_t i = 0; i < m->ncalls; i++)
+        if (m->calls[i].child)
+            apply_moved(pc, m->calls[i].child);
+}
+
+/* ---------------------------------------------------------------- refresh */
+
+static void note_gone(plan_ctx *pc, prior_rec *r)
+{
+    r->gone = 1;
+    plan_add_note(pc->p, xasprintf("  # %s has been deleted outside of cairn", r->addr));
+}
+
+/* Refresh every not yet refreshed prior of (key, type) with one read_many
+ * (or one read each when the provider has none). */
+static int refresh_batch(plan_ctx *pc, prov_conf *conf, const char *key, const char *type,
+                         const prov_resource_type *rt, const ty *st)
+{
+    size_t n = 0;
+    prior_rec **batch = xcalloc(pc->npriors + 1, sizeof *batch);
+    for (size_t i = 0; i < pc->npriors; i++) {
+        prior_rec *r = &pc->priors[i];
+        if (r->refreshed || strcmp(r->inst->type, type) != 0 ||
+            strcmp(r->inst->provider ? r->inst->provider : "", key) != 0)
+            continue;
+        r->refreshed = 1;
+        r->attrs = stored_attrs(r, st);
+        if (pc->o->refresh)
+            batch[n++] = r;
+    }
+    int rc = 0;
+    if (n) {
+        val *in = xcalloc(n, sizeof *in), *out = xcalloc(n, sizeof *out);
+        for (size_t i = 0; i < n; i++)
+            in[i] = batch[i]->attrs;
+        prov_call call;
+        prov_diag pd = {0};
+        plan_call_init(&call, n == 1 ? batch[0]->addr : type, type, 0, pc->o->cancel);
+        if (rt->ops.read_many) {
+            rc = rt->ops.read_many(conf->inst, &call, in, n, out, &pd);
+        } else {
+            for (size_t i = 0; i < n && rc == 0; i++) {
+                call.address = batch[i]->addr;
+                rc = rt->ops.read(conf->inst, &call, in[i], &out[i], &pd);
+            }
+        }
+        if (rc < 0) {
+            plan_prov_diag(pc->diags, &pd, NULL, "refreshing", type);
+            for (size_t i = 0; i < n; i++)
+                val_free(out[i]);
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                prior_rec *r = batch[i];
+                if (!val_is_valid(out[i]) || val_is_null(out[i])) {
+                    val_free(out[i]);
+                    val_free(r->attrs);
+                    r->attrs = val_null();
+                    note_gone(pc, r);
+                    continue;
+                }
+                val nv = val_convert(out[i], st);
+                if (!val_is_valid(nv)) {
+                    rc = CAIRN_EPROTO;
+                    diag_add(pc->diags, DIAG_ERROR, (srange){0}, "Provider returned invalid "
+                             "state", "Refreshing %s: %s", r->addr, err_msg());
+                    continue;
+                }
+                if (!val_raw_equal(nv, r->attrs))
+                    r->drifted = 1;
+                val_free(r->attrs);
+                r->attrs = nv;
+            }
+        }
+        free(in);
+        free(out);
+    }
+    free(batch);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- the hook */
+
+static void set_deps(plan_change *c, const graph_node *n)
+{
+    c->deps = xcalloc(n->ndeps + 1, sizeof *c->deps);
+    for (size_t i = 0; i < n->ndeps; i++)
+        c->deps[c->ndeps++] = xstrdup(n->deps[i]->addr);
+}
+
+/* ---------------------------------------------------------------- narrowing
+ * A body that refers to test_resource.mid[count.index] depends on one
+ * instance of mid, not all of them; apply then skips only the dependents
+ * of an instance that failed.  Narrowing is done only when it is certainly
+ * right: every reference to the resource in the body is TYPE.NAME[key]
+ * with a key known now, and the body reaches no resource indirectly
+ * (through locals, module outputs or a child module's variables). */
+
+struct narrow {
+    graph_scope *s;
+    plan_change *c;
+    char **whole;             /* resources referenced without a usable key */
+    size_t nwhole;
+    int indirect;
+};
+
+static int is_root_keyword(const char *n)
+{
+    static const char *const kw[] = {"var", "local", "module", "data", "count", "each",
+                                     "path", "self", "terraform"};
+    for (size_t i = 0; i < sizeof kw / sizeof *kw; i++)
+        if (strcmp(n, kw[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static void strv_add(char ***v, size_t *n, char *s)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*v)[i], s) == 0) {
+            free(s);
+            return;
+        }
+    *v = xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = s;
+}
+
+static char *res_of(graph_scope *s, const ast *ga)
+{
+    return xasprintf("%s%s%s.%s", s->mod->addr, *s->mod->addr ? "." : "",
+                     ga->u.getattr.obj->u.var.s, ga->u.getattr.name.s);
+}
+
+static void narrow_expr(struct narrow *n, const ast *e);
+
+static void narrow_children(struct narrow *n, const ast *e)
+{
+    switch (e->kind) {
+    case AST_TEMPLATE:
+        for (size_t i = 0; i < e->u.tmpl.nparts; i++)
+            narrow_expr(n, e->u.tmpl.parts[i]);
+        break;
+    case AST_TUPLE:
+        for (size_t i = 0; i < e->u.tuple.n; i++)
+            narrow_expr(n, e->u.tuple.items[i]);
+        break;
+    case AST_OBJECT:
+        for (size_t i = 0; i < e->u.object.n; i++) {
+            if (!e->u.object.items[i].key_bare)
+                narrow_expr(n, e->u.object.items[i].key);
+            narrow_expr(n, e->u.object.items[i].value);
+        }
+        break;
+    case AST_GETATTR: narrow_expr(n, e->u.getattr.obj); break;
+    case AST_INDEX: narrow_expr(n, e->u.index.obj); narrow_expr(n, e->u.index.key); break;
+    case AST_SPLAT: narrow_expr(n, e->u.splat.source); narrow_expr(n, e->u.splat.each); break;
+    case AST_CALL:
+        for (size_t i = 0; i < e->u.call.nargs; i++)
+            narrow_expr(n, e->u.call.args[i]);
+        break;
+    case AST_UNARY: narrow_expr(n, e->u.unary.operand); break;
+    case AST_BINARY: narrow_expr(n, e->u.binary.lhs); narrow_expr(n, e->u.binary.rhs); break;
+    case AST_COND:
+        narrow_expr(n, e->u.cond.cond);
+        narrow_expr(n, e->u.cond.then);
+        narrow_expr(n, e->u.cond.else_);
+        break;
+    case AST_FOR:
+        n->indirect = 1;   /* bound names may shadow roots: do not narrow */
+        break;
+    case AST_PAREN: narrow_expr(n, e->u.paren.inner); break;
+    case AST_TPL_IF:
+        narrow_expr(n, e->u.tpl_if.cond);
+        narrow_expr(n, e->u.tpl_if.then);
+        if (e->u.tpl_if.else_)
+            narrow_expr(n, e->u.tpl_if.else_);
+        break;
+    case AST_TPL_FOR: n->indirect = 1; break;
+    default: break;
+    }
+}
+
+static int is_res_ref(const ast *e)
+{
+    return e->kind == AST_GETATTR && e->u.getattr.obj->kind == AST_VARIABLE &&
+           !is_root_keyword(e->u.getattr.obj->u.var.s);
+}
+
+static void narrow_expr(struct narrow *n, const ast *e)
+{
+    if (!e)
+        return;
+    if (e->kind == AST_VARIABLE) {
+        const char *v = e->u.var.s;
+        if (!strcmp(v, "local") || !strcmp(v, "module") ||
+            (!strcmp(v, "var") && *n->s->mod->addr))
+            n->indirect = 1;
+        return;
+    }
+    if (e->kind == AST_INDEX && is_res_ref(e->u.index.obj)) {
+        val k = graph_eval(n->s, e->u.index.key);
+        char *ra = res_of(n->s, e->u.index.obj);
+        if (val_is_valid(k) && val_is_wholly_known(k) &&
+            (val_kind(k) == VAL_NUMBER || val_kind(k) == VAL_STRING)) {
+            char *suffix = graph_key_suffix(k);
+            strv_add(&n->c->inst_deps, &n->c->ninst_deps, xasprintf("%s%s", ra, suffix));
+            free(suffix);
+            strv_add(&n->c->narrow, &n->c->nnarrow, ra);
+        } else {
+            strv_add(&n->whole, &n->nwhole, ra);
+        }
+        val_free(k);
+        narrow_expr(n, e->u.index.key);
+        return;
+    }
+    if (is_res_ref(e)) {
+        strv_add(&n->whole, &n->nwhole, res_of(n->s, e));
+        return;
+    }
+    narrow_children(n, e);
+}
+
+static void narrow_body(struct narrow *n, const ast_body *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->items[i].kind == AST_ITEM_ATTR) {
+            const char *name = b->items[i].u.attr->name.s;
+            if (strcmp(name, "depends_on") != 0)
+                narrow_expr(n, b->items[i].u.attr->expr);
+            else
+                n->indirect = 1;
+        } else {
+            narrow_body(n, b->items[i].u.block->body);
+        }
+    }
+}
+
+/* Fill c->narrow / c->inst_deps for instance scope s of resource r. */
+static void narrow_deps(graph_scope *s, const cfg_resource *r, plan_change *c)
+{
+    struct narrow n = {s, c, NULL, 0, r->ndepends_on > 0};
+    narrow_body(&n, r->body);
+    size_t w = 0;
+    for (size_t i = 0; i < c->nnarrow; i++) {
+        int whole = n.indirect;
+        for (size_t j = 0; !whole && j < n.nwhole; j++)
+            whole = strcmp(n.whole[j], c->narrow[i]) == 0;
+        if (whole)
+            free(c->narrow[i]);
+        else
+            c->narrow[w++] = c->narrow[i];
+    }
+    c->nnarrow = w;
+    for (size_t j = 0; j < n.nwhole; j++)
+        free(n.whole[j]);
+    free(n.whole);
+}
+
+/* Whether a replace_triggered_by reference of r reaches a changed resource. */
+struct trig {
+    plan_ctx *pc;
+    graph_mod *m;
+    int hit;
+};
+
+static void trig_ref(const eval_ref *ref, void *payload)
+{
+    struct trig *t = payload;
+    if (ref->kind != EVAL_REF_RESOURCE)
+        return;
+    char *ra = xasprintf("%s%s%s.%s", t->m->addr, *t->m->addr ? "." : "", ref->type, ref->name);
+    for (size_t i = 0; i < t->pc->p->n; i++) {
+        const plan_change *c = &t->pc->p->changes[i];
+        if (strcmp(c->res_addr, ra) == 0 && c->action != PLAN_NOOP)
+            t->hit = 1;
+    }
+    free(ra);
+}
+
+static int wants_replace(plan_ctx *pc, graph_res *r, const char *addr)
+{
+    for (size_t i = 0; i < pc->o->nreplace; i++)
+        if (strcmp(pc->o->replace[i], addr) == 0)
+            return 1;
+    struct trig t = {pc, r->mod, 0};
+    for (size_t i = 0; i < r->cfg->nreplace_triggered_by; i++)
+        eval_refs(r->cfg->replace_triggered_by[i], trig_ref, &t);
+    return t.hit;
+}
+
+static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *conf,
+                         const char *key, const void *schema_owner, const ty *st)
+{
+    const cfg_resource *cfg = r->cfg;
+    graph_scope s;
+    graph_scope_init(&s, pc->g, r->mod, &r->node);
+    if (r->keyed == 1)
+        s.count_index = gi->key;
+    else if (r->keyed == 2)
+        s.each_key = gi->key, s.each_value = gi->each_value;
+    eval_ctx ctx;
+    graph_eval_ctx(&s, &ctx);
+    if (cfg->data) {
+        const prov_data_source *ds = schema_owner;
+        val config = decode_body(cfg->body, ds->schema, st, cfg->range, &ctx, DECODE_DATA,
+                                 pc->diags);
+        if (!val_is_valid(config))
+            return CAIRN_EDIAG;
+        if (val_is_wholly_known(config)) {
+            prov_call call;
+            prov_diag pd = {0};
+            val out = val_invalid();
+            plan_call_init(&call, gi->addr, cfg->type, 0, pc->o->cancel);
+            int rc = ds->read(conf->inst, &call, config, &out, &pd);
+            val_free(config);
+            if (rc < 0) {
+                plan_prov_diag(pc->diags, &pd, cfg, "reading", gi->addr);
+                return rc;
+            }
+            gi->value = val_convert(out, st);
+            if (!val_is_valid(gi->value))
+                return CAIRN_EPROTO;
+            plan_change *c = plan_add_change(pc->p, gi->addr);
+            c->res_addr = xstrdup(r->addr);
+            c->type = xstrdup(cfg->type);
+            c->data = 1;
+            c->cfg = cfg;
+            c->provider = xstrdup(key);
+            val_free(c->planned);
+            c->planned = val_copy(gi->value);
+            return 0;
+        }
+        plan_change *c = plan_add_change(pc->p, gi->addr);
+        c->res_addr = xstrdup(r->addr);
+        c->type = xstrdup(cfg->type);
+        c->data = 1;
+        c->cfg = cfg;
+        c->provider = xstrdup(key);
+        c->action = PLAN_READ;
+        c->planned = plan_proposed(ds->schema, st, config, val_null(), 1);
+        gi->value = val_copy(c->planned);
+        val_free(config);
+        return 0;
+    }
+    const prov_resource_type *rt = schema_owner;
+    val config = decode_body(cfg->body, rt->schema, st, cfg->range, &ctx, DECODE_RESOURCE,
+                             pc->diags);
+    if (!val_is_valid(config))
+        return CAIRN_EDIAG;
+    prior_rec *pr = find_prior(pc, gi->addr);
+    plan_change *c = plan_add_change(pc->p, gi->addr);
+    c->res_addr = xstrdup(r->addr);
+    c->type = xstrdup(cfg->type);
+    c->cfg = cfg;
+    c->provider = xstrdup(key);
+    c->schema_version = rt->schema_version;
+    if (pr) {
+        pr->claimed = 1;
+        val_free(c->prior);
+        c->prior = val_copy(pr->attrs);
+        c->gone = pr->gone;
+        c->drifted = pr->drifted;
+        if (pr->moved_from)
+            c->moved_from = xstrdup(pr->moved_from);
+    }
+    decode_timeouts(cfg->body, &ctx, c->timeouts_ms, pc->diags);
+    narrow_deps(&s, cfg, c);
+    int force = wants_replace(pc, r, gi->addr);
+    if (force && !val_is_null(c->prior))
+        c->reason = xstrdup(pc->o->nreplace ? "as requested" : "due to replace_triggered_by");
+    plan_decide(c, cfg, rt, st, config, force);
+    val_free(config);
+    if (cfg->prevent_destroy && (c->action == PLAN_REPLACE || c->action == PLAN_REPLACE_CBD)) {
+        diag_add(pc->diags, DIAG_ERROR, cfg->range, "Instance cannot be destroyed",
+                 "Resource %s has lifecycle.prevent_destroy set, but the plan calls for this "
+                 "resource to be destroyed. To avoid this error and continue with the plan, "
+                 "either disable lifecycle.prevent_destroy or reduce the scope of the plan "
+                 "using the -target flag.", gi->addr);
+        return CAIRN_EDIAG;
+    }
+    gi->value = val_copy(c->planned);
+    return 0;
+}
+
+static int plan_resource(graph *g, graph_res *r, void *payload)
+{
+    plan_ctx *pc = payload;
+    const cfg_resource *cfg = r->cfg;
+    (void)g;
+    char *key = NULL;
+    prov_conf *conf = plan_provider_for(pc, r->mod, cfg->type, cfg, &key);
+    if (!conf) {
+        free(key);
+        return CAIRN_EDIAG;
+    }
+    const void *owner;
+    const prov_schema *schema;
+    if (cfg->data) {
+        const prov_data_source *ds = plugin_data_source(conf->plugin, cfg->type);
+        owner = ds;
+        schema = ds ? ds->schema : NULL;
+    } else {
+        const prov_resource_type *rt = plugin_resource(conf->plugin, cfg->type);
+        owner = rt;
+        schema = rt ? rt->schema : NULL;
+    }
+    if (!owner) {
+        diag_add(pc->diags, DIAG_ERROR, cfg->range,
+                 cfg->data ? "Invalid data source" : "Invalid resource type",
+                 "The provider %s does not support %s \"%s\".", conf->api->name,
+                 cfg->data ? "data source" : "resource type", cfg->type);
+        free(key);
+        return CAIRN_EDIAG;
+    }
+    const ty *st = plugin_schema_type(conf->plugin, schema);
+    graph_scope s;
+    graph_scope_init(&s, pc->g, r->mod, &r->node);
+    for (size_t i = 0; i < cfg->ndepends_on; i++)
+        graph_note_refs(&s, cfg->depends_on[i]);
+    val *keys, *values;
+    size_t n;
+    int rc = graph_expand_keys(&s, cfg->count, cfg->for_each, &keys, &values, &n, &r->keyed);
+    if (rc == 0 && !cfg->data)
+        rc = refresh_batch(pc, conf, key, cfg->type, owner, st);
+    if (rc < 0) {
+        free(key);
+        return rc;
+    }
+    size_t first = pc->p->n;
+    r->inst = xcalloc(n + 1, sizeof *r->inst);
+    for (size_t i = 0; i < n; i++) {
+        graph_inst *gi = &r->inst[r->ninst++];
+        char *suffix = graph_key_suffix(keys[i]);
+        gi->addr = xasprintf("%s%s", r->addr, suffix);
+        free(suffix);
+        gi->key = keys[i];
+        gi->each_value = values ? values[i] : val_invalid();
+        gi->value = val_invalid();
+        if (plan_instance(pc, r, gi, conf, key, owner, st) < 0)
+            rc = CAIRN_EDIAG;
+        if (!val_is_valid(gi->value))
+            gi->value = val_null();
+    }
+    free(keys);
+    free(values);
+    for (size_t i = first; i < pc->p->n; i++)
+        set_deps(&pc->p->changes[i], &r->node);
+    free(key);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- deletes */
+
+static const char *orphan_reason(plan_ctx *pc, const prior_rec *r)
+{
+    (void)pc;
+    (void)r;
+    return "because it is not in configuration";
+}
+
+/* Plan deletes for every unclaimed managed prior (all of them when
+ * destroying). */
+static int plan_deletes(plan_ctx *pc)
+{
+    int rc = 0;
+    for (size_t i = 0; i < pc->npriors; i++) {
+        prior_rec *r = &pc->priors[i];
+        if (r->claimed)
+            continue;
+        prov_conf *conf = plan_provider_by_key(pc, r->inst->provider ? r->inst->provider : "",
+                                               r->inst->type);
+        if (!conf) {
+            rc = CAIRN_EDIAG;
+            continue;
+        }
+        const prov_resource_type *rt = plugin_resource(conf->plugin, r->inst->type);
+        if (!rt) {
+            diag_add(pc->diags, DIAG_ERROR, (srange){0}, "Invalid resource type",
+                     "%s in state has type \"%s\", which provider %s does not support.",
+                     r->addr, r->inst->type, conf->api->name);
+            rc = CAIRN_EDIAG;
+            continue;
+        }
+        if (!r->refreshed &&
+            refresh_batch(pc, conf, r->inst->provider ? r->inst->provider : "", r->inst->type,
+                          rt, plugin_schema_type(conf->plugin, rt->schema)) < 0) {
+            rc = CAIRN_EDIAG;
+            continue;
+        }
+        if (r->gone || pc->o->refresh_only)
+            continue;
+        plan_change *c = plan_add_change(pc->p, r->addr);
+        c->res_addr = plan_res_addr(r->addr);
+        c->type = xstrdup(r->inst->type);
+        c->provider = xstrdup(r->inst->provider ? r->inst->provider : "");
+        c->action = PLAN_DELETE;
+        val_free(c->prior);
+        c->prior = val_copy(r->attrs);
+        c->schema_version = (int)r->inst->schema_version;
+        if (!pc->o->destroy)
+            c->reason = xstrdup(orphan_reason(pc, r));
+        c->deps = xcalloc(r->inst->ndeps + 1, sizeof *c->deps);
+        for (size_t j = 0; j < r->inst->ndeps; j++)
+            c->deps[c->ndeps++] = xstrdup(r->inst->deps[j]);
+        if (r->moved_from)
+            c->moved_from = xstrdup(r->moved_from);
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- walk */
+
+static int walk_module(plan_ctx *pc, graph_mod *m)
+{
+    int rc = 0;
+    for (size_t i = 0; i < m->cfg->nresources; i++) {
+        graph_res *r;
+        if (graph_resource(pc->g, m, i, &r) < 0)
+            rc = CAIRN_EDIAG;
+    }
+    for (size_t i = 0; i < m->cfg->ncalls; i++) {
+        graph_call *gc = graph_mod_call(m, i);
+        for (size_t j = 0; j < gc->ninst; j++)
+            if (walk_module(pc, gc->inst[j]) < 0)
+                rc = CAIRN_EDIAG;
+    }
+    return rc;
+}
+
+static int plan_outputs(plan_ctx *pc)
+{
+    graph_mod *root = graph_root(pc->g);
+    const cfg_module *m = root->cfg;
+    state_txn *txn = NULL;
+    if (state_txn_begin(&txn, pc->o->env, STATE_TXN_RDONLY, NULL) < 0)
+        txn = NULL;
+    int rc = 0;
+    pc->p->outputs = xcalloc(m->noutputs + 1, sizeof *pc->p->outputs);
+    for (size_t i = 0; i < m->noutputs; i++) {
+        plan_output *po = &pc->p->outputs[pc->p->noutputs++];
+        po->name = xstrdup(m->outputs[i].name);
+        po->sensitive = m->outputs[i].sensitive;
+        po->value = val_null();
+        if (pc->o->destroy) {
+            po->deleted = 1;
+            continue;
+        }
+        val v;
+        if (graph_output(pc->g, root, i, &v) < 0) {
+            rc = CAIRN_EDIAG;
+            continue;
+        }
+        val_free(po->value);
+        po->value = v;
+        state_output so = {0};
+        if (txn && state_output_get(txn, po->name, &so) == 0 && val_is_wholly_known(v)) {
+            val plain = val_unmark_deep(val_copy(v));
+            char *js = val_to_json(&plain, NULL);
+            po->changed = !js || strcmp(js, so.value_json) != 0;
+            free(js);
+            val_free(plain);
+        } else {
+            po->changed = 1;
+        }
+        state_output_clear(&so);
+    }
+    state_abort(txn);
+    return rc;
+}
+
+static void count_changes(plan *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        switch (p->changes[i].action) {
+        case PLAN_CREATE: p->nadd++; break;
+        case PLAN_UPDATE: p->nchange++; break;
+        case PLAN_REPLACE:
+        case PLAN_REPLACE_CBD: p->nadd++, p->ndestroy++; break;
+        case PLAN_DELETE: p->ndestroy++; break;
+        default: break;
+        }
+    }
+}
+
+int plan_cmp_change(const void *a, const void *b)
+{
+    return strcmp(((const plan_change *)a)->addr, ((const plan_change *)b)->addr);
+}
+
+/* What refresh found, for -refresh-only (recorded by apply) and for
+ * objects deleted outside cairn that nothing will re-create (dropped from
+ * state by apply): no-op changes marked drifted or gone. */
+static void drift_changes(plan_ctx *pc)
+{
+    for (size_t i = 0; i < pc->npriors; i++) {
+        prior_rec *r = &pc->priors[i];
+        int keep = r->gone ? !r->claimed || pc->o->refresh_only
+                           : r->drifted && pc->o->refresh_only;
+        if (!keep)
+            continue;
+        if (r->drifted && !r->gone)
+            plan_add_note(pc->p, xasprintf("  # %s has changed outside of cairn", r->addr));
+        plan_change *c = plan_add_change(pc->p, r->addr);
+        c->res_addr = plan_res_addr(r->addr);
+        c->type = xstrdup(r->inst->type);
+        c->provider = xstrdup(r->inst->provider ? r->inst->provider : "");
+        c->action = PLAN_NOOP;
+        c->drifted = r->drifted;
+        c->gone = r->gone;
+        val_free(c->prior);
+        c->prior = val_copy(r->attrs);
+        c->schema_version = (int)r->inst->schema_version;
+    }
+}
+
+int plan_make(plan **out, const plan_opts *o, plan_providers *pp, diag_list *diags)
+{
+    plan_ctx pc = {.o = o, .pp = pp, .diags = diags};
+    pc.p = xcalloc(1, sizeof *pc.p);
+    pc.p->destroy = o->destroy;
+    pc.p->refresh_only = o->refresh_only;
+    cfg_digest(o->cfg, pc.p->digest);
+    *out = pc.p;
+    const char *ws = state_workspace_name(o->env);
+    pc.g = graph_new(o->cfg, o->vars, ws, plan_resource, &pc, diags);
+    int rc = graph_expand_modules(pc.g, graph_root(pc.g));
+    if (rc == 0)
+        rc = plan_reconcile(&pc);
+    if (rc == 0)
+        rc = load_priors(&pc);
+    if (rc == 0) {
+        apply_moved(&pc, o->cfg);
+        if (!o->destroy && !o->refresh_only)
+            rc = walk_module(&pc, graph_root(pc.g));
+        if (plan_deletes(&pc) < 0)
+            rc = CAIRN_EDIAG;
+        drift_changes(&pc);
+        if (!o->refresh_only && rc == 0 && plan_outputs(&pc) < 0)
+            rc = CAIRN_EDIAG;
+    }
+    if (rc == 0 && o->ntargets)
+        plan_apply_targets(pc.p, o->targets, o->ntargets);
+    if (pc.p->n)
+        qsort(pc.p->changes, pc.p->n, sizeof *pc.p->changes, plan_cmp_change);
+    count_changes(pc.p);
+    free_priors(&pc);
+    graph_free(pc.g);
+    if (rc == 0 && diag_has_errors(diags))
+        rc = CAIRN_EDIAG;
+    return rc;
+}
