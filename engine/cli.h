@@ -21,6 +21,13 @@ int cmd_console(int argc, char **argv);   /* cairn console */
 int cmd_state(int argc, char **argv);     /* cairn state list|show|mv|rm|history|pull|push|backup */
 int cmd_workspace(int argc, char **argv); /* cairn workspace new|select|list|show|delete */
 int cmd_force_unlock(int argc, char **argv); /* cairn force-unlock [-force] LOCK_ID */
+int cmd_plan(int argc, char **argv);      /* cairn plan [options] (engine/cmd_run.c) */
+int cmd_apply(int argc, char **argv);     /* cairn apply [options] [PLANFILE] */
+int cmd_destroy(int argc, char **argv);   /* cairn destroy [options] */
+int cmd_output(int argc, char **argv);    /* cairn output [-json] [-raw] [NAME] */
+int cmd_init(int argc, char **argv);      /* cairn init */
+int cmd_validate(int argc, char **argv);  /* cairn validate [-json] */
+int cmd_providers(int argc, char **argv); /* cairn providers */
 
 /* Whether colour should be used on this stream (terminal, no -no-color,
  * NO_COLOR unset). */

@@ -26,6 +26,13 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"init", cmd_init, "Prepare your working directory for other commands"},
+    {"validate", cmd_validate, "Check whether the configuration is valid"},
+    {"plan", cmd_plan, "Show changes required by the current configuration"},
+    {"apply", cmd_apply, "Create or update infrastructure"},
+    {"destroy", cmd_destroy, "Destroy previously-created infrastructure"},
+    {"output", cmd_output, "Show output values from your root module"},
+    {"providers", cmd_providers, "Show the providers required for this configuration"},
     {"console", cmd_console, "Try cairn expressions at an interactive command prompt"},
     {"fmt", cmd_fmt, "Reformat your configuration in the standard style"},
     {"force-unlock", cmd_force_unlock, "Release a stuck lock on the current workspace"},
