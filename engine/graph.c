@@ -9,6 +9,8 @@
  */
 #include "engine/graph.h"
 
+#include "engine/vars.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -456,7 +458,13 @@ static int want_var(graph *g, graph_mod *m, const char *name, val *out, graph_no
         if (n->state == GRAPH_TODO) {
             if (node_enter(g, n) < 0)
                 return CAIRN_EDIAG;
-            node_leave(g, n, eval_var(g, m, i));
+            val v = eval_var(g, m, i);
+            if (val_is_valid(v) && m->cfg->vars[i].nvalidations &&
+                vars_validate(&m->cfg->vars[i], v, g->diags) < 0) {
+                val_free(v);
+                v = val_invalid();
+            }
+            node_leave(g, n, v);
         }
         node_merge(cur, n);
         if (n->state != GRAPH_DONE)
@@ -838,4 +846,20 @@ void graph_provider(graph *g, graph_mod *m, const char *name, const char *alias,
     *key = xasprintf("%s%sprovider[\"%s\"]%s%s", maddr, *maddr ? "." : "", full,
                      palias ? "." : "", palias ? palias : "");
     free(full);
+}
+
+int graph_check_vars(graph *g, graph_mod *m)
+{
+    int rc = 0;
+    for (size_t i = 0; i < m->cfg->nvars; i++) {
+        val v = val_invalid();
+        if (want_var(g, m, m->cfg->vars[i].name, &v, NULL) < 0)
+            rc = CAIRN_EDIAG;
+        val_free(v);
+    }
+    for (size_t i = 0; i < m->cfg->ncalls; i++)
+        for (size_t j = 0; j < m->calls[i].ninst; j++)
+            if (graph_check_vars(g, m->calls[i].inst[j]) < 0)
+                rc = CAIRN_EDIAG;
+    return rc;
 }

@@ -123,6 +123,10 @@ void graph_eval_ctx(graph_scope *s, eval_ctx *ctx);
 /* Expand every module call below m, recursively (evaluating their count
  * and for_each).  Returns 0 or CAIRN_EDIAG. */
 int graph_expand_modules(graph *g, graph_mod *m);
+/* Evaluate (and validate) every input variable of m and of the module
+ * instances below it, so that a failing validation rule is reported even
+ * when nothing refers to the variable.  0 or CAIRN_EDIAG. */
+int graph_check_vars(graph *g, graph_mod *m);
 /* Child instances of call i of m (after graph_expand_modules). */
 graph_call *graph_mod_call(graph_mod *m, size_t i);
 

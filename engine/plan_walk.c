@@ -737,6 +737,8 @@ int plan_make(plan **out, const plan_opts *o, plan_providers *pp, diag_list *dia
     pc.g = graph_new(o->cfg, o->vars, ws, plan_resource, &pc, diags);
     int rc = graph_expand_modules(pc.g, graph_root(pc.g));
     if (rc == 0)
+        rc = graph_check_vars(pc.g, graph_root(pc.g));
+    if (rc == 0)
         rc = plan_reconcile(&pc);
     if (rc == 0)
         rc = load_priors(&pc);
