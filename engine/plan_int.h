@@ -56,6 +56,9 @@ state_instance *plan_state_instance(const char *type, const char *provider,
                                     int schema_version, val attrs, char **deps,
                                     size_t ndeps);
 
+/* Evaluate preconditions/postconditions in s (engine/plan_walk.c). */
+int plan_check_conditions(graph_scope *s, const cfg_check *checks, size_t n,
+                          const char *summary);
 /* Order of changes (by address), for bsearch. */
 int plan_cmp_change(const void *a, const void *b);
 

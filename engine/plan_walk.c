@@ -400,6 +400,48 @@ static int wants_replace(plan_ctx *pc, graph_res *r, const char *addr)
     return t.hit;
 }
 
+/* Evaluate checks (preconditions, postconditions) in scope s.  A false
+ * condition is an error with the evaluated error_message; an unknown one
+ * passes (it cannot be decided before apply).  0 or CAIRN_EDIAG. */
+int plan_check_conditions(graph_scope *s, const cfg_check *checks, size_t n,
+                          const char *summary)
+{
+    int rc = 0;
+    diag_list *d = graph_diags(s->g);
+    for (size_t i = 0; i < n; i++) {
+        val c = graph_eval(s, checks[i].condition);
+        if (!val_is_valid(c)) {
+            rc = CAIRN_EDIAG;
+            continue;
+        }
+        if (val_is_unknown(c)) {
+            val_free(c);
+            continue;
+        }
+        val b = val_convert(c, ty_bool());
+        if (!val_is_valid(b) || val_is_null(b)) {
+            diag_add(d, DIAG_ERROR, checks[i].condition->range, "Invalid condition result",
+                     "The condition expression must return either true or false.");
+            val_free(b);
+            rc = CAIRN_EDIAG;
+            continue;
+        }
+        if (!val_get_bool(b)) {
+            val m = graph_eval(s, checks[i].error_message);
+            val ms = val_is_valid(m) ? val_convert(val_unmark_deep(m), ty_string())
+                                     : val_invalid();
+            diag_add(d, DIAG_ERROR, checks[i].condition->range, summary, "%s",
+                     val_is_valid(ms) && !val_is_unknown(ms) && !val_is_null(ms)
+                         ? val_get_string(ms)
+                         : "(the error message could not be evaluated)");
+            val_free(ms);
+            rc = CAIRN_EDIAG;
+        }
+        val_free(b);
+    }
+    return rc;
+}
+
 static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *conf,
                          const char *key, const void *schema_owner, const ty *st)
 {
@@ -459,6 +501,11 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
                              pc->diags);
     if (!val_is_valid(config))
         return CAIRN_EDIAG;
+    if (plan_check_conditions(&s, cfg->preconditions, cfg->npreconditions,
+                              "Resource precondition failed") < 0) {
+        val_free(config);
+        return CAIRN_EDIAG;
+    }
     prior_rec *pr = find_prior(pc, gi->addr);
     plan_change *c = plan_add_change(pc->p, gi->addr);
     c->res_addr = xstrdup(r->addr);
@@ -491,7 +538,9 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
         return CAIRN_EDIAG;
     }
     gi->value = val_copy(c->planned);
-    return 0;
+    s.self = c->planned;
+    return plan_check_conditions(&s, cfg->postconditions, cfg->npostconditions,
+                                 "Resource postcondition failed");
 }
 
 static int plan_resource(graph *g, graph_res *r, void *payload)
@@ -662,6 +711,12 @@ static int plan_outputs(plan_ctx *pc)
             rc = CAIRN_EDIAG;
             continue;
         }
+        graph_scope s;
+        graph_scope_init(&s, pc->g, root, NULL);
+        if (plan_check_conditions(&s, m->outputs[i].preconditions,
+                                  m->outputs[i].npreconditions,
+                                  "Module output value precondition failed") < 0)
+            rc = CAIRN_EDIAG;
         val_free(po->value);
         po->value = v;
         state_output so = {0};
