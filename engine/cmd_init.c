@@ -19,6 +19,7 @@
 #include "engine/config.h"
 #include "engine/decode.h"
 #include "engine/plugin.h"
+#include "engine/version.h"
 #include "lang/val_fmt.h"
 #include "lang/val_json.h"
 #include "state/state.h"
@@ -65,7 +66,7 @@ static void strv_free(char **v, size_t n)
 static int load_cfg(cfg_module **cfg, diag_list *d)
 {
     *cfg = cfg_load(".", d);
-    if (!*cfg || diag_has_errors(d)) {
+    if (!*cfg || diag_has_errors(d) || version_check_tree(*cfg, d) < 0) {
         diag_print_all(stderr, d, cli_use_color(stderr));
         return -1;
     }
@@ -262,7 +263,7 @@ int cmd_validate(int argc, char **argv)
             json = 1;
     diag_list d = {0};
     cfg_module *cfg = cfg_load(".", &d);
-    if (cfg && !diag_has_errors(&d)) {
+    if (cfg && !diag_has_errors(&d) && version_check_tree(cfg, &d) == 0) {
         plugin_registry *reg = plugin_registry_new();
         validate_module(cfg, reg, &d);
         plugin_registry_free(reg);

@@ -43,6 +43,7 @@ static void render_plan(FILE *out, const plan *p, int color)
 }
 #endif
 #include "engine/vars.h"
+#include "engine/version.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -318,7 +319,7 @@ static int run(run_ctx *r)
 {
     int color = cli_use_color(stdout);
     r->cfg = cfg_load(".", &r->d);
-    if (!r->cfg || diag_has_errors(&r->d))
+    if (!r->cfg || diag_has_errors(&r->d) || version_check_tree(r->cfg, &r->d) < 0)
         return 1;
     if (r->o.planfile) {
         if (planfile_read(r->o.planfile, &r->pf) < 0) {
