@@ -3,7 +3,9 @@
 # (a 3-AZ AWS VPC written as for Terraform's AWS provider):
 #   1. parse every file (syntax check; `cairn validate` comes later),
 #   2. check the formatting (`cairn fmt -check -diff`),
-#   3. evaluate expressions from the configuration in `cairn console`.
+#   3. evaluate expressions from the configuration in `cairn console`,
+#   4. plan, apply, change and destroy examples/quickstart with the test
+#      provider (the AWS resource types are still being written).
 # A step whose command is not implemented yet is skipped, saying so.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -64,4 +66,19 @@ if implemented console; then
 else
   echo "    skipped: cairn console is not implemented yet"
 fi
+echo
+QS=examples/quickstart
+echo "==> Plan, apply, change and destroy $QS with the test provider (no cloud needed)"
+DEMO_DIR=$(mktemp -d)
+trap 'rm -rf "$DEMO_DIR"' EXIT
+cp "$QS"/*.tf "$DEMO_DIR"/
+export TEST_PROVIDER_DIR="$DEMO_DIR/objects"
+run() { echo "\$ cairn $*"; (cd "$DEMO_DIR" && "$CAIRN" "$@") || status=1; echo; }
+run init
+run plan -out=tfplan
+run apply tfplan
+run output
+echo "(objects the test provider now holds: $(ls "$TEST_PROVIDER_DIR" | grep -c json))"
+run plan -var environment=staging
+run destroy -auto-approve
 exit $status
