@@ -766,8 +766,27 @@ int apply_run(const apply_opts *o, apply_result *res, diag_list *diags)
 
 /* ---------------------------------------------------------------- outputs */
 
+/* After a destroy: no outputs remain. */
+static int clear_outputs(const apply_opts *o)
+{
+    state_txn *txn;
+    char **names = NULL;
+    size_t n = 0;
+    int rc = state_txn_begin(&txn, o->env, 0, "destroy");
+    if (rc < 0)
+        return rc;
+    rc = state_output_list(txn, &names, &n);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = state_output_delete(txn, names[i]);
+    if (n)
+        state_strv_free(names, n);
+    return rc < 0 ? (state_abort(txn), rc) : state_commit(txn);
+}
+
 int apply_outputs(const apply_opts *o, diag_list *diags)
 {
+    if (o->p->destroy)
+        return clear_outputs(o);
     apply_ctx ac = {.o = o, .diags = diags};
     graph *g = graph_new(o->cfg, o->vars, state_workspace_name(o->env), apply_hook, &ac,
                          diags);

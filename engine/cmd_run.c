@@ -289,7 +289,7 @@ static int do_apply(run_ctx *r, int color)
     apply_result res;
     int rc = apply_run(&ao, &res, &r->d);
     int out_rc = 0;
-    if (rc == 0 && !r->p->destroy && !r->p->refresh_only)
+    if (rc == 0 && !r->p->refresh_only)
         out_rc = apply_outputs(&(apply_opts){.p = r->p, .cfg = r->cfg, .vars = r->vars,
                                              .providers = r->pp, .env = r->env, .out = NULL},
                                &r->d);

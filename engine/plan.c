@@ -49,7 +49,10 @@ void plan_add_note(plan *p, char *note)
 
 plan_change *plan_add_change(plan *p, const char *addr)
 {
-    p->changes = xrealloc(p->changes, (p->n + 1) * sizeof *p->changes);
+    if (p->n == p->capchanges) {
+        p->capchanges = p->capchanges ? 2 * p->capchanges : 64;
+        p->changes = xrealloc(p->changes, p->capchanges * sizeof *p->changes);
+    }
     plan_change *c = &p->changes[p->n++];
     memset(c, 0, sizeof *c);
     c->addr = xstrdup(addr);

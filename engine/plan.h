@@ -71,7 +71,7 @@ typedef struct plan_output {
 
 typedef struct plan {
     plan_change *changes;
-    size_t n;
+    size_t n, capchanges;
     plan_output *outputs;
     size_t noutputs;
     char *lineage;

@@ -41,7 +41,9 @@ typedef struct plan_ctx {
     diag_list *diags;
     graph *g;
     prior_rec *priors;
-    size_t npriors;
+    size_t npriors, cappriors;
+    char **refreshed;           /* "key\ttype" batches already refreshed */
+    size_t nrefreshed;
 } plan_ctx;
 
 /* Append a change (zeroed, prior/planned null) / a note (consumed). */

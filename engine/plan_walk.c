@@ -20,7 +20,10 @@ static int cmp_prior(const void *a, const void *b)
 static int load_one(const char *addr, const state_instance *inst, void *payload)
 {
     plan_ctx *pc = payload;
-    pc->priors = xrealloc(pc->priors, (pc->npriors + 1) * sizeof *pc->priors);
+    if (pc->npriors == pc->cappriors) {
+        pc->cappriors = pc->cappriors ? 2 * pc->cappriors : 64;
+        pc->priors = xrealloc(pc->priors, pc->cappriors * sizeof *pc->priors);
+    }
     prior_rec *r = &pc->priors[pc->npriors++];
     memset(r, 0, sizeof *r);
     r->addr = xstrdup(addr);
@@ -61,6 +64,9 @@ static void free_priors(plan_ctx *pc)
         val_free(pc->priors[i].attrs);
     }
     free(pc->priors);
+    for (size_t i = 0; i < pc->nrefreshed; i++)
+        free(pc->refreshed[i]);
+    free(pc->refreshed);
 }
 
 /* The stored attributes of r converted to schema type st. */
@@ -129,6 +135,14 @@ static void note_gone(plan_ctx *pc, prior_rec *r)
 static int refresh_batch(plan_ctx *pc, prov_conf *conf, const char *key, const char *type,
                          const prov_resource_type *rt, const ty *st)
 {
+    char *bk = xasprintf("%s\t%s", key, type);
+    for (size_t i = 0; i < pc->nrefreshed; i++)
+        if (strcmp(pc->refreshed[i], bk) == 0) {
+            free(bk);
+            return 0;
+        }
+    pc->refreshed = xrealloc(pc->refreshed, (pc->nrefreshed + 1) * sizeof *pc->refreshed);
+    pc->refreshed[pc->nrefreshed++] = bk;
     size_t n = 0;
     prior_rec **batch = xcalloc(pc->npriors + 1, sizeof *batch);
     for (size_t i = 0; i < pc->npriors; i++) {
