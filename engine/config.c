@@ -295,6 +295,8 @@ static void load_lifecycle(cfg_resource *r, const ast_block *b, diag_list *d)
     add_checks(b, "postcondition", &r->postconditions, &r->npostconditions, d);
 }
 
+static void res_index_put(cfg_module *m, size_t i);
+
 static void load_resource(cfg_module *m, const ast_block *b, int data, diag_list *d)
 {
     if (!want_labels(b, 2, data ? "data" : "resource", d))
@@ -327,8 +329,13 @@ static void load_resource(cfg_module *m, const ast_block *b, int data, diag_list
         if (it->kind == AST_ITEM_BLOCK && strcmp(it->u.block->type.s, "lifecycle") == 0)
             load_lifecycle(&r, it->u.block, d);
     }
-    GROW(m->resources, m->nresources);
-    m->resources[m->nresources++] = r;
+    if (m->nresources == m->capresources) {
+        m->capresources = m->capresources ? 2 * m->capresources : 16;
+        m->resources = xrealloc(m->resources, m->capresources * sizeof *m->resources);
+    }
+    m->resources[m->nresources] = r;
+    res_index_put(m, m->nresources);
+    m->nresources++;
 }
 
 static void load_provider(cfg_module *m, const ast_block *b, diag_list *d)
@@ -638,6 +645,7 @@ void cfg_free(cfg_module *m)
     free(m->locals);
     free(m->outputs);
     free(m->resources);
+    free(m->res_slots);
     free(m->calls);
     free(m->providers);
     free(m->required);
@@ -680,11 +688,43 @@ const cfg_call *cfg_call_find(const cfg_module *m, const char *name)
     return NULL;
 }
 
+static size_t res_hash(int data, const char *type, const char *name)
+{
+    size_t h = 1469598103934665603ull ^ (size_t)data;
+    for (const char *p = type; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    h = (h ^ '.') * 1099511628211ull;
+    for (const char *p = name; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h;
+}
+
+static void res_index_put(cfg_module *m, size_t i)
+{
+    if (2 * (m->nresources + 1) > m->res_nslots) {
+        size_t n = m->res_nslots ? 2 * m->res_nslots : 64;
+        free(m->res_slots);
+        m->res_slots = xcalloc(n, sizeof *m->res_slots);
+        m->res_nslots = n;
+        for (size_t j = 0; j < m->nresources; j++)
+            if (j != i)
+                res_index_put(m, j);
+    }
+    const cfg_resource *r = &m->resources[i];
+    size_t s = res_hash(r->data, r->type, r->name) & (m->res_nslots - 1);
+    while (m->res_slots[s])
+        s = (s + 1) & (m->res_nslots - 1);
+    m->res_slots[s] = i + 1;
+}
+
 cfg_resource *cfg_resource_find(const cfg_module *m, int data, const char *type,
                                 const char *name)
 {
-    for (size_t i = 0; i < m->nresources; i++) {
-        cfg_resource *r = &m->resources[i];
+    if (!m->res_nslots)
+        return NULL;
+    size_t s = res_hash(data, type, name) & (m->res_nslots - 1);
+    for (; m->res_slots[s]; s = (s + 1) & (m->res_nslots - 1)) {
+        cfg_resource *r = &m->resources[m->res_slots[s] - 1];
         if (r->data == data && strcmp(r->type, type) == 0 && strcmp(r->name, name) == 0)
             return r;
     }

@@ -162,6 +162,9 @@ struct cfg_module {
     size_t nimports;
     const char *required_version;   /* terraform { required_version } */
     srange required_version_range;
+    /* private: open-addressing index of resources (slot = index + 1) */
+    size_t *res_slots;
+    size_t res_nslots, capresources;
 };
 
 /* Load the module in directory dir (and its local children).  Returns the

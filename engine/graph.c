@@ -674,10 +674,9 @@ int graph_resource(graph *g, graph_mod *m, size_t i, graph_res **out)
 static int want_resource(graph *g, graph_mod *m, int data, const char *type, const char *name,
                          val *out, graph_node *cur)
 {
-    for (size_t i = 0; i < m->cfg->nresources; i++) {
-        const cfg_resource *c = &m->cfg->resources[i];
-        if (c->data != data || strcmp(c->type, type) != 0 || strcmp(c->name, name) != 0)
-            continue;
+    const cfg_resource *c = cfg_resource_find(m->cfg, data, type, name);
+    if (c) {
+        size_t i = (size_t)(c - m->cfg->resources);
         graph_res *r;
         int rc = graph_resource(g, m, i, &r);
         graph_node_add_dep(cur, r);
