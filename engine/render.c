@@ -1,0 +1,1406 @@
+/*
+ * engine/render.c — a plan as `terraform plan` prints it (see render.h).
+ *
+ * The value diff follows Terraform's jsonformat renderers: every node of
+ * a (before, after) pair gets an action (create, update, delete, no-op)
+ * from its two sides, and a renderer per shape writes it at an indent of
+ * four spaces per level plus a four-column action symbol.  The whole text
+ * is built in one strbuf and written at the end.
+ *
+ * Conventions: a side is a `const val *`, NULL when missing.  Inside
+ * objects and blocks a null value counts as missing (Terraform omits an
+ * attribute null on both sides; in blocks an empty string is null too);
+ * in maps, lists and output (JSON-like) values a null is a value.
+ * Colour goes through r_color(), which reads Terraform's colorstring
+ * markup ("[bold]...[reset]") from our own literals and formats only;
+ * values and keys are appended as they are.
+ */
+#include "engine/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/val_fmt.h"
+#include "lang/val_json.h"
+
+/* Value nesting rendered before "..." stands in for the rest. */
+#define RENDER_MAX_DEPTH 256
+/* Largest before x after table for matching list and set elements; past
+ * it, lists match only their common prefix and suffix and sets nothing. */
+#define RENDER_MATCH_CELLS (4u * 1024 * 1024)
+/* Width of Terraform's rule: its 78-column default minus one. */
+#define RENDER_RULE_WIDTH 77
+
+enum r_act { R_NOOP, R_CREATE, R_UPDATE, R_DELETE };
+
+typedef struct rctx {
+    strbuf *b;
+    int color;
+} rctx;
+
+/* Terraform's RenderHumanOpts, the parts that cascade. */
+typedef struct ropts {
+    unsigned no_null : 1;   /* no "-> null" after a deleted value */
+    unsigned show_all : 1;  /* show unchanged children too */
+    unsigned dynamic : 1;   /* output/JSON value: maps as objects, sets as lists */
+} ropts;
+
+typedef struct r_pair {
+    const val *a, *b;
+} r_pair;
+
+typedef struct r_entry {
+    const char *key;
+    const val *a, *b;
+} r_entry;
+
+static void r_value(rctx *r, const val *a, const val *b, int indent, ropts o, int forces,
+                    int depth);
+static void r_block(rctx *r, const val *a, const val *b, int indent, const plan_change *c,
+                    int forces, int depth);
+
+/* ---------------------------------------------------------------- colour */
+
+static const char *r_code(const char *name, size_t n)
+{
+    static const struct { const char *name, *code; } codes[] = {
+        {"reset", "0"}, {"bold", "1"}, {"red", "31"}, {"green", "32"},
+        {"yellow", "33"}, {"cyan", "36"}, {"dark_gray", "90"},
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+        if (strlen(codes[i].name) == n && memcmp(codes[i].name, name, n) == 0)
+            return codes[i].code;
+    return NULL;
+}
+
+/* Append s with its colour markup as ANSI codes (or dropped when colour is
+ * off), closed by a reset when it coloured anything, as colorstring does.
+ * Bracketed text that is not a colour name stays as it is. */
+static void r_color(rctx *r, const char *s)
+{
+    int colored = 0;
+    for (;;) {
+        const char *open = strchr(s, '[');
+        if (!open) {
+            sb_puts(r->b, s);
+            break;
+        }
+        sb_append(r->b, s, (size_t)(open - s));
+        size_t n = strspn(open + 1, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+        const char *code = n && open[1 + n] == ']' ? r_code(open + 1, n) : NULL;
+        if (!code) {
+            sb_putc(r->b, '[');
+            s = open + 1;
+            continue;
+        }
+        colored = 1;
+        if (r->color)
+            sb_printf(r->b, "\x1b[%sm", code);
+        s = open + n + 2;
+    }
+    if (colored && r->color)
+        sb_puts(r->b, "\x1b[0m");
+}
+
+/* ---------------------------------------------------------------- pieces */
+
+/* Terraform's DiffActionSymbol for nested values: three columns. */
+static const char *r_sym_markup(enum r_act a)
+{
+    switch (a) {
+    case R_CREATE: return "  [green]+[reset]";
+    case R_UPDATE: return "  [yellow]~[reset]";
+    case R_DELETE: return "  [red]-[reset]";
+    default: return "   ";
+    }
+}
+
+static void r_indent(rctx *r, int indent)
+{
+    for (int i = 0; i < indent; i++)
+        sb_puts(r->b, "    ");
+}
+
+/* writeDiffActionSymbol: the symbol and a space. */
+static void r_symbol(rctx *r, enum r_act a)
+{
+    r_color(r, r_sym_markup(a));
+    sb_putc(r->b, ' ');
+}
+
+static void r_null_suffix(rctx *r, enum r_act a, ropts o)
+{
+    if (!o.no_null && a == R_DELETE)
+        r_color(r, " [dark_gray]-> null[reset]");
+}
+
+static void r_forces(rctx *r, int forces)
+{
+    if (forces)
+        r_color(r, " [red]# forces replacement[reset]");
+}
+
+static void r_unchanged(rctx *r, int indent, const char *what, size_t n)
+{
+    strbuf t = {0};
+    sb_printf(&t, "[dark_gray]# (%zu unchanged %s%s hidden)[reset]", n, what,
+              n == 1 ? "" : "s");
+    r_indent(r, indent);
+    r_symbol(r, R_NOOP);
+    r_color(r, t.s ? t.s : "");
+    sb_putc(r->b, '\n');
+    sb_free(&t);
+}
+
+/* An empty collection: "[]" or "{}", with its suffixes. */
+static void r_empty(rctx *r, const char *text, enum r_act act, ropts o, int forces)
+{
+    sb_puts(r->b, text);
+    r_null_suffix(r, act, o);
+    r_forces(r, forces);
+}
+
+/* The opening bracket of a multi-line collection, to the end of its line. */
+static void r_open(rctx *r, char bracket, int forces)
+{
+    sb_putc(r->b, bracket);
+    r_forces(r, forces);
+    sb_putc(r->b, '\n');
+}
+
+/* The closing bracket of a multi-line collection at indent. */
+static void r_close(rctx *r, int indent, char bracket, enum r_act act, ropts o)
+{
+    r_indent(r, indent);
+    r_symbol(r, R_NOOP);
+    sb_putc(r->b, bracket);
+    r_null_suffix(r, act, o);
+}
+
+/* HCL identifier: a letter or _, then letters, digits, _ and -. */
+static int r_is_ident(const char *s)
+{
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+        return 0;
+    return s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")]
+           == '\0';
+}
+
+/* Append key (quoted unless an identifier, or always when quote) padded
+ * with spaces to width; returns the length written without padding. */
+static size_t r_key(strbuf *b, const char *key, int quote, size_t width)
+{
+    size_t start = b->len;
+    if (quote || !r_is_ident(key))
+        val_fmt_quote(b, key, strlen(key));
+    else
+        sb_puts(b, key);
+    size_t n = b->len - start;
+    for (size_t i = n; i < width; i++)
+        sb_putc(b, ' ');
+    return n;
+}
+
+static size_t r_key_len(const char *key)
+{
+    strbuf t = {0};
+    size_t n = r_key(&t, key, 0, 0);
+    sb_free(&t);
+    return n;
+}
+
+static int r_important(const char *key)
+{
+    return strcmp(key, "id") == 0 || strcmp(key, "name") == 0 || strcmp(key, "tags") == 0;
+}
+
+/* ---------------------------------------------------------------- actions */
+
+static int r_eq(const val *a, const val *b)
+{
+    if (!a || !b)
+        return a == b;
+    return val_raw_equal(*a, *b);
+}
+
+/* The action that takes a to b. */
+static enum r_act r_action(const val *a, const val *b)
+{
+    if (!a && !b)
+        return R_NOOP;
+    if (!a)
+        return R_CREATE;
+    if (!b)
+        return R_DELETE;
+    if (val_is_sensitive(*a) != val_is_sensitive(*b) ||
+        val_contains_sensitive(*a) != val_contains_sensitive(*b))
+        return R_UPDATE;
+    return val_raw_equal(*a, *b) ? R_NOOP : R_UPDATE;
+}
+
+/* A known, non-null object (or, for JSON-like values, map). */
+static int r_is_obj(const val *v, ropts o)
+{
+    if (!v || val_is_unknown(*v) || val_is_null(*v))
+        return 0;
+    return val_kind(*v) == VAL_OBJECT || (o.dynamic && val_kind(*v) == VAL_MAP);
+}
+
+enum r_shape { SH_NULL, SH_PRIM, SH_LIST, SH_SET, SH_MAP, SH_OBJECT };
+
+/* Which renderer draws a known value. */
+static enum r_shape r_shape_of(const val *v, ropts o)
+{
+    if (val_is_null(*v))
+        return SH_NULL;
+    switch (val_kind(*v)) {
+    case VAL_LIST: case VAL_TUPLE: return SH_LIST;
+    case VAL_SET: return o.dynamic ? SH_LIST : SH_SET;
+    case VAL_MAP: return o.dynamic ? SH_OBJECT : SH_MAP;
+    case VAL_OBJECT: return SH_OBJECT;
+    default: return SH_PRIM;
+    }
+}
+
+/* ---------------------------------------------------------------- matching */
+
+/* Elements of a list/set/tuple side (borrowed pointers; NULL side: none). */
+static const val **r_elems(const val *v, size_t *n)
+{
+    *n = v ? val_len(*v) : 0;
+    const val **e = xmalloc((*n + 1) * sizeof *e);
+    for (size_t i = 0; i < *n; i++)
+        e[i] = val_at(*v, i);
+    return e;
+}
+
+static int r_too_big(size_t nx, size_t ny)
+{
+    return nx && ny && nx > RENDER_MATCH_CELLS / ny;
+}
+
+/* For lists too long for the table: the common prefix and suffix only. */
+static size_t r_lcs_ends(const val *const *xs, size_t nx, const val *const *ys, size_t ny,
+                         size_t **out)
+{
+    size_t pre = 0, suf = 0, n = 0;
+    while (pre < nx && pre < ny && r_eq(xs[pre], ys[pre]))
+        pre++;
+    while (suf < nx - pre && suf < ny - pre && r_eq(xs[nx - 1 - suf], ys[ny - 1 - suf]))
+        suf++;
+    size_t *seq = xmalloc((pre + suf + 1) * sizeof *seq);
+    for (size_t i = 0; i < pre; i++)
+        seq[n++] = i;
+    for (size_t i = nx - suf; i < nx; i++)
+        seq[n++] = i;
+    *out = seq;
+    return n;
+}
+
+/* Terraform's LongestCommonSubsequence (objchange/lcs.go), including its
+ * walk back from the last cell; returns the before indices of the
+ * sequence in order (owned) and their count. */
+static size_t r_lcs(const val *const *xs, size_t nx, const val *const *ys, size_t ny,
+                    size_t **out)
+{
+    *out = NULL;
+    if (!nx || !ny)
+        return 0;
+    if (r_too_big(nx, ny))
+        return r_lcs_ends(xs, nx, ys, ny, out);
+    size_t *c = xcalloc(nx * ny, sizeof *c);
+    unsigned char *eq = xcalloc(nx * ny, 1);
+    for (size_t y = 0; y < ny; y++)
+        for (size_t x = 0; x < nx; x++) {
+            size_t i = y * nx + x;
+            if (r_eq(xs[x], ys[y])) {
+                eq[i] = 1;
+                c[i] = x == 0 || y == 0 ? 1 : c[i - nx - 1] + 1;
+            } else {
+                size_t l = x > 0 ? c[i - 1] : 0, u = y > 0 ? c[i - nx] : 0;
+                c[i] = l > u ? l : u;
+            }
+        }
+    size_t cap = nx < ny ? nx : ny, n = 0;
+    size_t *seq = xmalloc(cap * sizeof *seq);
+    for (size_t x = nx, y = ny; x > 0 && y > 0 && n < cap;) {
+        size_t i = (y - 1) * nx + (x - 1);
+        if (eq[i]) {
+            seq[n++] = x - 1;
+            x--, y--;
+        } else {
+            size_t l = x > 1 ? c[i - 1] : 0, u = y > 1 ? c[i - nx] : 0;
+            if (l > u)
+                x--;
+            else
+                y--;
+        }
+    }
+    for (size_t i = 0; i < n / 2; i++) {
+        size_t t = seq[i];
+        seq[i] = seq[n - 1 - i], seq[n - 1 - i] = t;
+    }
+    free(c);
+    free(eq);
+    *out = seq;
+    return n;
+}
+
+/* Pair list elements as Terraform's ProcessSlice does: before elements
+ * off the common subsequence are deleted (or, objs, paired with an after
+ * object as an update), after elements off it created, common ones kept.
+ * Returns the pairs (owned) and their count. */
+static size_t r_slice(const val *const *xs, size_t nx, const val *const *ys, size_t ny,
+                      ropts o, r_pair **out)
+{
+    size_t *lcs, nl = r_lcs(xs, nx, ys, ny, &lcs), n = 0;
+    size_t bi = 0, ai = 0, li = 0;
+    r_pair *p = xmalloc((nx + ny + nl + 1) * sizeof *p);
+    while (bi < nx || ai < ny || li < nl) {
+        const val *common = li < nl ? xs[lcs[li]] : NULL;
+        while (bi < nx && (!common || !r_eq(xs[bi], common))) {
+            if (r_is_obj(xs[bi], o) && ai < ny && r_is_obj(ys[ai], o) &&
+                (!common || !r_eq(ys[ai], common))) {
+                p[n++] = (r_pair){xs[bi++], ys[ai++]};
+                continue;
+            }
+            p[n++] = (r_pair){xs[bi++], NULL};
+        }
+        while (ai < ny && (!common || !r_eq(ys[ai], common)))
+            p[n++] = (r_pair){NULL, ys[ai++]};
+        if (li < nl) {
+            p[n++] = (r_pair){bi < nx ? xs[bi] : NULL, ai < ny ? ys[ai] : NULL};
+            bi++, ai++, li++;
+        }
+    }
+    free(lcs);
+    *out = p;
+    return n;
+}
+
+/* Pair set elements as Terraform's processSet does: each after element
+ * with an equal before one (no-op) or alone (create), in after order, then
+ * the unmatched before elements (delete). */
+static size_t r_set_pairs(const val *const *xs, size_t nx, const val *const *ys, size_t ny,
+                          r_pair **out)
+{
+    unsigned char *used = xcalloc(nx + 1, 1);
+    r_pair *p = xmalloc((nx + ny + 1) * sizeof *p);
+    size_t n = 0;
+    int match = !r_too_big(nx, ny);
+    for (size_t i = 0; i < ny; i++) {
+        const val *m = NULL;
+        for (size_t j = 0; match && !val_is_unknown(*ys[i]) && j < nx && !m; j++)
+            if (!used[j] && r_action(xs[j], ys[i]) == R_NOOP) {
+                used[j] = 1;
+                m = xs[j];
+            }
+        p[n++] = (r_pair){m, ys[i]};
+    }
+    for (size_t j = 0; j < nx; j++)
+        if (!used[j])
+            p[n++] = (r_pair){xs[j], NULL};
+    free(used);
+    *out = p;
+    return n;
+}
+
+/* Pair block list elements by index, as Terraform does for nested blocks. */
+static size_t r_index_pairs(const val *const *xs, size_t nx, const val *const *ys, size_t ny,
+                            r_pair **out)
+{
+    size_t n = nx > ny ? nx : ny;
+    r_pair *p = xmalloc((n + 1) * sizeof *p);
+    for (size_t i = 0; i < n; i++)
+        p[i] = (r_pair){i < nx ? xs[i] : NULL, i < ny ? ys[i] : NULL};
+    *out = p;
+    return n;
+}
+
+/* ---------------------------------------------------------------- entries */
+
+enum { R_TYPED = 1, R_BLANK = 2 };
+
+/* One side's value for an entry: missing stays NULL; with R_TYPED a null
+ * is missing too, and with R_BLANK an empty string as well. */
+static const val *r_side(const val *v, unsigned flags)
+{
+    if (!v || !val_is_valid(*v))
+        return NULL;
+    if ((flags & R_TYPED) && val_is_null(*v))
+        return NULL;
+    if ((flags & R_BLANK) && val_kind(*v) == VAL_STRING && !val_is_unknown(*v) &&
+        !val_is_sensitive(*v) && val_string_len(*v) == 0)
+        return NULL;
+    return v;
+}
+
+/* The union of the keys of maps/objects a and b (either may be NULL) in
+ * byte order, each with both sides' values; entries missing on both
+ * sides (after r_side) are dropped.  Returns the count; *out owned. */
+static size_t r_entries(const val *a, const val *b, unsigned flags, r_entry **out)
+{
+    size_t na = a ? val_len(*a) : 0, nb = b ? val_len(*b) : 0, i = 0, j = 0, n = 0;
+    r_entry *e = xmalloc((na + nb + 1) * sizeof *e);
+    while (i < na || j < nb) {
+        const char *ka = i < na ? val_key_at(*a, i) : NULL;
+        const char *kb = j < nb ? val_key_at(*b, j) : NULL;
+        int c = !ka ? 1 : !kb ? -1 : strcmp(ka, kb);
+        r_entry x = {c <= 0 ? ka : kb, NULL, NULL};
+        if (c <= 0)
+            x.a = r_side(val_at(*a, i++), flags);
+        if (c >= 0)
+            x.b = r_side(val_at(*b, j++), flags);
+        if (x.a || x.b)
+            e[n++] = x;
+    }
+    *out = e;
+    return n;
+}
+
+/* ---------------------------------------------------------------- primitives */
+
+static void r_prim_text(rctx *r, const val *v)
+{
+    char num[VAL_NUMBER_BUF];
+    if (!v || val_is_null(*v)) {
+        r_color(r, "[dark_gray]null[reset]");
+        return;
+    }
+    switch (val_kind(*v)) {
+    case VAL_BOOL:
+        sb_puts(r->b, val_get_bool(*v) ? "true" : "false");
+        break;
+    case VAL_NUMBER:
+        val_number_fmt(val_get_number(*v), num, sizeof num);
+        sb_puts(r->b, num);
+        break;
+    case VAL_STRING:
+        val_fmt_quote(r->b, val_get_string(*v), val_string_len(*v));
+        break;
+    default:
+        val_fmt_sb(r->b, v, 0);
+        break;
+    }
+}
+
+static int r_is_str(const val *v)
+{
+    return v && !val_is_unknown(*v) && !val_is_null(*v) && val_kind(*v) == VAL_STRING;
+}
+
+static int r_multiline(const val *v)
+{
+    return r_is_str(v) && memchr(val_get_string(*v), '\n', val_string_len(*v)) != NULL;
+}
+
+/* A string that is a JSON object or array, decoded (owned), else invalid. */
+static val r_json_of(const val *v)
+{
+    if (!r_is_str(v))
+        return val_invalid();
+    const char *s = val_get_string(*v);
+    if (s[0] != '{' && s[0] != '[')
+        return val_invalid();
+    return val_from_json(s, val_string_len(*v));
+}
+
+static int r_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Lines of a string as values: a multi-line string is first trimmed of
+ * surrounding white space (Terraform's TrimSpace). */
+static val *r_lines(const val *v, size_t *n)
+{
+    const char *s = val_get_string(*v), *end = s + val_string_len(*v);
+    if (memchr(s, '\n', (size_t)(end - s))) {
+        while (s < end && r_space(*s))
+            s++;
+        while (end > s && r_space(end[-1]))
+            end--;
+    }
+    size_t cap = 1;
+    for (const char *q = s; q < end; q++)
+        cap += *q == '\n';
+    val *lines = xmalloc(cap * sizeof *lines);
+    *n = 0;
+    for (const char *q = s;; ) {
+        const char *nl = memchr(q, '\n', (size_t)(end - q));
+        const char *stop = nl ? nl : end;
+        lines[(*n)++] = val_string_n(q, (size_t)(stop - q));
+        if (!nl)
+            break;
+        q = nl + 1;
+    }
+    return lines;
+}
+
+static void r_free_lines(val *lines, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        val_free(lines[i]);
+    free(lines);
+}
+
+static void r_line(rctx *r, int indent, enum r_act a, const val *line)
+{
+    r_indent(r, indent);
+    r_symbol(r, a);
+    sb_append(r->b, val_get_string(*line), val_string_len(*line));
+    sb_putc(r->b, '\n');
+}
+
+/* The lines of a heredoc body: one side's lines as they are, or for an
+ * update the line diff (Terraform's ProcessSlice over lines). */
+static void r_heredoc_body(rctx *r, const val *a, const val *b, enum r_act act, int indent)
+{
+    size_t na = 0, nb = 0;
+    val *la = act == R_CREATE ? NULL : r_lines(a, &na);
+    val *lb = act == R_DELETE ? NULL : r_lines(b, &nb);
+    if (act != R_UPDATE) {
+        val *l = la ? la : lb;
+        for (size_t i = 0; i < (la ? na : nb); i++)
+            r_line(r, indent + 1, R_NOOP, &l[i]);
+    } else {
+        const val **xs = xmalloc((na + 1) * sizeof *xs), **ys = xmalloc((nb + 1) * sizeof *ys);
+        for (size_t i = 0; i < na; i++)
+            xs[i] = &la[i];
+        for (size_t i = 0; i < nb; i++)
+            ys[i] = &lb[i];
+        r_pair *p;
+        size_t np = r_slice(xs, na, ys, nb, (ropts){0}, &p);
+        for (size_t i = 0; i < np; i++)
+            r_line(r, indent + 1, !p[i].b ? R_DELETE : !p[i].a ? R_CREATE : R_NOOP,
+                   p[i].b ? p[i].b : p[i].a);
+        free(p), free(xs), free(ys);
+    }
+    if (la)
+        r_free_lines(la, na);
+    if (lb)
+        r_free_lines(lb, nb);
+}
+
+static void r_heredoc(rctx *r, const val *a, const val *b, enum r_act act, int indent,
+                      ropts o, int forces)
+{
+    sb_puts(r->b, "<<-EOT");
+    r_forces(r, forces);
+    sb_putc(r->b, '\n');
+    r_heredoc_body(r, a, b, act, indent);
+    r_indent(r, indent);
+    r_symbol(r, R_NOOP);
+    sb_puts(r->b, "EOT");
+    r_null_suffix(r, act, o);
+}
+
+/* A JSON string as jsonencode(...) around the diff of its decoded values
+ * (Terraform's renderStringDiffAsJson). */
+static void r_jsonenc(rctx *r, const val *ja, const val *jb, enum r_act act, int indent,
+                      ropts o, int forces, int depth)
+{
+    ropts jo = {.no_null = 1, .show_all = o.show_all, .dynamic = 1};
+    enum r_act sym = act;
+    const char *ws = "";
+    if (r_action(ja, jb) == R_NOOP && act == R_UPDATE) {
+        ws = forces ? " # whitespace changes force replacement" : " # whitespace changes";
+        jo.show_all = 1;
+        sym = R_NOOP;
+        forces = 0;
+    }
+    strbuf t = {0}, *save = r->b;
+    r->b = &t;
+    r_value(r, ja, jb, indent + 1, jo, 0, depth + 1);
+    r->b = save;
+    if (act == R_CREATE || act == R_DELETE)
+        sym = R_NOOP;
+    sb_puts(r->b, "jsonencode(");
+    if (t.s && memchr(t.s, '\n', t.len)) {
+        sb_printf(r->b, "%s\n", ws);
+        r_indent(r, indent + 1);
+        r_symbol(r, sym);
+        sb_append(r->b, t.s, t.len);
+        r_forces(r, forces);
+        sb_putc(r->b, '\n');
+        r_indent(r, indent);
+        r_symbol(r, R_NOOP);
+        sb_putc(r->b, ')');
+        r_null_suffix(r, act, o);
+    } else {
+        sb_append(r->b, t.s ? t.s : "", t.len);
+        sb_printf(r->b, ")%s", ws);
+        r_forces(r, forces);
+    }
+    sb_free(&t);
+}
+
+/* "before -> after" for two sides drawn by different renderers. */
+static void r_type_change(rctx *r, const val *a, const val *b, int indent, ropts o, int forces,
+                          int depth)
+{
+    o.no_null = 1;
+    r_value(r, a, NULL, indent, o, 0, depth + 1);
+    r_color(r, " [yellow]->[reset] ");
+    r_value(r, NULL, b, indent, o, 0, depth + 1);
+    r_forces(r, forces);
+}
+
+/* Strings that are JSON or span lines; returns 0 when a plain rendering
+ * is wanted instead. */
+static int r_string(rctx *r, const val *a, const val *b, enum r_act act, int indent, ropts o,
+                    int forces, int depth)
+{
+    const val *sa = act == R_CREATE ? NULL : a, *sb = act == R_DELETE ? NULL : b;
+    if ((sa && !r_is_str(sa)) || (sb && !r_is_str(sb)))
+        return 0;
+    val ja = r_json_of(sa), jb = r_json_of(sb);
+    int va = val_is_valid(ja), vb = val_is_valid(jb), done = 1;
+    if (act == R_UPDATE && va != vb)
+        r_type_change(r, a, b, indent, o, forces, depth);
+    else if (va || vb)
+        r_jsonenc(r, va ? &ja : NULL, vb ? &jb : NULL, act, indent, o, forces, depth);
+    else if (r_multiline(sa) || r_multiline(sb))
+        r_heredoc(r, sa, sb, act, indent, o, forces);
+    else
+        done = 0;
+    val_free(ja);
+    val_free(jb);
+    return done;
+}
+
+static void r_prim(rctx *r, const val *a, const val *b, enum r_act act, int indent, ropts o,
+                   int forces, int depth)
+{
+    if ((r_is_str(a) || r_is_str(b)) && r_string(r, a, b, act, indent, o, forces, depth))
+        return;
+    switch (act) {
+    case R_CREATE:
+        r_prim_text(r, b);
+        break;
+    case R_DELETE:
+        r_prim_text(r, a);
+        if (!val_is_null(*a))
+            r_null_suffix(r, act, o);
+        break;
+    case R_NOOP:
+        r_prim_text(r, a ? a : b);
+        break;
+    case R_UPDATE:
+        r_prim_text(r, a);
+        r_color(r, " [yellow]->[reset] ");
+        r_prim_text(r, b);
+        break;
+    }
+    r_forces(r, forces);
+}
+
+/* ---------------------------------------------------------------- collections */
+
+/* One element line of a list or set. */
+static void r_elem_line(rctx *r, const r_pair *p, int indent, ropts o, int depth)
+{
+    r_indent(r, indent);
+    r_symbol(r, r_action(p->a, p->b));
+    r_value(r, p->a, p->b, indent, o, 0, depth + 1);
+    sb_puts(r->b, ",\n");
+}
+
+/* The elements of a list: changed ones with one unchanged element of
+ * context before and after, the rest counted (Terraform's list renderer
+ * with displayContext). */
+static void r_list_elems(rctx *r, const r_pair *p, size_t n, int indent, ropts o, int depth)
+{
+    ropts eo = o, uo = o;
+    eo.no_null = 1;
+    uo.show_all = 1;
+    size_t nunch = 0, last = 0;
+    int next = 0;
+    for (size_t i = 0; i < n; i++) {
+        enum r_act a = r_action(p[i].a, p[i].b);
+        if (a == R_NOOP && !next && !o.show_all) {
+            nunch++, last = i;
+            continue;
+        }
+        next = 0;
+        if (nunch > 1)
+            r_unchanged(r, indent + 1, "element", nunch - 1);
+        if (nunch > 0)
+            r_elem_line(r, &p[last], indent + 1, uo, depth);
+        nunch = 0;
+        if (a != R_NOOP)
+            next = 1;
+        r_elem_line(r, &p[i], indent + 1, a == R_NOOP ? uo : eo, depth);
+    }
+    if (nunch > 0)
+        r_unchanged(r, indent + 1, "element", nunch);
+}
+
+static void r_set_elems(rctx *r, const r_pair *p, size_t n, int indent, ropts o, int depth)
+{
+    ropts eo = o;
+    eo.no_null = 1;
+    size_t nunch = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (r_action(p[i].a, p[i].b) == R_NOOP && !o.show_all) {
+            nunch++;
+            continue;
+        }
+        r_elem_line(r, &p[i], indent + 1, eo, depth);
+    }
+    if (nunch > 0)
+        r_unchanged(r, indent + 1, "element", nunch);
+}
+
+/* A list or set: "[", one element a line with a trailing comma, "]". */
+static void r_seq(rctx *r, const val *a, const val *b, enum r_act act, int indent, ropts o,
+                  int forces, int depth, int set)
+{
+    size_t nx, ny;
+    const val **xs = r_elems(a, &nx), **ys = r_elems(b, &ny);
+    r_pair *p;
+    size_t n = set ? r_set_pairs(xs, nx, ys, ny, &p) : r_slice(xs, nx, ys, ny, o, &p);
+    if (n == 0) {
+        r_empty(r, "[]", act, o, forces);
+    } else {
+        r_open(r, '[', forces);
+        if (set)
+            r_set_elems(r, p, n, indent, o, depth);
+        else
+            r_list_elems(r, p, n, indent, o, depth);
+        r_close(r, indent, ']', act, o);
+    }
+    free(p), free(xs), free(ys);
+}
+
+/* Whether an entry is drawn by the object renderer (maps put a comma
+ * after those). */
+static int r_draws_object(const val *a, const val *b, ropts o)
+{
+    const val *v = b ? b : a;
+    if (!v || val_is_sensitive(*v) || val_is_unknown(*v) || val_is_null(*v))
+        return 0;
+    return r_shape_of(v, o) == SH_OBJECT;
+}
+
+/* A map: quoted keys padded to the longest, unchanged entries counted. */
+static void r_map(rctx *r, const val *a, const val *b, enum r_act act, int indent, ropts o,
+                  int forces, int depth)
+{
+    r_entry *e;
+    size_t n = r_entries(a, b, 0, &e), width = 0, nunch = 0;
+    if (n == 0) {
+        r_empty(r, "{}", act, o, forces);
+        free(e);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strlen(e[i].key) + 2 > width)
+            width = strlen(e[i].key) + 2;
+    ropts eo = o;
+    eo.no_null = act == R_DELETE;
+    r_open(r, '{', forces);
+    for (size_t i = 0; i < n; i++) {
+        enum r_act ea = r_action(e[i].a, e[i].b);
+        if (ea == R_NOOP && !o.show_all) {
+            nunch++;
+            continue;
+        }
+        r_indent(r, indent + 1);
+        r_symbol(r, ea);
+        r_key(r->b, e[i].key, 1, width);
+        sb_puts(r->b, " = ");
+        r_value(r, e[i].a, e[i].b, indent + 1, eo, 0, depth + 1);
+        sb_puts(r->b, r_draws_object(e[i].a, e[i].b, o) ? ",\n" : "\n");
+    }
+    if (nunch)
+        r_unchanged(r, indent + 1, "element", nunch);
+    r_close(r, indent, '}', act, o);
+    free(e);
+}
+
+/* One "key = value" line of an object or block; returns 1 when the line
+ * was hidden as unchanged. */
+static int r_attr_line(rctx *r, const r_entry *e, size_t width, int indent, ropts o,
+                       int forces, int depth)
+{
+    enum r_act ea = r_action(e->a, e->b);
+    int important = r_important(e->key);
+    if (ea == R_NOOP && !o.show_all && !important)
+        return 1;
+    if (important)
+        o.show_all = 1;
+    r_indent(r, indent + 1);
+    r_symbol(r, ea);
+    r_key(r->b, e->key, 0, width);
+    sb_puts(r->b, " = ");
+    r_value(r, e->a, e->b, indent + 1, o, forces, depth + 1);
+    sb_putc(r->b, '\n');
+    return 0;
+}
+
+/* An object value: attribute names padded to the longest. */
+static void r_object(rctx *r, const val *a, const val *b, enum r_act act, int indent, ropts o,
+                     int forces, int depth)
+{
+    r_entry *e;
+    size_t n = r_entries(a, b, o.dynamic ? 0 : R_TYPED, &e), width = 0, nunch = 0;
+    if (n == 0) {
+        r_empty(r, "{}", act, o, forces);
+        free(e);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (r_key_len(e[i].key) > width)
+            width = r_key_len(e[i].key);
+    ropts ao = o;
+    ao.no_null = 1;
+    r_open(r, '{', forces);
+    for (size_t i = 0; i < n; i++)
+        nunch += (size_t)r_attr_line(r, &e[i], width, indent, ao, 0, depth);
+    if (nunch)
+        r_unchanged(r, indent + 1, "attribute", nunch);
+    r_close(r, indent, '}', act, o);
+    free(e);
+}
+
+/* A value that is only known after apply, with what it replaces. */
+static void r_unknown(rctx *r, const val *a, enum r_act act, int indent, ropts o, int forces,
+                      int depth)
+{
+    if (act != R_CREATE && a && !val_is_unknown(*a)) {
+        ropts bo = o;
+        bo.no_null = 1;
+        r_value(r, a, NULL, indent, bo, 0, depth + 1);
+        sb_puts(r->b, " -> ");
+    }
+    sb_puts(r->b, "(known after apply)");
+    r_forces(r, forces);
+}
+
+/* The diff of one value from a to b at an indent (the first line is
+ * written where the caller left off). */
+static void r_value(rctx *r, const val *a, const val *b, int indent, ropts o, int forces,
+                    int depth)
+{
+    enum r_act act = r_action(a, b);
+    if (depth > RENDER_MAX_DEPTH) {
+        sb_puts(r->b, "...");
+        return;
+    }
+    if ((a && val_is_sensitive(*a)) || (b && val_is_sensitive(*b))) {
+        sb_puts(r->b, "(sensitive value)");
+        r_null_suffix(r, act, o);
+        r_forces(r, forces);
+        return;
+    }
+    if ((a && val_is_unknown(*a)) || (b && val_is_unknown(*b))) {
+        r_unknown(r, a, act, indent, o, forces, depth);
+        return;
+    }
+    const val *v = b ? b : a;
+    enum r_shape s = v ? r_shape_of(v, o) : SH_NULL;
+    if (a && b && r_shape_of(a, o) != s && (s != SH_PRIM || r_shape_of(a, o) != SH_NULL)) {
+        r_type_change(r, a, b, indent, o, forces, depth);
+        return;
+    }
+    switch (s) {
+    case SH_LIST: r_seq(r, a, b, act, indent, o, forces, depth, 0); break;
+    case SH_SET: r_seq(r, a, b, act, indent, o, forces, depth, 1); break;
+    case SH_MAP: r_map(r, a, b, act, indent, o, forces, depth); break;
+    case SH_OBJECT: r_object(r, a, b, act, indent, o, forces, depth); break;
+    default: r_prim(r, a, b, act, indent, o, forces, depth); break;
+    }
+}
+
+/* ---------------------------------------------------------------- blocks */
+
+/* A side of a nested block list: a known list or set whose elements are
+ * all known objects (an empty one typed as a list of objects). */
+static int r_blockish(const val *v)
+{
+    if (!v)
+        return 1;
+    if (val_is_unknown(*v) || val_is_sensitive(*v) ||
+        (val_kind(*v) != VAL_LIST && val_kind(*v) != VAL_SET))
+        return 0;
+    size_t n = val_len(*v);
+    if (n == 0) {
+        ty *t = val_type(*v);
+        int ok = ty_elem(t) && ty_kind(ty_elem(t)) == TY_OBJECT;
+        ty_free(t);
+        return ok;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const val *e = val_at(*v, i);
+        if (val_kind(*e) != VAL_OBJECT || val_is_unknown(*e) || val_is_null(*e) ||
+            val_is_sensitive(*e))
+            return 0;
+    }
+    return 1;
+}
+
+static int r_is_block(const r_entry *e)
+{
+    return r_blockish(e->a) && r_blockish(e->b);
+}
+
+static int r_forced(const plan_change *c, const char *key)
+{
+    for (size_t i = 0; c && i < c->nreplace; i++)
+        if (c->replace_paths[i] && strcmp(c->replace_paths[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+/* The nested blocks of one block type; returns how many were unchanged
+ * (hidden). */
+static size_t r_block_group(rctx *r, const r_entry *e, int indent, const plan_change *c,
+                            int gap, int depth)
+{
+    size_t nx, ny, nunch = 0;
+    const val **xs = r_elems(e->a, &nx), **ys = r_elems(e->b, &ny);
+    int set = (e->a && val_kind(*e->a) == VAL_SET) || (e->b && val_kind(*e->b) == VAL_SET);
+    r_pair *p;
+    size_t n = set ? r_set_pairs(xs, nx, ys, ny, &p) : r_index_pairs(xs, nx, ys, ny, &p);
+    for (size_t i = 0; i < n; i++) {
+        enum r_act a = r_action(p[i].a, p[i].b);
+        if (a == R_NOOP) {
+            nunch++;
+            continue;
+        }
+        if (gap)
+            sb_putc(r->b, '\n');
+        gap = 0;
+        r_indent(r, indent + 1);
+        r_symbol(r, a);
+        r_key(r->b, e->key, 0, 0);
+        sb_putc(r->b, ' ');
+        r_block(r, p[i].a, p[i].b, indent + 1, NULL, r_forced(c, e->key), depth + 1);
+        sb_putc(r->b, '\n');
+    }
+    free(p), free(xs), free(ys);
+    return nunch;
+}
+
+/* Split a block's entries into attributes (kept in e, count *nattrs) and
+ * nested block types (moved to *blocks, count returned). */
+static size_t r_split(r_entry *e, size_t n, size_t *nattrs, r_entry **blocks)
+{
+    r_entry *bl = xmalloc((n + 1) * sizeof *bl);
+    size_t na = 0, nb = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!r_is_block(&e[i]))
+            e[na++] = e[i];
+        else if ((e[i].a && val_len(*e[i].a)) || (e[i].b && val_len(*e[i].b)))
+            bl[nb++] = e[i];
+    }
+    *nattrs = na;
+    *blocks = bl;
+    return nb;
+}
+
+/* A block (a resource's body or a nested block): its attributes, then
+ * its nested blocks, "{" ... "}".  c gives the replace paths (top level
+ * only); forces marks the header "# forces replacement". */
+static void r_block(rctx *r, const val *a, const val *b, int indent, const plan_change *c,
+                    int forces, int depth)
+{
+    r_entry *e, *bl;
+    size_t n = r_entries(a, b, R_TYPED | R_BLANK, &e), na, width = 0, nunch = 0;
+    size_t nb = r_split(e, n, &na, &bl);
+    if (na == 0 && nb == 0) {
+        sb_puts(r->b, "{}");
+        r_forces(r, forces);
+    } else {
+        for (size_t i = 0; i < na; i++)
+            if (r_key_len(e[i].key) > width)
+                width = r_key_len(e[i].key);
+        r_open(r, '{', forces);
+        for (size_t i = 0; i < na; i++)
+            nunch += (size_t)r_attr_line(r, &e[i], width, indent, (ropts){0},
+                                         r_forced(c, e[i].key), depth);
+        if (nunch)
+            r_unchanged(r, indent + 1, "attribute", nunch);
+        nunch = 0;
+        for (size_t i = 0; i < nb; i++)
+            nunch += r_block_group(r, &bl[i], indent, c, na > 0, depth);
+        if (nunch) {
+            sb_putc(r->b, '\n');
+            r_unchanged(r, indent + 1, "block", nunch);
+        }
+        r_indent(r, indent);
+        r_symbol(r, R_NOOP);
+        sb_putc(r->b, '}');
+    }
+    free(e), free(bl);
+}
+
+/* ---------------------------------------------------------------- changes */
+
+/* Whether a change is printed: an action, or a move; never the deletion
+ * of a data source. */
+static int r_shown(const plan_change *c)
+{
+    if (c->action == PLAN_DELETE && c->data)
+        return 0;
+    return c->action != PLAN_NOOP || c->moved_from;
+}
+
+/* TYPE and NAME of an instance address ("module.m.aws_x.y[0]": aws_x, y). */
+static void r_addr_parts(const char *addr, const char **type, size_t *ntype,
+                         const char **name, size_t *nname)
+{
+    size_t end = strlen(addr), key = end;
+    int quoted = 0;
+    for (size_t i = 0; i < end; i++) {
+        if (addr[i] == '\\' && quoted && i + 1 < end)
+            i++;
+        else if (addr[i] == '"')
+            quoted = !quoted;
+        else if (addr[i] == '[' && !quoted)
+            key = i;
+    }
+    if (end && addr[end - 1] == ']')
+        end = key;
+    size_t dot = end;
+    while (dot > 0 && addr[dot - 1] != '.')
+        dot--;
+    *name = addr + dot;
+    *nname = end - dot;
+    size_t tdot = dot ? dot - 1 : 0;
+    while (tdot > 0 && addr[tdot - 1] != '.')
+        tdot--;
+    *type = addr + tdot;
+    *ntype = dot ? dot - 1 - tdot : 0;
+}
+
+/* The line under "will be destroyed" saying why, from c->reason ("because
+ * it is not in configuration" names the resource, as Terraform does). */
+static void r_delete_reason(rctx *r, const plan_change *c, const char *type, size_t ntype,
+                            const char *name, size_t nname)
+{
+    static const char it[] = "because it is not in configuration";
+    if (!c->reason)
+        return;
+    if (strcmp(c->reason, it) != 0)
+        sb_printf(r->b, "\n  # (%s)", c->reason);
+    else if (c->moved_from)
+        sb_printf(r->b, "\n  # (because %s was moved to %s, which is not in configuration)",
+                  c->moved_from, c->addr);
+    else
+        sb_printf(r->b, "\n  # (because %.*s.%.*s is not in configuration)", (int)ntype, type,
+                  (int)nname, name);
+}
+
+/* The comment lines above a change's block, in markup (colorized by the
+ * caller in one piece, as Terraform colorizes them). */
+static void r_comment(rctx *r, const plan_change *c, const char *type, size_t ntype,
+                      const char *name, size_t nname)
+{
+    const char *a = c->addr, *why = c->reason ? c->reason : "";
+    switch (c->action) {
+    case PLAN_CREATE: sb_printf(r->b, "[bold]  # %s[reset] will be created", a); break;
+    case PLAN_READ:
+        sb_printf(r->b, "[bold]  # %s[reset] will be read during apply\n  # (%s)", a,
+                  c->reason ? c->reason : "config refers to values not yet known");
+        break;
+    case PLAN_UPDATE: sb_printf(r->b, "[bold]  # %s[reset] will be updated in-place", a); break;
+    case PLAN_REPLACE: case PLAN_REPLACE_CBD:
+        if (strcmp(why, "as requested") == 0)
+            sb_printf(r->b, "[bold]  # %s[reset] will be [bold][red]replaced[reset], as requested",
+                      a);
+        else if (strstr(why, "replace_triggered_by"))
+            sb_printf(r->b, "[bold]  # %s[reset] will be [bold][red]replaced[reset] due to "
+                      "changes in replace_triggered_by", a);
+        else if (strstr(why, "tainted"))
+            sb_printf(r->b, "[bold]  # %s[reset] is tainted, so must be "
+                      "[bold][red]replaced[reset]", a);
+        else
+            sb_printf(r->b, "[bold]  # %s[reset] must be [bold][red]replaced[reset]", a);
+        break;
+    case PLAN_DELETE:
+        sb_printf(r->b, "[bold]  # %s[reset] will be [bold][red]destroyed[reset]", a);
+        r_delete_reason(r, c, type, ntype, name, nname);
+        break;
+    default:
+        sb_printf(r->b, "[bold]  # %s[reset] has moved to [bold]%s[reset]",
+                  c->moved_from ? c->moved_from : a, a);
+        break;
+    }
+    sb_putc(r->b, '\n');
+    if (c->moved_from && c->action != PLAN_NOOP)
+        sb_printf(r->b, "  # [reset](moved from %s)\n", c->moved_from);
+}
+
+/* Terraform's DiffActionSymbol for a resource's action. */
+static const char *r_change_sym(enum plan_action a)
+{
+    switch (a) {
+    case PLAN_CREATE: return "  [green]+[reset]";
+    case PLAN_READ: return " [cyan]<=[reset]";
+    case PLAN_UPDATE: return "  [yellow]~[reset]";
+    case PLAN_REPLACE: return "[red]-[reset]/[green]+[reset]";
+    case PLAN_REPLACE_CBD: return "[green]+[reset]/[red]-[reset]";
+    case PLAN_DELETE: return "  [red]-[reset]";
+    default: return "   ";
+    }
+}
+
+/* The object side of a change, or NULL. */
+static const val *r_obj_side(const val *v)
+{
+    if (!val_is_valid(*v) || val_is_null(*v) || val_is_unknown(*v) ||
+        val_kind(*v) != VAL_OBJECT)
+        return NULL;
+    return v;
+}
+
+/* One change: a blank line, its comment, its block. */
+static void r_change(rctx *r, const plan_change *c)
+{
+    const char *type, *name;
+    size_t ntype, nname;
+    r_addr_parts(c->addr, &type, &ntype, &name, &nname);
+    if (c->type) {
+        type = c->type;
+        ntype = strlen(c->type);
+    }
+    strbuf t = {0}, *save = r->b;
+    r->b = &t;
+    r_comment(r, c, type, ntype, name, nname);
+    r->b = save;
+    sb_putc(r->b, '\n');
+    r_color(r, t.s ? t.s : "");
+    sb_free(&t);
+    const val *a = c->action == PLAN_CREATE || c->action == PLAN_READ ? NULL
+                                                                     : r_obj_side(&c->prior);
+    const val *b = c->action == PLAN_DELETE ? NULL : r_obj_side(&c->planned);
+    r_color(r, r_change_sym(c->action));
+    sb_printf(r->b, " %s \"%.*s\" \"%.*s\" ", c->data ? "data" : "resource", (int)ntype, type,
+              (int)nname, name);
+    r_block(r, a, b, 0, c, 0, 0);
+    sb_putc(r->b, '\n');
+}
+
+/* ---------------------------------------------------------------- outputs */
+
+static int r_output_shown(const plan_output *o)
+{
+    return o->changed || o->deleted;
+}
+
+static void r_output(rctx *r, const plan_output *o, size_t width)
+{
+    const val *v = val_is_valid(o->value) ? &o->value : NULL;
+    enum r_act act = o->deleted ? R_DELETE : R_CREATE;
+    r_color(r, r_sym_markup(act));
+    sb_putc(r->b, ' ');
+    r_key(r->b, o->name, 0, width);
+    sb_puts(r->b, " = ");
+    if (o->sensitive || (v && val_is_sensitive(*v))) {
+        sb_puts(r->b, "(sensitive value)");
+        r_null_suffix(r, act, (ropts){0});
+    } else if (!v) {
+        r_prim_text(r, NULL);
+    } else {
+        ropts dyn = {.dynamic = 1};
+        r_value(r, act == R_DELETE ? v : NULL, act == R_DELETE ? NULL : v, 0, dyn, 0, 0);
+    }
+}
+
+static int r_output_cmp(const void *x, const void *y)
+{
+    const plan_output *a = *(const plan_output *const *)x, *b = *(const plan_output *const *)y;
+    return strcmp(a->name, b->name);
+}
+
+/* "Changes to Outputs:" and the outputs that change, sorted by name and
+ * padded to the longest output name. */
+static void r_outputs(rctx *r, const plan *p)
+{
+    size_t width = 0;
+    const plan_output **sorted = xmalloc((p->noutputs + 1) * sizeof *sorted);
+    for (size_t i = 0; i < p->noutputs; i++) {
+        sorted[i] = &p->outputs[i];
+        if (r_key_len(p->outputs[i].name) > width)
+            width = r_key_len(p->outputs[i].name);
+    }
+    qsort(sorted, p->noutputs, sizeof *sorted, r_output_cmp);
+    sb_puts(r->b, "\nChanges to Outputs:\n");
+    for (size_t i = 0; i < p->noutputs; i++)
+        if (r_output_shown(sorted[i])) {
+            r_output(r, sorted[i], width);
+            sb_putc(r->b, '\n');
+        }
+    free(sorted);
+}
+
+/* ---------------------------------------------------------------- the plan */
+
+typedef struct r_tally {
+    size_t shown, counted, outputs;
+    size_t by[PLAN_DELETE + 1];
+} r_tally;
+
+static void r_count(const plan *p, r_tally *t)
+{
+    memset(t, 0, sizeof *t);
+    for (size_t i = 0; i < p->n; i++) {
+        const plan_change *c = &p->changes[i];
+        if (!r_shown(c))
+            continue;
+        t->shown++;
+        if (c->action != PLAN_NOOP && (unsigned)c->action <= PLAN_DELETE) {
+            t->counted++;
+            t->by[c->action]++;
+        }
+    }
+    for (size_t i = 0; i < p->noutputs; i++)
+        t->outputs += (size_t)r_output_shown(&p->outputs[i]);
+}
+
+static void r_rule(rctx *r)
+{
+    strbuf t = {0};
+    sb_puts(&t, "[dark_gray]\n");
+    for (int i = 0; i < RENDER_RULE_WIDTH; i++)
+        sb_puts(&t, "\xe2\x94\x80");
+    r_color(r, t.s ? t.s : "");
+    sb_putc(r->b, '\n');
+    sb_free(&t);
+}
+
+/* The notes on objects changed outside cairn (Terraform's drift). */
+static void r_drift(rctx *r, const plan *p)
+{
+    r_color(r, "\n[bold][cyan]Note:[reset][bold] Objects have changed outside of cairn\n");
+    sb_puts(r->b, "\ncairn detected the following changes made outside of cairn since the\n"
+                  "last \"cairn apply\" which may have affected this plan:\n");
+    for (size_t i = 0; i < p->nnotes; i++) {
+        const char *s = p->notes[i] ? p->notes[i] : "";
+        size_t n = strlen(s);
+        while (n && s[n - 1] == '\n')
+            n--;
+        sb_putc(r->b, '\n');
+        sb_append(r->b, s, n);
+        sb_putc(r->b, '\n');
+    }
+    if (p->refresh_only)
+        sb_puts(r->b, "\n\nThis is a refresh-only plan, so cairn will not take any actions to "
+                      "undo\nthese. If you were expecting these changes then you can apply this "
+                      "plan to\nrecord the updated values in the cairn state without changing any "
+                      "remote\nobjects.\n");
+    else
+        sb_puts(r->b, "\n\nUnless you have made equivalent changes to your configuration, or "
+                      "ignored the\nrelevant attributes using ignore_changes, the following plan "
+                      "may include\nactions to undo or respond to these changes.\n");
+}
+
+static void r_no_changes(rctx *r, const plan *p, int drift)
+{
+    if (p->refresh_only) {
+        if (drift)
+            return;
+        r_color(r, "\n[reset][bold][green]No changes.[reset][bold] Your infrastructure still "
+                   "matches the configuration.[reset]\n\n");
+        sb_puts(r->b, "cairn has checked that the real remote objects still match the result "
+                      "of\nyour most recent changes, and found no differences.\n");
+    } else if (p->destroy) {
+        r_color(r, "\n[reset][bold][green]No changes.[reset][bold] No objects need to be "
+                   "destroyed.[reset]\n\n");
+        sb_puts(r->b, "Either you have not created any objects yet or the existing objects "
+                      "were\nalready deleted outside of cairn.\n");
+    } else {
+        r_color(r, "\n[reset][bold][green]No changes.[reset][bold] Your infrastructure "
+                   "matches the configuration.[reset]\n\n");
+        sb_puts(r->b, "cairn has compared your real infrastructure against your "
+                      "configuration\nand found no differences, so no changes are needed.\n");
+    }
+}
+
+/* The legend: only the symbols this plan uses, in Terraform's order. */
+static void r_legend(rctx *r, const r_tally *t)
+{
+    static const struct { enum plan_action a; const char *line; } lines[] = {
+        {PLAN_CREATE, "  [green]+[reset] create"},
+        {PLAN_UPDATE, "  [yellow]~[reset] update in-place"},
+        {PLAN_DELETE, "  [red]-[reset] destroy"},
+        {PLAN_REPLACE, "[red]-[reset]/[green]+[reset] destroy and then create replacement"},
+        {PLAN_REPLACE_CBD, "[green]+[reset]/[red]-[reset] create replacement and then destroy"},
+        {PLAN_READ, " [cyan]<=[reset] read (data resources)"},
+    };
+    sb_puts(r->b, "\ncairn used the selected providers to generate the following execution\n"
+                  "plan. Resource actions are indicated with the following symbols:\n");
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+        if (t->by[lines[i].a]) {
+            r_color(r, lines[i].line);
+            sb_putc(r->b, '\n');
+        }
+}
+
+static void r_summary(rctx *r, const plan *p)
+{
+    r_color(r, "[bold]Plan:[reset] ");
+    if (p->nimport > 0)
+        sb_printf(r->b, "%d to import, ", p->nimport);
+    sb_printf(r->b, "%d to add, %d to change, %d to destroy.\n", p->nadd, p->nchange,
+              p->ndestroy);
+}
+
+static void r_plan(rctx *r, const plan *p)
+{
+    r_tally t;
+    r_count(p, &t);
+    int empty = t.shown == 0 && t.outputs == 0;
+    int drift = p->nnotes > 0 && (!empty || p->refresh_only);
+    if (drift)
+        r_drift(r, p);
+    if (empty) {
+        r_no_changes(r, p, drift);
+        return;
+    }
+    if (drift)
+        r_rule(r);
+    if (t.counted)
+        r_legend(r, &t);
+    if (t.shown) {
+        sb_puts(r->b, "\ncairn will perform the following actions:\n");
+        for (size_t i = 0; i < p->n; i++)
+            if (r_shown(&p->changes[i]))
+                r_change(r, &p->changes[i]);
+        sb_putc(r->b, '\n');
+        r_summary(r, p);
+    }
+    if (t.outputs) {
+        r_outputs(r, p);
+        if (!t.counted)
+            sb_puts(r->b, "\nYou can apply this plan to save these new output values to the "
+                          "cairn\nstate, without changing any real infrastructure.\n");
+    }
+}
+
+static void r_flush(FILE *out, strbuf *b)
+{
+    if (b->s)
+        fwrite(b->s, 1, b->len, out);
+    if (b->failed)
+        fputs("\n(the plan text was cut short: out of memory)\n", out);
+    sb_free(b);
+}
+
+void render_plan(FILE *out, const plan *p, int color)
+{
+    strbuf b = {0};
+    rctx r = {&b, color};
+    r_plan(&r, p);
+    r_flush(out, &b);
+}
+
+void render_summary(FILE *out, const plan *p, int color)
+{
+    strbuf b = {0};
+    rctx r = {&b, color};
+    r_summary(&r, p);
+    r_flush(out, &b);
+}

@@ -1,0 +1,52 @@
+/*
+ * engine/render.h — a plan as `terraform plan` prints it (human text).
+ *
+ * The layout is Terraform 1.5+'s (internal/command/jsonformat), with
+ * "Terraform" and "terraform" replaced by "cairn" and the paragraphs broken
+ * where Terraform breaks them for a 78-column (non-terminal) output:
+ *
+ *   [notes on objects changed outside cairn, then a rule of U+2500]
+ *   the legend of the action symbols used, "cairn will perform the
+ *   following actions:", one commented block per change in plan order,
+ *   "Plan: N to add, N to change, N to destroy.", "Changes to Outputs:"
+ *
+ * or one of Terraform's "No changes." texts (normal, -destroy,
+ * -refresh-only).  Within a block, attributes are sorted and aligned on
+ * "=", prefixed with the symbol of their own action (+ ~ -); unchanged
+ * ones are hidden and counted ("# (N unchanged attributes hidden)") except
+ * id, name and tags; a replace-forcing attribute ends in
+ * "# forces replacement".  Lists and sets whose elements are objects are
+ * drawn as nested blocks (a plan value does not say which attributes were
+ * blocks); maps, lists and objects elsewhere as Terraform draws attribute
+ * values, lists with one unchanged element of context around changes.
+ * Strings holding JSON print as jsonencode(...) diffs and strings with
+ * newlines as <<-EOT heredocs; unknown values as "(known after apply)",
+ * sensitive ones as "(sensitive value)".
+ *
+ * Outputs carry only their new value (plan_output has no prior), so a
+ * changed output prints as "+ name = value"; a deleted one as
+ * "- name = value -> null".
+ *
+ * Colour: Terraform's codes (bold, red, green, yellow, cyan, dark gray) as
+ * ANSI escapes when color != 0; not one escape byte when color == 0.
+ *
+ * Both functions borrow the plan and write to out; they have no failure
+ * result (on an allocation failure the text written ends with a line
+ * saying it was cut short).
+ */
+#ifndef CAIRN_RENDER_H
+#define CAIRN_RENDER_H
+
+#include <stdio.h>
+
+#include "engine/plan.h"
+
+/* Write the human-readable plan to out as `terraform plan` prints it.
+ * color: ANSI colours when non-zero. */
+void render_plan(FILE *out, const plan *p, int color);
+
+/* Just the one-line summary "Plan: 1 to add, 0 to change, 0 to destroy.\n"
+ * (with "N to import, " first when p->nimport), from p's counts. */
+void render_summary(FILE *out, const plan *p, int color);
+
+#endif
