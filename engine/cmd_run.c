@@ -23,25 +23,7 @@
 #include "engine/cli.h"
 #include "engine/plan.h"
 #include "engine/planfile.h"
-#if __has_include("engine/render.h")
 #include "engine/render.h"
-#else
-/* TEMPORARY until engine/render.c lands: a bare list of changes. */
-static void render_plan(FILE *out, const plan *p, int color)
-{
-    (void)color;
-    if (!plan_has_changes(p)) {
-        fprintf(out, "\nNo changes. Your infrastructure matches the configuration.\n");
-        return;
-    }
-    for (size_t i = 0; i < p->n; i++)
-        if (p->changes[i].action != PLAN_NOOP)
-            fprintf(out, "  # %s will be %s\n", p->changes[i].addr,
-                    plan_action_name(p->changes[i].action));
-    fprintf(out, "\nPlan: %d to add, %d to change, %d to destroy.\n", p->nadd, p->nchange,
-            p->ndestroy);
-}
-#endif
 #include "engine/vars.h"
 #include "engine/version.h"
 
