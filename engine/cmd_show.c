@@ -1,0 +1,772 @@
+/*
+ * engine/cmd_show.c — `cairn show [-json] [-no-color] [PLANFILE]`: the
+ * current state, or a saved plan, for people or (with -json) for programs,
+ * as `terraform show` prints them.
+ *
+ *   state   every instance as "# ADDR:" and a `resource "TYPE" "NAME" {`
+ *           block: attributes sorted with their "=" aligned, nested blocks
+ *           (from the provider's schema, when its plugin loads) as blocks,
+ *           nulls left out, sensitive values as "(sensitive value)"; then
+ *           the root outputs.
+ *   plan    the saved plan made again the way `cairn apply PLANFILE` does
+ *           (its variables, targets and options; refused when stale), shown
+ *           as `cairn plan` shows it.
+ *   -json   Terraform's `show -json` shapes: {"format_version", "values":
+ *           {"outputs", "root_module": {"resources", "child_modules"}}} for
+ *           the state; {"format_version", "resource_changes",
+ *           "output_changes"} for a plan.  Sensitive values are written as
+ *           null (Terraform writes them in clear) and marked true in
+ *           "sensitive_values" / "before_sensitive" / "after_sensitive";
+ *           values known only after apply are null, marked in
+ *           "after_unknown".
+ *
+ * What must stay true: no sensitive value reaches stdout, in either form.
+ * Reading the state takes no lock (as Terraform's show); re-making a plan
+ * takes it, because planning may reconcile open intents.
+ */
+#include "engine/cli.h"
+#include "engine/planfile.h"
+#if __has_include("engine/render.h")
+#include "engine/render.h"
+#else
+/* Until engine/render.c lands: the changes one a line, and the summary. */
+static void render_plan(FILE *out, const plan *p, int color)
+{
+    static const char *const sigil[] = {" ", "+", "<=", "~", "-/+", "+/-", "-"};
+    (void)color;
+    for (size_t i = 0; i < p->n && plan_has_changes(p); i++)
+        if (p->changes[i].action != PLAN_NOOP)
+            fprintf(out, "%3s %s (%s)\n", sigil[p->changes[i].action], p->changes[i].addr,
+                    plan_action_name(p->changes[i].action));
+    if (plan_has_changes(p))
+        fprintf(out, "\nPlan: %d to add, %d to change, %d to destroy.\n", p->nadd, p->nchange,
+                p->ndestroy);
+    else
+        fputs("\nNo changes. Your infrastructure matches the configuration.\n", out);
+}
+#endif
+#include "lang/lex.h"
+#include "lang/val_fmt.h"
+#include "lang/val_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Nesting beyond this prints "..." (human) or null (JSON). */
+#define SHOW_MAX_DEPTH 64
+
+typedef struct show_ctx {
+    cli_session s;
+    int json;
+    const char *planfile;
+    planfile *pf;
+    plugin_registry *reg;       /* schemas for the state view */
+    FILE *out;
+    int quote_objects;          /* outputs: object keys quoted, as map keys */
+    size_t shown, noutputs;     /* instances and outputs printed */
+} show_ctx;
+
+/* ---------------------------------------------------------------- values */
+
+static void put_val(show_ctx *x, val v, int indent, int depth);
+
+static int is_ident(const char *k)
+{
+    if (!*k || !(lex_is_ident_start((unsigned char)*k)))
+        return 0;
+    for (; *k; k++)
+        if (!lex_is_ident_char((unsigned char)*k) && *k != '-')
+            return 0;
+    return 1;
+}
+
+static void put_string(FILE *out, const char *s, size_t n)
+{
+    strbuf b = {0};
+    val_fmt_quote(&b, s, n);
+    char *q = sb_take(&b);
+    fputs(q ? q : "\"\"", out);
+    free(q);
+}
+
+static void put_key(show_ctx *x, val v, const char *k, int width)
+{
+    int quote = val_kind(v) == VAL_MAP || x->quote_objects || !is_ident(k);
+    size_t n = strlen(k) + (quote ? 2 : 0);
+    if (quote)
+        put_string(x->out, k, strlen(k));
+    else
+        fputs(k, x->out);
+    fprintf(x->out, "%*s = ", width > (int)n ? width - (int)n : 0, "");
+}
+
+static int key_width(show_ctx *x, val v)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < val_len(v); i++) {
+        const char *k = val_key_at(v, i);
+        size_t n = strlen(k);
+        if (val_kind(v) == VAL_MAP || x->quote_objects || !is_ident(k))
+            n += 2;
+        if (n > w)
+            w = n;
+    }
+    return (int)w;
+}
+
+static void put_collection(show_ctx *x, val v, int indent, int depth)
+{
+    int keyed = val_kind(v) == VAL_MAP || val_kind(v) == VAL_OBJECT;
+    if (val_len(v) == 0) {
+        fputs(keyed ? "{}" : "[]", x->out);
+        return;
+    }
+    int width = keyed ? key_width(x, v) : 0;
+    fputs(keyed ? "{\n" : "[\n", x->out);
+    for (size_t i = 0; i < val_len(v); i++) {
+        fprintf(x->out, "%*s", indent + 4, "");
+        if (keyed)
+            put_key(x, v, val_key_at(v, i), width);
+        put_val(x, *val_at(v, i), indent + 4, depth + 1);
+        fputs(keyed ? "\n" : ",\n", x->out);
+    }
+    fprintf(x->out, "%*s%s", indent, "", keyed ? "}" : "]");
+}
+
+static void put_val(show_ctx *x, val v, int indent, int depth)
+{
+    char num[VAL_NUMBER_BUF];
+    if (depth > SHOW_MAX_DEPTH)
+        fputs("...", x->out);
+    else if (val_is_sensitive(v))
+        fputs("(sensitive value)", x->out);
+    else if (val_is_unknown(v))
+        fputs("(known after apply)", x->out);
+    else if (val_is_null(v))
+        fputs("null", x->out);
+    else if (val_kind(v) == VAL_BOOL)
+        fputs(val_get_bool(v) ? "true" : "false", x->out);
+    else if (val_kind(v) == VAL_NUMBER) {
+        val_number_fmt(val_get_number(v), num, sizeof num);
+        fputs(num, x->out);
+    } else if (val_kind(v) == VAL_STRING)
+        put_string(x->out, val_get_string(v), val_string_len(v));
+    else
+        put_collection(x, v, indent, depth);
+}
+
+/* ---------------------------------------------------------------- blocks */
+
+static const prov_block *find_block(const prov_schema *s, const char *name)
+{
+    for (size_t i = 0; s && i < s->nblocks; i++)
+        if (!strcmp(s->blocks[i].type_name, name))
+            return &s->blocks[i];
+    return NULL;
+}
+
+static void put_body(show_ctx *x, val obj, const prov_schema *s, int indent, int depth);
+
+/* Attributes of obj that are not blocks of s and not null, sorted (as
+ * objects are), "=" aligned. */
+static void put_attrs(show_ctx *x, val obj, const prov_schema *s, int indent, int depth)
+{
+    size_t width = 0;
+    for (size_t i = 0; i < val_len(obj); i++)
+        if (!find_block(s, val_key_at(obj, i)) && !val_is_null(*val_at(obj, i)) &&
+            strlen(val_key_at(obj, i)) > width)
+            width = strlen(val_key_at(obj, i));
+    for (size_t i = 0; i < val_len(obj); i++) {
+        const char *k = val_key_at(obj, i);
+        if (find_block(s, k) || val_is_null(*val_at(obj, i)))
+            continue;
+        fprintf(x->out, "%*s%-*s = ", indent, "", (int)width, k);
+        put_val(x, *val_at(obj, i), indent, depth + 1);
+        fputc('\n', x->out);
+    }
+}
+
+/* One nested block: a blank line, `name ["key"] {`, its body, `}`. */
+static void put_block(show_ctx *x, const prov_block *b, const char *key, val v, int indent,
+                      int depth)
+{
+    fprintf(x->out, "\n%*s%s ", indent, "", b->type_name);
+    if (key) {
+        put_string(x->out, key, strlen(key));
+        fputc(' ', x->out);
+    }
+    if (val_is_sensitive(v)) {
+        fputs("{\n", x->out);
+        fprintf(x->out, "%*s# (sensitive value)\n%*s}\n", indent + 4, "", indent, "");
+        return;
+    }
+    fputs("{\n", x->out);
+    put_body(x, v, b->schema, indent + 4, depth + 1);
+    fprintf(x->out, "%*s}\n", indent, "");
+}
+
+static void put_blocks(show_ctx *x, val obj, const prov_schema *s, int indent, int depth)
+{
+    for (size_t i = 0; i < val_len(obj); i++) {
+        const prov_block *b = find_block(s, val_key_at(obj, i));
+        val v = *val_at(obj, i);
+        if (!b || val_is_null(v) || val_is_unknown(v))
+            continue;
+        if (b->nesting == PROV_NEST_SINGLE || val_is_sensitive(v)) {
+            put_block(x, b, NULL, v, indent, depth);
+            continue;
+        }
+        for (size_t j = 0; j < val_len(v); j++)
+            put_block(x, b, b->nesting == PROV_NEST_MAP ? val_key_at(v, j) : NULL,
+                      *val_at(v, j), indent, depth);
+    }
+}
+
+static void put_body(show_ctx *x, val obj, const prov_schema *s, int indent, int depth)
+{
+    if (depth > SHOW_MAX_DEPTH || (val_kind(obj) != VAL_OBJECT && val_kind(obj) != VAL_MAP)) {
+        fprintf(x->out, "%*s# ...\n", indent, "");
+        return;
+    }
+    put_attrs(x, obj, s, indent, depth);
+    put_blocks(x, obj, s, indent, depth);
+}
+
+/* ---------------------------------------------------------------- state */
+
+/* The provider's type name in a key such as
+ * provider["registry.terraform.io/hashicorp/test"].alias ("test"), else
+ * the resource type's prefix. */
+static void provider_name(const char *key, const char *type, char *buf, size_t size)
+{
+    const char *open = key ? strstr(key, "provider[\"") : NULL;
+    const char *close = open ? strstr(open + 10, "\"]") : NULL;
+    if (!close) {
+        cfg_type_provider(type, buf, size);
+        return;
+    }
+    const char *name = open + 10;
+    for (const char *q = name; q < close; q++)
+        if (*q == '/')
+            name = q + 1;
+    snprintf(buf, size, "%.*s", (int)(close - name), name);
+}
+
+/* The schema of a managed resource or data source type, or NULL when its
+ * plugin does not load (the attributes are shown without blocks then). */
+static const prov_schema *schema_of(show_ctx *x, const state_instance *inst, int data)
+{
+    char name[PLUGIN_MAX_NAME + 1];
+    const plugin *p;
+    provider_name(inst->provider, inst->type, name, sizeof name);
+    if (!x->reg || plugin_load(x->reg, name, &p) < 0)
+        return NULL;
+    if (data) {
+        const prov_data_source *ds = plugin_data_source(p, inst->type);
+        return ds ? ds->schema : NULL;
+    }
+    const prov_resource_type *rt = plugin_resource(p, inst->type);
+    return rt ? rt->schema : NULL;
+}
+
+/* The parsed address and attributes of an instance from the state:
+ * 0, or CAIRN_ECORRUPT with nothing to free. */
+static int load_instance(const char *addr, const state_instance *inst, state_addr *a,
+                         val *attrs)
+{
+    if (state_addr_parse(a, addr) < 0)
+        return CAIRN_ECORRUPT;
+    if (state_instance_attrs(inst, attrs) < 0) {
+        state_addr_free(a);
+        return CAIRN_ECORRUPT;
+    }
+    return 0;
+}
+
+static int show_instance(const char *addr, const state_instance *inst, void *payload)
+{
+    show_ctx *x = payload;
+    state_addr a;
+    val attrs;
+    if (load_instance(addr, inst, &a, &attrs) < 0)
+        return CAIRN_ECORRUPT;
+    fprintf(x->out, "%s# %s:%s\n", x->shown++ ? "\n" : "", addr,
+            inst->status == STATE_STATUS_TAINTED ? " (tainted)" : "");
+    fprintf(x->out, "%s \"%s\" \"%s\" {\n", a.data ? "data" : "resource", a.type, a.name);
+    put_body(x, attrs, schema_of(x, inst, a.data), 4, 0);
+    fputs("}\n", x->out);
+    val_free(attrs);
+    state_addr_free(&a);
+    return 0;
+}
+
+/* The root outputs, "name = value", sensitive ones redacted. */
+static int show_outputs(show_ctx *x, state_txn *txn)
+{
+    char **names = NULL;
+    size_t n = 0;
+    int rc = state_output_list(txn, &names, &n);
+    if (rc < 0 || n == 0) {
+        state_strv_free(names, n);
+        return rc;
+    }
+    fprintf(x->out, "%sOutputs:\n\n", x->shown ? "\n\n" : "");
+    x->noutputs = n;
+    x->quote_objects = 1;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        state_output o = {0};
+        rc = state_output_get(txn, names[i], &o);
+        val v = rc == 0 ? val_from_json(o.value_json, strlen(o.value_json)) : val_invalid();
+        if (rc == 0 && !val_is_valid(v))
+            rc = CAIRN_ECORRUPT;
+        if (rc == 0 && o.sensitive)
+            v = val_mark(v, VAL_MARK_SENSITIVE);
+        if (rc == 0) {
+            fprintf(x->out, "%s = ", names[i]);
+            put_val(x, v, 0, 0);
+            fputc('\n', x->out);
+        }
+        val_free(v);
+        state_output_clear(&o);
+    }
+    x->quote_objects = 0;
+    state_strv_free(names, n);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- JSON values */
+
+/* v as JSON with every sensitive or unknown value written as null. */
+static void json_value(strbuf *b, val v, int depth)
+{
+    if (depth > SHOW_MAX_DEPTH || val_is_sensitive(v) || val_is_unknown(v) || val_is_null(v)) {
+        sb_puts(b, "null");
+        return;
+    }
+    int keyed = val_kind(v) == VAL_MAP || val_kind(v) == VAL_OBJECT;
+    if (val_kind(v) == VAL_STRING) {
+        val_json_quote(b, val_get_string(v), val_string_len(v));
+        return;
+    }
+    if (!keyed && val_kind(v) != VAL_LIST && val_kind(v) != VAL_SET &&
+        val_kind(v) != VAL_TUPLE) {
+        if (val_to_json_sb(b, &v) < 0)
+            sb_puts(b, "null");
+        return;
+    }
+    sb_putc(b, keyed ? '{' : '[');
+    for (size_t i = 0; i < val_len(v); i++) {
+        if (i)
+            sb_putc(b, ',');
+        if (keyed) {
+            val_json_quote(b, val_key_at(v, i), strlen(val_key_at(v, i)));
+            sb_putc(b, ':');
+        }
+        json_value(b, *val_at(v, i), depth + 1);
+    }
+    sb_putc(b, keyed ? '}' : ']');
+}
+
+/* Where v carries mark, in Terraform's "sensitive_values" / "after_unknown"
+ * shape: true where marked, false for other leaves, arrays for lists, sets
+ * and tuples, objects for maps and objects with the false entries left
+ * out. */
+static void json_marks(strbuf *b, val v, unsigned mark, int depth)
+{
+    int keyed = val_kind(v) == VAL_MAP || val_kind(v) == VAL_OBJECT;
+    int seq = val_kind(v) == VAL_LIST || val_kind(v) == VAL_SET || val_kind(v) == VAL_TUPLE;
+    if (val_marks(v) & mark) {
+        sb_puts(b, "true");
+        return;
+    }
+    if (depth > SHOW_MAX_DEPTH || val_is_null(v) || val_is_unknown(v) || (!keyed && !seq)) {
+        sb_puts(b, "false");
+        return;
+    }
+    sb_putc(b, keyed ? '{' : '[');
+    int first = 1;
+    for (size_t i = 0; i < val_len(v); i++) {
+        strbuf e = {0};
+        json_marks(&e, *val_at(v, i), mark, depth + 1);
+        char *t = sb_take(&e);
+        if (t && (!keyed || strcmp(t, "false") != 0)) {
+            sb_puts(b, first ? "" : ",");
+            if (keyed) {
+                val_json_quote(b, val_key_at(v, i), strlen(val_key_at(v, i)));
+                sb_putc(b, ':');
+            }
+            sb_puts(b, t);
+            first = 0;
+        }
+        free(t);
+    }
+    sb_putc(b, keyed ? '}' : ']');
+}
+
+/* "address" ... "provider_name" of a resource instance (an open object). */
+static void json_head(strbuf *b, const state_addr *a, const char *addr, const char *provider)
+{
+    sb_puts(b, "{\"address\":");
+    val_json_quote(b, addr, strlen(addr));
+    sb_printf(b, ",\"mode\":\"%s\",\"type\":", a->data ? "data" : "managed");
+    val_json_quote(b, a->type, strlen(a->type));
+    sb_puts(b, ",\"name\":");
+    val_json_quote(b, a->name, strlen(a->name));
+    if (a->key.kind == STATE_KEY_INT)
+        sb_printf(b, ",\"index\":%lld", (long long)a->key.i);
+    else if (a->key.kind == STATE_KEY_STR) {
+        sb_puts(b, ",\"index\":");
+        val_json_quote(b, a->key.s, strlen(a->key.s));
+    }
+    const char *open = provider ? strstr(provider, "provider[\"") : NULL;
+    const char *close = open ? strstr(open + 10, "\"]") : NULL;
+    sb_puts(b, ",\"provider_name\":");
+    if (close)
+        val_json_quote(b, open + 10, (size_t)(close - open - 10));
+    else
+        val_json_quote(b, provider ? provider : "", provider ? strlen(provider) : 0);
+}
+
+/* ",\"KEY\":VALUE,\"KEY_sensitive\":MARKS" for value v. */
+static void json_pair(strbuf *b, const char *key, const char *marks_key, val v)
+{
+    sb_printf(b, ",\"%s\":", key);
+    json_value(b, v, 0);
+    sb_printf(b, ",\"%s\":", marks_key);
+    json_marks(b, v, VAL_MARK_SENSITIVE, 0);
+}
+
+/* ---------------------------------------------------------------- JSON state */
+
+typedef struct json_rec {
+    state_addr a;
+    char *json;                 /* the resource's object */
+    size_t order;               /* in the state's order */
+} json_rec;
+
+typedef struct json_recs {
+    json_rec *v;
+    size_t n;
+} json_recs;
+
+static int collect_resource(const char *addr, const state_instance *inst, void *payload)
+{
+    json_recs *r = payload;
+    state_addr a;
+    val attrs;
+    if (load_instance(addr, inst, &a, &attrs) < 0)
+        return CAIRN_ECORRUPT;
+    strbuf b = {0};
+    json_head(&b, &a, addr, inst->provider);
+    sb_printf(&b, ",\"schema_version\":%lld", (long long)inst->schema_version);
+    json_pair(&b, "values", "sensitive_values", attrs);
+    if (inst->ndeps) {
+        sb_puts(&b, ",\"depends_on\":[");
+        for (size_t i = 0; i < inst->ndeps; i++) {
+            sb_puts(&b, i ? "," : "");
+            val_json_quote(&b, inst->deps[i], strlen(inst->deps[i]));
+        }
+        sb_putc(&b, ']');
+    }
+    sb_puts(&b, inst->status == STATE_STATUS_TAINTED ? ",\"tainted\":true}" : "}");
+    val_free(attrs);
+    r->v = xrealloc(r->v, (r->n + 1) * sizeof *r->v);
+    r->v[r->n] = (json_rec){a, sb_take(&b), r->n};
+    r->n++;
+    return 0;
+}
+
+static int cmp_key(const state_key *x, const state_key *y)
+{
+    if (x->kind != y->kind)
+        return (int)x->kind - (int)y->kind;
+    if (x->kind == STATE_KEY_INT)
+        return x->i < y->i ? -1 : x->i > y->i;
+    return x->kind == STATE_KEY_STR ? strcmp(x->s, y->s) : 0;
+}
+
+/* Modules component by component, a module before what it contains, so
+ * that every module's records are contiguous, its own first. */
+static int cmp_rec(const void *pa, const void *pb)
+{
+    const json_rec *x = pa, *y = pb;
+    size_t n = x->a.nmodules < y->a.nmodules ? x->a.nmodules : y->a.nmodules;
+    for (size_t k = 0; k < n; k++) {
+        int c = strcmp(x->a.modules[k].name, y->a.modules[k].name);
+        if (c == 0)
+            c = cmp_key(&x->a.modules[k].key, &y->a.modules[k].key);
+        if (c)
+            return c;
+    }
+    if (x->a.nmodules != y->a.nmodules)
+        return x->a.nmodules < y->a.nmodules ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int same_module(const state_addr *x, const state_addr *y, size_t depth)
+{
+    for (size_t k = 0; k < depth; k++)
+        if (strcmp(x->modules[k].name, y->modules[k].name) != 0 ||
+            cmp_key(&x->modules[k].key, &y->modules[k].key) != 0)
+            return 0;
+    return 1;
+}
+
+/* The module r[0..n) are in (at depth), with its resources and children. */
+static void json_module(strbuf *b, const json_rec *r, size_t n, size_t depth)
+{
+    const char *sep = "";
+    sb_putc(b, '{');
+    if (depth) {
+        state_addr m = r[0].a;
+        m.nmodules = depth;
+        char *addr = state_addr_module_str(&m);
+        sb_puts(b, "\"address\":");
+        val_json_quote(b, addr, strlen(addr));
+        free(addr);
+        sep = ",";
+    }
+    size_t i = 0;
+    for (; i < n && r[i].a.nmodules == depth; i++) {
+        sb_printf(b, "%s%s", i ? "," : sep, i ? "" : "\"resources\":[");
+        sb_puts(b, r[i].json);
+    }
+    if (i) {
+        sb_putc(b, ']');
+        sep = ",";
+    }
+    for (int first = 1; i < n; first = 0) {
+        size_t j = i + 1;
+        while (j < n && same_module(&r[i].a, &r[j].a, depth + 1))
+            j++;
+        sb_printf(b, "%s%s", first ? sep : ",", first ? "\"child_modules\":[" : "");
+        json_module(b, r + i, j - i, depth + 1);
+        i = j;
+        if (i == n)
+            sb_putc(b, ']');
+    }
+    sb_putc(b, '}');
+}
+
+static int json_outputs(strbuf *b, state_txn *txn)
+{
+    char **names = NULL;
+    size_t n = 0;
+    int rc = state_output_list(txn, &names, &n);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        state_output o = {0};
+        rc = state_output_get(txn, names[i], &o);
+        if (rc < 0)
+            break;
+        sb_puts(b, i ? "," : "\"outputs\":{");
+        val_json_quote(b, names[i], strlen(names[i]));
+        sb_printf(b, ":{\"sensitive\":%s,\"value\":%s", o.sensitive ? "true" : "false",
+                  o.sensitive ? "null" : o.value_json);
+        if (o.type_json)
+            sb_printf(b, ",\"type\":%s", o.type_json);
+        sb_puts(b, i + 1 == n ? "}}," : "}");
+        state_output_clear(&o);
+    }
+    state_strv_free(names, n);
+    return rc;
+}
+
+static int json_state(show_ctx *x, state_txn *txn)
+{
+    json_recs r = {0};
+    strbuf b = {0}, outs = {0};
+    int rc = state_each(txn, NULL, collect_resource, &r);
+    if (rc == 0)
+        rc = json_outputs(&outs, txn);
+    char *o = sb_take(&outs);
+    sb_puts(&b, "{\"format_version\":\"1.0\"");
+    if (rc == 0 && (r.n || (o && o[0]))) {
+        qsort(r.v, r.n, sizeof *r.v, cmp_rec);
+        sb_printf(&b, ",\"values\":{%s\"root_module\":", o ? o : "");
+        json_module(&b, r.v, r.n, 0);
+        sb_putc(&b, '}');
+    }
+    sb_puts(&b, "}");
+    char *s = sb_take(&b);
+    if (rc == 0 && s)
+        fprintf(x->out, "%s\n", s);
+    free(s);
+    free(o);
+    for (size_t i = 0; i < r.n; i++) {
+        state_addr_free(&r.v[i].a);
+        free(r.v[i].json);
+    }
+    free(r.v);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- JSON plan */
+
+static const char *actions_json(enum plan_action a)
+{
+    static const char *const v[] = {"[\"no-op\"]", "[\"create\"]", "[\"read\"]",
+                                    "[\"update\"]", "[\"delete\",\"create\"]",
+                                    "[\"create\",\"delete\"]", "[\"delete\"]"};
+    return v[a];
+}
+
+static void json_change(strbuf *b, const plan_change *c)
+{
+    state_addr a;
+    if (state_addr_parse(&a, c->addr) < 0)
+        return;
+    json_head(b, &a, c->addr, c->provider);
+    sb_printf(b, ",\"change\":{\"actions\":%s", actions_json(c->action));
+    json_pair(b, "before", "before_sensitive", c->prior);
+    val after = c->action == PLAN_DELETE ? val_null() : val_copy(c->planned);
+    json_pair(b, "after", "after_sensitive", after);
+    sb_puts(b, ",\"after_unknown\":");
+    json_marks(b, after, VAL_MARK_UNKNOWN, 0);
+    sb_puts(b, "}}");
+    val_free(after);
+    state_addr_free(&a);
+}
+
+static void json_output_change(strbuf *b, const plan_output *o)
+{
+    val_json_quote(b, o->name, strlen(o->name));
+    sb_printf(b, ":{\"actions\":%s,\"before\":null,\"before_sensitive\":false",
+              o->deleted ? "[\"delete\"]" : o->changed ? "[\"update\"]" : "[\"no-op\"]");
+    val after = o->deleted ? val_null() : val_copy(o->value);
+    if (o->sensitive)
+        after = val_mark(after, VAL_MARK_SENSITIVE);
+    json_pair(b, "after", "after_sensitive", after);
+    sb_puts(b, ",\"after_unknown\":");
+    json_marks(b, after, VAL_MARK_UNKNOWN, 0);
+    sb_putc(b, '}');
+    val_free(after);
+}
+
+static void json_plan(show_ctx *x, const plan *p)
+{
+    strbuf b = {0};
+    sb_puts(&b, "{\"format_version\":\"1.2\",\"resource_changes\":[");
+    for (size_t i = 0; i < p->n; i++) {
+        sb_puts(&b, i ? "," : "");
+        json_change(&b, &p->changes[i]);
+    }
+    sb_puts(&b, "],\"output_changes\":{");
+    for (size_t i = 0; i < p->noutputs; i++) {
+        sb_puts(&b, i ? "," : "");
+        json_output_change(&b, &p->outputs[i]);
+    }
+    sb_printf(&b, "},\"applyable\":%s,\"complete\":true,\"errored\":false}",
+              plan_has_changes(p) ? "true" : "false");
+    char *s = sb_take(&b);
+    fprintf(x->out, "%s\n", s ? s : "{}");
+    free(s);
+}
+
+/* ---------------------------------------------------------------- command */
+
+/* Make the saved plan again, as `cairn apply PLANFILE` does. */
+static int show_plan(show_ctx *x)
+{
+    if (cli_session_load(&x->s) < 0)
+        return -1;
+    if (planfile_read(x->planfile, &x->pf) < 0) {
+        state_cli_error("Failed to read the given file as a state or plan file", err_msg());
+        return -1;
+    }
+    for (size_t i = 0; i < x->s.nordered; i++)
+        free(x->s.ordered[i]);
+    free(x->s.ordered);
+    x->s.ordered = xcalloc(x->pf->nvars + 1, sizeof *x->s.ordered);
+    for (x->s.nordered = 0; x->s.nordered < x->pf->nvars; x->s.nordered++)
+        x->s.ordered[x->s.nordered] = xstrdup(x->pf->vars[x->s.nordered]);
+    x->s.input = 0;
+    if (cli_session_open(&x->s, "OperationTypePlan") < 0)
+        return -1;
+    volatile int cancel = 0;
+    plan_opts po = {.refresh = 1, .refresh_only = x->pf->refresh_only,
+                    .destroy = x->pf->destroy, .targets = x->pf->targets,
+                    .ntargets = x->pf->ntargets, .replace = x->pf->replace,
+                    .nreplace = x->pf->nreplace, .cancel = &cancel};
+    if (cli_session_plan(&x->s, &po) < 0 || planfile_check(x->pf, x->s.p, &x->s.d) < 0) {
+        cli_session_diags(&x->s);
+        return -1;
+    }
+    cli_session_diags(&x->s);
+    if (x->json)
+        json_plan(x, x->s.p);
+    else
+        render_plan(x->out, x->s.p, cli_use_color(x->out));
+    return 0;
+}
+
+static int show_state(show_ctx *x)
+{
+    int rc = state_open(&x->s.env, x->s.so.dir, 0);
+    if (rc == CAIRN_ENOTFOUND) {
+        fputs(x->json ? "{\"format_version\":\"1.0\"}\n" : "No state.\n", x->out);
+        return 0;
+    }
+    if (rc < 0) {
+        state_cli_error("Failed to load state", err_msg());
+        return -1;
+    }
+    state_txn *txn;
+    if (state_txn_begin(&txn, x->s.env, STATE_TXN_RDONLY, NULL) < 0) {
+        state_cli_error("Failed to load state", err_msg());
+        return -1;
+    }
+    if (x->json) {
+        rc = json_state(x, txn);
+    } else {
+        x->reg = plugin_registry_new();
+        rc = state_each(txn, NULL, show_instance, x);
+        if (rc == 0)
+            rc = show_outputs(x, txn);
+        if (rc == 0 && x->shown == 0 && x->noutputs == 0)
+            fputs("The state file is empty. No resources are represented.\n", x->out);
+        plugin_registry_free(x->reg);
+        x->reg = NULL;
+    }
+    state_abort(txn);
+    if (rc < 0)
+        state_cli_error("Failed to load state", err_msg());
+    return rc < 0 ? -1 : 0;
+}
+
+static int show_args(show_ctx *x, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' && !x->planfile) {
+            x->planfile = a;
+            continue;
+        }
+        int rc = a[0] == '-' ? cli_session_flag(&x->s, argc, argv, &i) : 0;
+        if (rc < 0)
+            return -1;
+        if (rc > 0 || !strcmp(a, "-no-color"))
+            continue;
+        if (!strcmp(a, "-json")) {
+            x->json = 1;
+            continue;
+        }
+        fprintf(stderr, "Error: %s: %s\n\nUsage: cairn [global options] show [options] "
+                "[path]\n", a[0] == '-' ? "flag provided but not defined" :
+                "Too many command line arguments", a);
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+    show_ctx x = {0};
+    cli_session_init(&x.s);
+    x.out = stdout;
+    int rc = show_args(&x, argc, argv);
+    if (rc == 0)
+        rc = x.planfile ? show_plan(&x) : show_state(&x);
+    planfile_free(x.pf);
+    cli_session_free(&x.s);
+    return rc < 0 ? 1 : 0;
+}
