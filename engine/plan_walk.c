@@ -6,6 +6,7 @@
 #include "engine/plan_int.h"
 #include "lang/val_json.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -207,11 +208,18 @@ static int refresh_batch(plan_ctx *pc, prov_conf *conf, const char *key, const c
 
 /* ---------------------------------------------------------------- the hook */
 
-static void set_deps(plan_change *c, const graph_node *n)
+/* c's dependencies: the resources r's evaluation reached (never r). */
+static void set_deps(plan_change *c, const graph_res *r)
 {
+    const graph_node *n = &r->node;
+    for (size_t i = 0; i < c->ndeps; i++)
+        free(c->deps[i]);
+    free(c->deps);
+    c->ndeps = 0;
     c->deps = xcalloc(n->ndeps + 1, sizeof *c->deps);
     for (size_t i = 0; i < n->ndeps; i++)
-        c->deps[c->ndeps++] = xstrdup(n->deps[i]->addr);
+        if (n->deps[i] != r)
+            c->deps[c->ndeps++] = xstrdup(n->deps[i]->addr);
 }
 
 /* ---------------------------------------------------------------- narrowing
@@ -456,8 +464,13 @@ int plan_check_conditions(graph_scope *s, const cfg_check *checks, size_t n,
     return rc;
 }
 
+/* Plan instance gi of r.  *idx receives the index of the change it added
+ * (or stays SIZE_MAX).  Evaluation may plan other resources on demand and
+ * so grow (move) pc->p->changes: every expression is evaluated before this
+ * instance's change is added, and the change is addressed by index after
+ * anything that evaluates. */
 static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *conf,
-                         const char *key, const void *schema_owner, const ty *st)
+                         const char *key, const void *schema_owner, const ty *st, size_t *idx)
 {
     const cfg_resource *cfg = r->cfg;
     graph_scope s;
@@ -489,6 +502,7 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
             if (!val_is_valid(gi->value))
                 return CAIRN_EPROTO;
             plan_change *c = plan_add_change(pc->p, gi->addr);
+            *idx = pc->p->n - 1;
             c->res_addr = xstrdup(r->addr);
             c->type = xstrdup(cfg->type);
             c->data = 1;
@@ -499,6 +513,7 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
             return 0;
         }
         plan_change *c = plan_add_change(pc->p, gi->addr);
+        *idx = pc->p->n - 1;
         c->res_addr = xstrdup(r->addr);
         c->type = xstrdup(cfg->type);
         c->data = 1;
@@ -520,8 +535,18 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
         val_free(config);
         return CAIRN_EDIAG;
     }
+    /* Everything that evaluates, before the change exists. */
+    plan_change tmp = {0};
+    uint64_t timeouts[4] = {0};
+    decode_timeouts(cfg->body, &ctx, timeouts, pc->diags);
+    narrow_deps(&s, cfg, &tmp);
+    int force = wants_replace(pc, r, gi->addr);
     prior_rec *pr = find_prior(pc, gi->addr);
     plan_change *c = plan_add_change(pc->p, gi->addr);
+    *idx = pc->p->n - 1;
+    c->narrow = tmp.narrow, c->nnarrow = tmp.nnarrow;
+    c->inst_deps = tmp.inst_deps, c->ninst_deps = tmp.ninst_deps;
+    memcpy(c->timeouts_ms, timeouts, sizeof timeouts);
     c->res_addr = xstrdup(r->addr);
     c->type = xstrdup(cfg->type);
     c->cfg = cfg;
@@ -536,9 +561,6 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
         if (pr->moved_from)
             c->moved_from = xstrdup(pr->moved_from);
     }
-    decode_timeouts(cfg->body, &ctx, c->timeouts_ms, pc->diags);
-    narrow_deps(&s, cfg, c);
-    int force = wants_replace(pc, r, gi->addr);
     if (force && !val_is_null(c->prior))
         c->reason = xstrdup(pc->o->nreplace ? "as requested" : "due to replace_triggered_by");
     plan_decide(c, cfg, rt, st, config, force);
@@ -552,7 +574,7 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
         return CAIRN_EDIAG;
     }
     gi->value = val_copy(c->planned);
-    s.self = c->planned;
+    s.self = gi->value;   /* c may move once the postconditions evaluate */
     return plan_check_conditions(&s, cfg->postconditions, cfg->npostconditions,
                                  "Resource postcondition failed");
 }
@@ -601,7 +623,7 @@ static int plan_resource(graph *g, graph_res *r, void *payload)
         free(key);
         return rc;
     }
-    size_t first = pc->p->n;
+    size_t *mine = xcalloc(n + 1, sizeof *mine);
     r->inst = xcalloc(n + 1, sizeof *r->inst);
     for (size_t i = 0; i < n; i++) {
         graph_inst *gi = &r->inst[r->ninst++];
@@ -611,15 +633,18 @@ static int plan_resource(graph *g, graph_res *r, void *payload)
         gi->key = keys[i];
         gi->each_value = values ? values[i] : val_invalid();
         gi->value = val_invalid();
-        if (plan_instance(pc, r, gi, conf, key, owner, st) < 0)
+        mine[i] = SIZE_MAX;
+        if (plan_instance(pc, r, gi, conf, key, owner, st, &mine[i]) < 0)
             rc = CAIRN_EDIAG;
         if (!val_is_valid(gi->value))
             gi->value = val_null();
     }
     free(keys);
     free(values);
-    for (size_t i = first; i < pc->p->n; i++)
-        set_deps(&pc->p->changes[i], &r->node);
+    for (size_t i = 0; i < n; i++)
+        if (mine[i] != SIZE_MAX)
+            set_deps(&pc->p->changes[mine[i]], r);
+    free(mine);
     free(key);
     return rc;
 }

@@ -51,6 +51,25 @@ check partial_independent_done '"$CAIRN" state list | grep -q "test_resource.top
 check partial_second_apply_rest '[ $rc -eq 0 ] && grep -q "Resources: 2 added, 0 changed, 0 destroyed" out2'
 check partial_all_30 '[ "$(nobj)" -eq 30 ] && [ "$(nstate)" -eq 30 ]'
 
+# --- references to resources declared later (planned on demand) ------------
+newdir forward
+cat >main.tf <<'EOF'
+resource "test_resource" "d" { name = test_resource.z.id }
+resource "test_resource" "z" { name = test_resource.y.id }
+resource "test_resource" "y" {}
+resource "test_resource" "top" { items = test_resource.r[*].id }
+resource "test_resource" "r" {
+  count = 2
+  name  = "r${count.index}"
+}
+EOF
+echo 'resource "test_resource" "e" { name = test_resource.d.id }' >e.tf
+"$CAIRN" apply -auto-approve -no-color >out 2>&1; rc=$?
+check forward_refs_apply '[ $rc -eq 0 ] && grep -q "7 added" out && [ "$(nobj)" -eq 7 ]'
+"$CAIRN" graph -type=apply >graph 2>&1
+check forward_refs_edges 'grep -qF "test_resource.z\" -> \"[root] test_resource.y\"" graph && ! grep -qF "test_resource.z\" -> \"[root] test_resource.z\"" graph'
+check forward_refs_converge '"$CAIRN" plan -detailed-exitcode >/dev/null 2>&1'
+
 # --- interrupt: SIGINT in the middle of a 100-instance apply ----------------
 newdir interrupt
 cat >main.tf <<'EOF'
