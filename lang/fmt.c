@@ -416,16 +416,35 @@ static int tok_is(const ftok *t, int kind, const char *text)
 
 /* Whether v[0..n) is a quoted template holding exactly one interpolation
  * and nothing else, "${expr}"; sets *multiline if expr spans lines. */
+/* Whether closer kind c closes opener kind o. */
+static int closes(int o, int c)
+{
+    return (o == T_OBRACE && c == T_CBRACE) || (o == T_OBRACK && c == T_CBRACK) ||
+           (o == T_OPAREN && c == T_CPAREN) ||
+           ((o == T_INTERP || o == T_CONTROL) && c == T_SEQEND);
+}
+
+/* The brackets inside must nest properly (each closer matching its opener),
+ * or unwrapping could change how the text scans: a file that does not
+ * parse is left as it is. */
 static int lone_interpolation(const ftok *v, size_t n, int *multiline)
 {
+    int stack[FMT_MAX_DEPTH];
     int depth = 0;
     if (n < 5 || v[0].kind != T_OQUOTE || !tok_is(&v[1], T_INTERP, "${") ||
         !tok_is(&v[n - 2], T_SEQEND, "}") || v[n - 1].kind != T_CQUOTE)
         return 0;
     for (size_t k = 1; k < n - 2; k++) {
-        depth += bracket_change(v[k].kind);
-        if (depth <= 0)
-            return 0; /* the interpolation closed early: "${a}${b}" */
+        int b = bracket_change(v[k].kind);
+        if (b > 0) {
+            if (depth >= FMT_MAX_DEPTH)
+                return 0;
+            stack[depth++] = v[k].kind;
+        } else if (b < 0) {
+            if (depth <= 1 || !closes(stack[depth - 1], v[k].kind))
+                return 0; /* closed early ("${a}${b}") or mismatched */
+            depth--;
+        }
         if (v[k].kind == T_NL || v[k].kind == T_COMMENT)
             *multiline = 1;
     }

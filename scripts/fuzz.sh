@@ -33,7 +33,7 @@ status=0
 for t in tests/fuzz/fuzz_*.c; do
   name=$(basename "$t" .c)
   echo "fuzz: building $name"
-  "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer "$t" "${objs[@]}" -o "$OUT/$name" -lm
+  "$CC" "${CFLAGS[@]}" -fsanitize=fuzzer "$t" "${objs[@]}" -o "$OUT/$name" -lm -lcrypto
   work="$OUT/corpus-$name"
   mkdir -p "$work"
   dict=(); [ -f "tests/fuzz/$name.dict" ] && dict=(-dict="tests/fuzz/$name.dict")
