@@ -193,20 +193,13 @@ static int apply_hook(graph *g, graph_res *r, void *payload)
                                &r->keyed);
     if (rc < 0)
         return rc;
-    r->inst = xcalloc(n + 1, sizeof *r->inst);
-    for (size_t i = 0; i < n; i++) {
-        graph_inst *gi = &r->inst[r->ninst++];
-        char *suffix = graph_key_suffix(keys[i]);
-        gi->addr = xasprintf("%s%s", r->addr, suffix);
-        free(suffix);
-        gi->key = keys[i];
-        gi->each_value = values ? values[i] : val_invalid();
+    graph_res_instances(r, keys, values, n);
+    for (size_t i = 0; i < r->ninst; i++) {
+        graph_inst *gi = &r->inst[i];
         plan_change *c = find_change(ac->o->p, gi->addr);
         val v = !c ? val_null() : val_is_valid(c->applied) ? c->applied : c->planned;
         gi->value = val_copy(v);
     }
-    free(keys);
-    free(values);
     return 0;
 }
 
@@ -276,13 +269,7 @@ static int prepare(apply_ctx *ac, task *t)
             val_free(config);
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        val_free(keys[i]);
-        if (values)
-            val_free(values[i]);
-    }
-    free(keys);
-    free(values);
+    graph_keys_free(keys, values, n);
     graph_free(g);
     if (rc < 0 || diag_has_errors(&d)) {
         diag_move(ac->diags, &d);

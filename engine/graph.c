@@ -862,3 +862,30 @@ int graph_check_vars(graph *g, graph_mod *m)
                 rc = CAIRN_EDIAG;
     return rc;
 }
+
+void graph_res_instances(graph_res *r, val *keys, val *values, size_t n)
+{
+    r->inst = xcalloc(n + 1, sizeof *r->inst);
+    for (size_t i = 0; i < n; i++) {
+        graph_inst *gi = &r->inst[r->ninst++];
+        char *suffix = graph_key_suffix(keys[i]);
+        gi->addr = xasprintf("%s%s", r->addr, suffix);
+        free(suffix);
+        gi->key = keys[i];
+        gi->each_value = values ? values[i] : val_invalid();
+        gi->value = val_invalid();
+    }
+    free(keys);
+    free(values);
+}
+
+void graph_keys_free(val *keys, val *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        val_free(keys[i]);
+        if (values)
+            val_free(values[i]);
+    }
+    free(keys);
+    free(values);
+}

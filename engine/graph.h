@@ -153,6 +153,13 @@ char *graph_key_suffix(val key);
 int graph_expand_keys(graph_scope *s, const ast *count, const ast *for_each, val **keys,
                       val **values, size_t *n, int *keyed);
 
+/* Give r one instance per key (consumes keys, values and their arrays, as
+ * graph_expand_keys returned them); each instance's value is VAL_INVALID
+ * for the hook to set. */
+void graph_res_instances(graph_res *r, val *keys, val *values, size_t n);
+/* Free what graph_expand_keys returned, unused. */
+void graph_keys_free(val *keys, val *values, size_t n);
+
 /* Provider configuration for local name + alias as seen from module
  * instance m: the module instance that declares it (*def, NULL when no
  * block declares it and the default empty configuration applies), its

@@ -620,27 +620,20 @@ static int plan_resource(graph *g, graph_res *r, void *payload)
     if (rc == 0 && !cfg->data)
         rc = refresh_batch(pc, conf, key, cfg->type, owner, st);
     if (rc < 0) {
+        graph_keys_free(keys, values, n);
         free(key);
         return rc;
     }
     size_t *mine = xcalloc(n + 1, sizeof *mine);
-    r->inst = xcalloc(n + 1, sizeof *r->inst);
+    graph_res_instances(r, keys, values, n);
     for (size_t i = 0; i < n; i++) {
-        graph_inst *gi = &r->inst[r->ninst++];
-        char *suffix = graph_key_suffix(keys[i]);
-        gi->addr = xasprintf("%s%s", r->addr, suffix);
-        free(suffix);
-        gi->key = keys[i];
-        gi->each_value = values ? values[i] : val_invalid();
-        gi->value = val_invalid();
+        graph_inst *gi = &r->inst[i];
         mine[i] = SIZE_MAX;
         if (plan_instance(pc, r, gi, conf, key, owner, st, &mine[i]) < 0)
             rc = CAIRN_EDIAG;
         if (!val_is_valid(gi->value))
             gi->value = val_null();
     }
-    free(keys);
-    free(values);
     for (size_t i = 0; i < n; i++)
         if (mine[i] != SIZE_MAX)
             set_deps(&pc->p->changes[mine[i]], r);
