@@ -1,0 +1,1 @@
+# everything removed: the instance is an orphan and is destroyed

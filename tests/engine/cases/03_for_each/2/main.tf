@@ -1,0 +1,12 @@
+locals {
+  zones = {
+    b = "10.0.2.0/24"
+    c = "10.0.3.0/24"
+  }
+}
+
+resource "test_resource" "subnet" {
+  for_each = local.zones
+  name     = "subnet-${each.key}"
+  tags     = { cidr = each.value }
+}

@@ -1,0 +1,3 @@
+resource "test_resource" "old" {
+  name = "keep-me"
+}

@@ -1,0 +1,7 @@
+variable "region" {
+  type = string
+}
+
+resource "test_resource" "a" {
+  name = var.region
+}
