@@ -144,6 +144,10 @@ extern const prov_resource_type tp_resource_types[TP_NRESOURCES];
 /* The data sources (test_data). */
 extern const prov_data_source tp_data_sources[TP_NDATA_SOURCES];
 
+/* The plugin description (what cairn_provider_entry returns), under a name
+ * of its own for code that links more than one plugin statically. */
+const prov_plugin *tp_entry(void);
+
 #pragma GCC visibility pop
 
 #endif

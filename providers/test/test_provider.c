@@ -406,10 +406,17 @@ static const prov_plugin tp_plugin = {
     .close = tp_close,
 };
 
-/* The plugin's one exported symbol (PROV_ENTRY_SYMBOL). */
+const prov_plugin *tp_entry(void)
+{
+    return &tp_plugin;
+}
+
+/* The plugin's one exported symbol (PROV_ENTRY_SYMBOL).  Every plugin
+ * exports this name, so code that links several plugins statically (unit
+ * tests) calls tp_entry instead. */
 const prov_plugin *cairn_provider_entry(void);
 
 const prov_plugin *cairn_provider_entry(void)
 {
-    return &tp_plugin;
+    return tp_entry();
 }

@@ -17,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-const prov_plugin *cairn_provider_entry(void);
+/* The test provider's own entry name: cairn_provider_entry is exported by every
+ * plugin, and this binary links the AWS plugin too. */
+const prov_plugin *tp_entry(void);
 
 static char tmproot[256];
 static const volatile int no_cancel = 0;
@@ -50,7 +52,7 @@ static prov_instance *open_on(const char *dir)
     prov_instance *p = NULL;
     prov_diag d = {0};
     val cfg = val_object_set(val_object_empty(), "dir", val_string(dir));
-    int rc = cairn_provider_entry()->configure(&p, cfg, &d);
+    int rc = tp_entry()->configure(&p, cfg, &d);
     val_free(cfg);
     if (rc)
         printf("# configure: %s: %s\n", d.summary, d.detail);
@@ -59,7 +61,7 @@ static prov_instance *open_on(const char *dir)
 
 static const prov_resource_ops *ops(void)
 {
-    return &cairn_provider_entry()->resources[0].ops;
+    return &tp_entry()->resources[0].ops;
 }
 
 static prov_call call_for(const char *address, const char *token)
@@ -149,7 +151,7 @@ static uint64_t ms_now(void)
 
 TEST(plugin_entry)
 {
-    const prov_plugin *pl = cairn_provider_entry();
+    const prov_plugin *pl = tp_entry();
     CHECK_INT(pl->abi_version, PROV_ABI_VERSION);
     CHECK_STR(pl->name, "test");
     CHECK_INT(pl->nresources, 1);
@@ -179,7 +181,7 @@ TEST(plugin_entry)
  * returns have exactly the type the engine builds from them. */
 TEST(engine_accepts_schemas_and_state_types)
 {
-    const prov_plugin *pl = cairn_provider_entry();
+    const prov_plugin *pl = tp_entry();
     ty *cfg_t = NULL, *res_t = NULL, *data_t = NULL;
     CHECK_INT(plugin_schema_type_build(pl->config_schema, &cfg_t), 0);
     CHECK_INT(plugin_schema_type_build(pl->resources[0].schema, &res_t), 0);
@@ -213,7 +215,7 @@ TEST(engine_accepts_schemas_and_state_types)
 
 TEST(configure_needs_a_directory)
 {
-    const prov_plugin *pl = cairn_provider_entry();
+    const prov_plugin *pl = tp_entry();
     prov_instance *p = NULL;
     prov_diag d = {0};
     char *saved = getenv("TEST_PROVIDER_DIR") ? xstrdup(getenv("TEST_PROVIDER_DIR")) : NULL;
@@ -325,7 +327,7 @@ TEST(create_read_update_delete)
     CHECK_INT(ops()->del(p, &c, up, &d), 0);
     val_free(up);
     val_free(st);
-    cairn_provider_entry()->close(p);
+    tp_entry()->close(p);
 }
 
 TEST(object_file_format)
@@ -356,7 +358,7 @@ TEST(object_file_format)
     CHECK_INT(count_objects(dir), 1);
     CHECK(file_exists(dir, ".tokens/tok-format"));
     val_free(st);
-    cairn_provider_entry()->close(p);
+    tp_entry()->close(p);
 }
 
 TEST(read_after_file_deleted_is_null)
@@ -380,7 +382,7 @@ TEST(read_after_file_deleted_is_null)
     CHECK(ops()->update(p, &c, st, st, &up, &d) == CAIRN_ENOTFOUND);
     CHECK_INT(count_objects(dir), 0);
     val_free(st);
-    cairn_provider_entry()->close(p);
+    tp_entry()->close(p);
 }
 
 TEST(read_many_batches_and_reports_gone)
@@ -405,7 +407,7 @@ TEST(read_many_batches_and_reports_gone)
         val_free(out[i]);
         val_free(s[i]);
     }
-    cairn_provider_entry()->close(p);
+    tp_entry()->close(p);
 }
 
 TEST(fail_on_with_fail_count_then_succeeds)
@@ -478,7 +480,7 @@ TEST(fail_on_with_fail_count_then_succeeds)
     val_free(pl);
     val_free(up);
     val_free(st);
-    cairn_provider_entry()->close(p);
+    tp_entry()->close(p);
 }
 
 TEST(validate_controls)
@@ -570,7 +572,7 @@ TEST(delay_honours_cancel_and_timeout)
     CHECK_INT(count_objects(dir), 1);
     val_free(pl);
     val_free(st);
-    cairn_provider_entry()->close(p);
+    tp_entry()->close(p);
 }
 
 TEST(find_by_token)
@@ -608,7 +610,7 @@ TEST(find_by_token)
     val_free(found);
     val_free(odd);
     val_free(st);
-    cairn_provider_entry()->close(p);
+    tp_entry()->close(p);
 }
 
 TEST(import_existing_and_missing)
@@ -631,7 +633,7 @@ TEST(import_existing_and_missing)
     CHECK(!val_is_valid(got));
     CHECK(ops()->import(p, &c, "../etc/passwd", &got, &d) == CAIRN_EINVAL);
     val_free(st);
-    cairn_provider_entry()->close(p);
+    tp_entry()->close(p);
 }
 
 TEST(prefix_is_prepended)
@@ -641,14 +643,14 @@ TEST(prefix_is_prepended)
     prov_diag d = {0};
     val cfg = val_object_set(val_object_empty(), "dir", val_string(dir));
     cfg = val_object_set(cfg, "prefix", val_string("ci-"));
-    CHECK_INT(cairn_provider_entry()->configure(&p, cfg, &d), 0);
+    CHECK_INT(tp_entry()->configure(&p, cfg, &d), 0);
     val_free(cfg);
     if (!p)
         return;
     val st = create(p, "test_resource.p", NULL, "{}", NULL, NULL);
     CHECK(str_at(st, "id") && !strncmp(str_at(st, "id"), "ci-tr-", 6));
     val_free(st);
-    cairn_provider_entry()->close(p);
+    tp_entry()->close(p);
 }
 
 TEST(data_source_values)
@@ -657,7 +659,7 @@ TEST(data_source_values)
     prov_instance *p = open_on(dir);
     if (!p)
         return;
-    const prov_data_source *ds = &cairn_provider_entry()->data_sources[0];
+    const prov_data_source *ds = &tp_entry()->data_sources[0];
     prov_call c = call_for("data.test_data.x", NULL);
     c.type = "test_data";
     prov_diag d = {0};
@@ -692,7 +694,7 @@ TEST(data_source_values)
     val_free(cfg);
     val_free(st0);
     val_free(st1);
-    cairn_provider_entry()->close(p);
+    tp_entry()->close(p);
 }
 
 #define CONC_THREADS 4
@@ -767,7 +769,7 @@ TEST(concurrent_creates_make_distinct_objects)
     CHECK_INT(ops()->find_by_token(p, &c, &found, &d), 0);
     CHECK_STR(str_at(found, "id"), args[3].ids[49]);
     val_free(found);
-    cairn_provider_entry()->close(p);
+    tp_entry()->close(p);
 }
 
 int main(int argc, char **argv)
