@@ -1,0 +1,2 @@
+environment    = "prod"
+instance_count = 3

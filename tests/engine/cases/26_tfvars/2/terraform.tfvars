@@ -1,0 +1,5 @@
+environment    = "staging"
+instance_count = 2
+tags = {
+  owner = "platform"
+}

@@ -1,0 +1,26 @@
+variable "db_password" {
+  type      = string
+  sensitive = true
+  default   = "correct-horse-b4ttery"
+}
+
+variable "db_user" {
+  type      = string
+  sensitive = true
+  default   = "admin-user-x9"
+}
+
+resource "test_resource" "db" {
+  name   = "orders-db"
+  secret = var.db_password
+}
+
+resource "test_resource" "user" {
+  name = var.db_user
+  tags = { role = "readonly" }
+}
+
+output "connection_string" {
+  value     = "postgres://${var.db_user}@${test_resource.db.name}:5432/orders"
+  sensitive = true
+}
