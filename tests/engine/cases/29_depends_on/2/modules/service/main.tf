@@ -1,0 +1,7 @@
+variable "name" {
+  type = string
+}
+
+resource "test_resource" "deployment" {
+  name = var.name
+}

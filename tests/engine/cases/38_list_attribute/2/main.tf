@@ -1,0 +1,4 @@
+resource "test_resource" "dns" {
+  name  = "resolver"
+  items = ["10.0.0.2", "10.0.0.4", "10.0.0.5"]
+}
