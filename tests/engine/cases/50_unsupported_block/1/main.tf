@@ -1,0 +1,7 @@
+resource "test_resource" "fw" {
+  name = "fw"
+
+  rules {
+    port = 443
+  }
+}

@@ -1,0 +1,4 @@
+resource "test_resource" "pool" {
+  name        = "pool"
+  count_value = "abc"
+}
