@@ -1,0 +1,18 @@
+resource "test_resource" "network" {
+  name = "network-v2"
+}
+
+resource "test_resource" "cluster" {
+  name  = "cluster"
+  items = ["v2"]
+}
+
+data "test_data" "cluster_info" {
+  input = "cluster"
+
+  depends_on = [test_resource.cluster]
+}
+
+output "cluster_info" {
+  value = data.test_data.cluster_info.result
+}

@@ -1,0 +1,9 @@
+variable "bastion_count" {
+  type    = number
+  default = 2
+}
+
+resource "test_resource" "bastion" {
+  count = var.bastion_count
+  name  = "bastion-${count.index}"
+}

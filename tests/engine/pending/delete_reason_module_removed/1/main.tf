@@ -1,0 +1,8 @@
+resource "test_resource" "app" {
+  name = "app"
+}
+
+module "cache" {
+  source = "./modules/cache"
+  name   = "sessions"
+}

@@ -1,0 +1,3 @@
+resource "test_resource" "app" {
+  name = "app"
+}

@@ -1,0 +1,5 @@
+module "logs" {
+  source      = "./modules/bucket"
+  bucket_name = "logs"
+  versionning = true
+}

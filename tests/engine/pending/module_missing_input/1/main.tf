@@ -1,0 +1,3 @@
+module "logs" {
+  source = "./modules/bucket"
+}

@@ -1,0 +1,8 @@
+locals {
+  queues = ["orders", "emails"]
+}
+
+resource "test_resource" "queue" {
+  count = length(local.queues)
+  name  = local.queues[count.index]
+}

@@ -1,0 +1,13 @@
+resource "test_resource" "config" {
+  name  = "app-config"
+  items = ["v2"]
+  tags  = { owner = "platform" }
+}
+
+resource "test_resource" "app" {
+  name = "app"
+
+  lifecycle {
+    replace_triggered_by = [test_resource.config.name]
+  }
+}

@@ -1,0 +1,4 @@
+resource "test_resource" "instance" {
+  name   = "web"
+  labels = ["web", "canary", "linux"]
+}

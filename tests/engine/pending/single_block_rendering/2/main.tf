@@ -1,0 +1,7 @@
+resource "test_resource" "lb" {
+  name = "public-lb"
+
+  single {
+    x = "secondary"
+  }
+}

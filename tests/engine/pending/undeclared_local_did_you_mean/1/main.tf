@@ -1,0 +1,7 @@
+locals {
+  appname = "checkout"
+}
+
+resource "test_resource" "app" {
+  name = local.app_name
+}
