@@ -19,6 +19,7 @@
 #include "engine/config.h"
 #include "engine/decode.h"
 #include "engine/plugin.h"
+#include "engine/vars.h"
 #include "engine/version.h"
 #include "lang/val_fmt.h"
 #include "lang/val_json.h"
@@ -218,6 +219,39 @@ static void validate_module(const cfg_module *m, plugin_registry *reg, diag_list
         for (int k = 0; k < 2; k++)
             if (meta[k])
                 val_free(eval_expr(&ctx, meta[k]));
+    }
+    /* References in locals, outputs and module arguments. */
+    eval_ctx ctx;
+    eval_ctx_init(&ctx, d);
+    ctx.resolve = validate_resolve;
+    ctx.payload = &v;
+    ctx.base_dir = m->dir;
+    for (size_t i = 0; i < m->nlocals; i++)
+        val_free(eval_expr(&ctx, m->locals[i].expr));
+    for (size_t i = 0; i < m->noutputs; i++)
+        val_free(eval_expr(&ctx, m->outputs[i].value));
+    for (size_t i = 0; i < m->ncalls; i++) {
+        const ast_body *b = m->calls[i].block->body;
+        for (size_t j = 0; j < b->n; j++)
+            if (b->items[j].kind == AST_ITEM_ATTR &&
+                strcmp(b->items[j].u.attr->name.s, "source") != 0 &&
+                strcmp(b->items[j].u.attr->name.s, "providers") != 0 &&
+                strcmp(b->items[j].u.attr->name.s, "depends_on") != 0)
+                val_free(eval_expr(&ctx, b->items[j].u.attr->expr));
+    }
+    /* Validation rules of variables whose default is known. */
+    for (size_t i = 0; i < m->nvars; i++) {
+        const cfg_variable *cv = &m->vars[i];
+        if (!cv->default_ || !cv->nvalidations || m->parent)
+            continue;
+        eval_ctx plain;
+        eval_ctx_init(&plain, d);
+        val dv = eval_expr(&plain, cv->default_);
+        if (val_is_valid(dv) && cv->type)
+            dv = val_convert(dv, cv->type);
+        if (val_is_valid(dv))
+            vars_validate(cv, dv, d);
+        val_free(dv);
     }
     for (size_t i = 0; i < m->ncalls; i++)
         if (m->calls[i].child)
