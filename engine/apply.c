@@ -365,27 +365,12 @@ static int do_delete(apply_ctx *ac, task *t, const prov_call *base, int journal)
     return state_intent_complete(ac->o->env, c->addr, NULL, "apply");
 }
 
-static int move_first(apply_ctx *ac, plan_change *c)
-{
-    if (!c->moved_from)
-        return 0;
-    state_txn *txn;
-    int rc = state_txn_begin(&txn, ac->o->env, 0, "apply");
-    if (rc == 0) {
-        rc = state_move(txn, c->moved_from, c->addr);
-        rc = rc < 0 ? (state_abort(txn), rc) : state_commit(txn);
-    }
-    return rc == CAIRN_ENOTFOUND ? 0 : rc;
-}
-
 static int run_task(apply_ctx *ac, task *t)
 {
     plan_change *c = t->c;
     prov_call base;
     plan_call_init(&base, c->addr, c->type, 0, ac->o->cancel);
-    int rc = move_first(ac, c);
-    if (rc < 0)
-        return rc;
+    int rc;
     if (c->data) {
         const prov_data_source *ds = t->owner;
         val out = val_invalid();
@@ -542,9 +527,7 @@ static void finish(apply_ctx *ac, size_t i, apply_result *res)
     plan_change *c = t->c;
     val_free(c->applied);
     c->applied = val_is_valid(t->result) ? val_copy(t->result) : val_null();
-    if (c->data)
-        return;
-    switch (c->action) {
+    switch (c->data ? PLAN_READ : c->action) {
     case PLAN_CREATE: res->added++; break;
     case PLAN_UPDATE: res->changed++; break;
     case PLAN_REPLACE:
@@ -607,12 +590,21 @@ static int record_refresh(apply_ctx *ac)
     int rc = state_txn_begin(&txn, ac->o->env, 0, "apply");
     if (rc < 0)
         return rc;
+    /* Moves first (moved blocks): every later write uses the new address. */
+    for (size_t i = 0; rc == 0 && i < p->n; i++) {
+        plan_change *c = &p->changes[i];
+        if (!c->moved_from || c->data)
+            continue;
+        rc = state_move(txn, c->moved_from, c->addr);
+        if (rc == CAIRN_ENOTFOUND)
+            rc = 0;
+    }
     for (size_t i = 0; rc == 0 && i < p->n; i++) {
         plan_change *c = &p->changes[i];
         if (c->action != PLAN_NOOP || c->data)
             continue;
         if (c->gone) {
-            rc = state_delete(txn, c->moved_from ? c->moved_from : c->addr);
+            rc = state_delete(txn, c->addr);
             if (rc == CAIRN_ENOTFOUND)
                 rc = 0;
         } else if (c->drifted && p->refresh_only) {

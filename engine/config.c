@@ -310,7 +310,8 @@ static void load_resource(cfg_module *m, const ast_block *b, int data, diag_list
     }
     cfg_resource r = {.data = data, .type = b->labels[0].s, .name = b->labels[1].s,
                       .block = b, .body = b->body, .module = m};
-    r.range = (srange){b->range.file, b->range.start, b->open_brace.start};
+    /* The header without the space before "{", as Terraform underlines it. */
+    r.range = (srange){b->range.file, b->range.start, b->labels[b->nlabels - 1].range.end};
     const ast_attr *a = ast_body_attr(b->body, "count");
     r.count = a ? a->expr : NULL;
     a = ast_body_attr(b->body, "for_each");

@@ -33,7 +33,8 @@ const char *plan_action_name(enum plan_action a)
 int plan_has_changes(const plan *p)
 {
     for (size_t i = 0; i < p->n; i++)
-        if (p->changes[i].action != PLAN_NOOP && !(p->changes[i].action == PLAN_READ))
+        if ((p->changes[i].action != PLAN_NOOP && p->changes[i].action != PLAN_READ) ||
+            p->changes[i].moved_from)
             return 1;
     for (size_t i = 0; i < p->noutputs; i++)
         if (p->outputs[i].changed || p->outputs[i].deleted)

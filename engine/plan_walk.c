@@ -76,6 +76,8 @@ static val stored_attrs(const prior_rec *r, const ty *st)
     val v;
     if (state_instance_attrs(r->inst, &v) < 0)
         return val_null();
+    if (!st)
+        return v;
     val c = val_convert(val_copy(v), st);
     if (val_is_valid(c)) {
         val_free(v);
@@ -579,11 +581,34 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
                                  "Resource postcondition failed");
 }
 
+/* Destroy and -refresh-only plans compare nothing: a resource that an
+ * expression needs (a provider block, a module's count) takes the values
+ * its instances have in state. */
+static int prior_values(plan_ctx *pc, graph_res *r)
+{
+    graph_scope s;
+    graph_scope_init(&s, pc->g, r->mod, &r->node);
+    val *keys, *values;
+    size_t n;
+    int rc = graph_expand_keys(&s, r->cfg->count, r->cfg->for_each, &keys, &values, &n,
+                               &r->keyed);
+    if (rc < 0)
+        return rc;
+    graph_res_instances(r, keys, values, n);
+    for (size_t i = 0; i < r->ninst; i++) {
+        prior_rec *pr = find_prior(pc, r->inst[i].addr);
+        r->inst[i].value = pr ? stored_attrs(pr, NULL) : val_null();
+    }
+    return 0;
+}
+
 static int plan_resource(graph *g, graph_res *r, void *payload)
 {
     plan_ctx *pc = payload;
     const cfg_resource *cfg = r->cfg;
     (void)g;
+    if ((pc->o->destroy || pc->o->refresh_only) && !cfg->data)
+        return prior_values(pc, r);
     char *key = NULL;
     prov_conf *conf = plan_provider_for(pc, r->mod, cfg->type, cfg, &key);
     if (!conf) {
@@ -644,11 +669,78 @@ static int plan_resource(graph *g, graph_res *r, void *payload)
 
 /* ---------------------------------------------------------------- deletes */
 
-static const char *orphan_reason(plan_ctx *pc, const prior_rec *r)
+static int key_matches(val k, const state_key *sk)
 {
-    (void)pc;
-    (void)r;
-    return "because it is not in configuration";
+    if (sk->kind == STATE_KEY_NONE)
+        return !val_is_valid(k);
+    if (!val_is_valid(k))
+        return 0;
+    if (sk->kind == STATE_KEY_INT)
+        return val_kind(k) == VAL_NUMBER && val_get_number(k) == (double)sk->i;
+    return val_kind(k) == VAL_STRING && strcmp(val_get_string(k), sk->s) == 0;
+}
+
+static char *key_text(const state_key *k)
+{
+    if (k->kind == STATE_KEY_INT)
+        return xasprintf("[%lld]", (long long)k->i);
+    if (k->kind == STATE_KEY_STR)
+        return xasprintf("[\"%s\"]", k->s);
+    return xstrdup("");
+}
+
+/* Why an instance in state is not in the configuration, in Terraform's
+ * words (owned).  "because it is not in configuration" lets the renderer
+ * name the resource (and a move). */
+static char *orphan_reason(plan_ctx *pc, const prior_rec *r)
+{
+    state_addr a;
+    if (state_addr_parse(&a, r->addr) < 0)
+        return xstrdup("because it is not in configuration");
+    const cfg_module *cm = pc->o->cfg;
+    graph_mod *gm = graph_root(pc->g);
+    strbuf path = {0};
+    char *why = NULL;
+    for (size_t i = 0; i < a.nmodules && !why; i++) {
+        sb_printf(&path, "%smodule.%s", i ? "." : "", a.modules[i].name);
+        const cfg_call *call = cfg_call_find(cm, a.modules[i].name);
+        if (!call || !call->child) {
+            why = xasprintf("because %s is not in configuration", path.s);
+            break;
+        }
+        char *kt = key_text(&a.modules[i].key);
+        sb_puts(&path, kt);
+        free(kt);
+        graph_call *gc = graph_mod_call(gm, (size_t)(call - cm->calls));
+        graph_mod *next = NULL;
+        for (size_t j = 0; j < gc->ninst && !next; j++)
+            if (key_matches(gc->inst[j]->key, &a.modules[i].key))
+                next = gc->inst[j];
+        if (!next)
+            why = xasprintf("because %s is not in configuration", path.s);
+        cm = call->child;
+        gm = next;
+    }
+    if (!why) {
+        const cfg_resource *cr = cfg_resource_find(cm, a.data, a.type, a.name);
+        char *kt = key_text(&a.key);
+        if (!cr)
+            why = xstrdup("because it is not in configuration");
+        else if (a.key.kind == STATE_KEY_NONE)
+            why = xstrdup("because resource uses count or for_each");
+        else if (a.key.kind == STATE_KEY_INT && cr->count)
+            why = xasprintf("because index %s is out of range for count", kt);
+        else if (a.key.kind == STATE_KEY_INT)
+            why = xstrdup("because resource does not use count");
+        else if (cr->for_each)
+            why = xasprintf("because key %s is not in for_each map", kt);
+        else
+            why = xstrdup("because resource does not use for_each");
+        free(kt);
+    }
+    sb_free(&path);
+    state_addr_free(&a);
+    return why;
 }
 
 /* Plan deletes for every unclaimed managed prior (all of them when
@@ -691,7 +783,7 @@ static int plan_deletes(plan_ctx *pc)
         c->prior = val_copy(r->attrs);
         c->schema_version = (int)r->inst->schema_version;
         if (!pc->o->destroy)
-            c->reason = xstrdup(orphan_reason(pc, r));
+            c->reason = orphan_reason(pc, r);
         c->deps = xcalloc(r->inst->ndeps + 1, sizeof *c->deps);
         for (size_t j = 0; j < r->inst->ndeps; j++)
             c->deps[c->ndeps++] = xstrdup(r->inst->deps[j]);
@@ -820,17 +912,20 @@ int plan_make(plan **out, const plan_opts *o, plan_providers *pp, diag_list *dia
     pc.p->refresh_only = o->refresh_only;
     cfg_digest(o->cfg, pc.p->digest);
     *out = pc.p;
-    const char *ws = state_workspace_name(o->env);
-    pc.g = graph_new(o->cfg, o->vars, ws, plan_resource, &pc, diags);
-    int rc = graph_expand_modules(pc.g, graph_root(pc.g));
-    if (rc == 0)
-        rc = graph_check_vars(pc.g, graph_root(pc.g));
-    if (rc == 0)
-        rc = plan_reconcile(&pc);
+    /* Prior state first: evaluating anything may plan a resource on
+     * demand, and a resource must see its prior instances. */
+    int rc = plan_reconcile(&pc);
     if (rc == 0)
         rc = load_priors(&pc);
-    if (rc == 0) {
+    if (rc == 0)
         apply_moved(&pc, o->cfg);
+    const char *ws = state_workspace_name(o->env);
+    pc.g = graph_new(o->cfg, o->vars, ws, plan_resource, &pc, diags);
+    if (rc == 0)
+        rc = graph_expand_modules(pc.g, graph_root(pc.g));
+    if (rc == 0)
+        rc = graph_check_vars(pc.g, graph_root(pc.g));
+    if (rc == 0) {
         if (!o->destroy && !o->refresh_only)
             rc = walk_module(&pc, graph_root(pc.g));
         if (plan_deletes(&pc) < 0)

@@ -128,6 +128,14 @@ static int settle(plan_ctx *pc, const state_intent *in)
     return rc;
 }
 
+/* Resources are not planned while intents are settled (this runs before
+ * the prior state is loaded); an expression that needs one sees null. */
+static int no_resources(graph *g, graph_res *r, void *payload)
+{
+    (void)g, (void)r, (void)payload;
+    return 0;
+}
+
 int plan_reconcile(plan_ctx *pc)
 {
     state_txn *txn;
@@ -138,8 +146,19 @@ int plan_reconcile(plan_ctx *pc)
         return rc;
     rc = state_intent_list(txn, &v, &n);
     state_abort(txn);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = settle(pc, &v[i]);
+    if (rc == 0 && n) {
+        /* A graph of its own, to configure the providers the intents need;
+         * module expansion problems are reported by the plan proper. */
+        diag_list scratch = {0};
+        pc->g = graph_new(pc->o->cfg, pc->o->vars, state_workspace_name(pc->o->env),
+                          no_resources, NULL, &scratch);
+        graph_expand_modules(pc->g, graph_root(pc->g));
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            rc = settle(pc, &v[i]);
+        graph_free(pc->g);
+        pc->g = NULL;
+        diag_list_free(&scratch);
+    }
     state_intents_free(v, n);
     if (rc < 0 && rc != CAIRN_EDIAG)
         diag_add(pc->diags, DIAG_ERROR, (srange){0}, "Failed to reconcile interrupted changes",
