@@ -234,7 +234,8 @@ static void load_output(cfg_module *m, const ast_block *b, diag_list *d)
                  "An output named \"%s\" was already defined.", b->labels[0].s);
         return;
     }
-    cfg_output o = {.name = b->labels[0].s, .value = v->expr, .range = b->range};
+    cfg_output o = {.name = b->labels[0].s, .value = v->expr,
+                    .range = {b->range.file, b->range.start, b->labels[0].range.end}};
     o.sensitive = static_bool(ast_body_attr(b->body, "sensitive"), 0, d);
     o.depends_on = tuple_items(ast_body_attr(b->body, "depends_on"), &o.ndepends_on, d);
     add_checks(b, "precondition", &o.preconditions, &o.npreconditions, d);

@@ -287,14 +287,17 @@ static int expand_for_each(graph_scope *s, const ast *fe, val **keys, val **valu
         return CAIRN_EDIAG;
     int rc = 0;
     enum val_kind k = val_kind(v);
-    if (!val_is_wholly_known(v)) {
+    /* The keys must be known; a map's values may be known only after apply
+     * (for_each = another for_each resource). */
+    int keys_known = !val_is_unknown(v) && (k != VAL_SET || val_is_wholly_known(v));
+    if (!keys_known) {
         rc = for_each_bad(s, fe,
             "The \"for_each\" map includes keys derived from resource attributes that "
             "cannot be determined until apply, and so cairn cannot determine the full set "
             "of keys that will identify the instances of this resource. To work around this, "
             "use the -target argument to first apply only the resources that the for_each "
             "value depends on.");
-    } else if (val_contains_sensitive(v)) {
+    } else if (val_is_sensitive(v) || (k == VAL_SET && val_contains_sensitive(v))) {
         rc = for_each_bad(s, fe, "Sensitive values, or values derived from sensitive values, "
                                  "cannot be used as for_each arguments.");
     } else if (k == VAL_NULL) {

@@ -148,7 +148,7 @@ val plan_proposed(const prov_schema *s, const ty *st, val config, val prior, int
             v = val_unknown(ty_copy(at));
         else
             v = cv ? val_copy(*cv) : val_null_of(ty_copy(at));
-        if ((a->flags & PROV_SENSITIVE) && !val_is_sensitive(v))
+        if ((a->flags & PROV_SENSITIVE) && !val_is_sensitive(v) && !val_is_null(v))
             v = val_mark(v, VAL_MARK_SENSITIVE);
         out = val_object_set(out, a->name, v);
     }

@@ -392,36 +392,69 @@ static void narrow_deps(graph_scope *s, const cfg_resource *r, plan_change *c)
     free(n.whole);
 }
 
-/* Whether a replace_triggered_by reference of r reaches a changed resource. */
-struct trig {
-    plan_ctx *pc;
-    graph_mod *m;
-    int hit;
-};
 
-static void trig_ref(const eval_ref *ref, void *payload)
+
+/* One replace_triggered_by entry: TYPE.NAME, TYPE.NAME[KEY], optionally
+ * followed by .ATTR (then only a change of that attribute triggers).  The
+ * key is evaluated in scope s (count.index, each.key).  Returns whether a
+ * referenced instance has a planned change. */
+static int trig_entry(plan_ctx *pc, graph_scope *s, const ast *e)
 {
-    struct trig *t = payload;
-    if (ref->kind != EVAL_REF_RESOURCE)
-        return;
-    char *ra = xasprintf("%s%s%s.%s", t->m->addr, *t->m->addr ? "." : "", ref->type, ref->name);
-    for (size_t i = 0; i < t->pc->p->n; i++) {
-        const plan_change *c = &t->pc->p->changes[i];
-        if (strcmp(c->res_addr, ra) == 0 && c->action != PLAN_NOOP)
-            t->hit = 1;
+    const char *attr = NULL;
+    const ast *key = NULL;
+    if (e->kind == AST_GETATTR && (e->u.getattr.obj->kind == AST_INDEX ||
+                                   e->u.getattr.obj->kind == AST_GETATTR)) {
+        attr = e->u.getattr.name.s;
+        e = e->u.getattr.obj;
+    }
+    if (e->kind == AST_INDEX) {
+        key = e->u.index.key;
+        e = e->u.index.obj;
+    }
+    if (e->kind != AST_GETATTR || e->u.getattr.obj->kind != AST_VARIABLE)
+        return 0;
+    char *ra = xasprintf("%s%s%s.%s", s->mod->addr, *s->mod->addr ? "." : "",
+                         e->u.getattr.obj->u.var.s, e->u.getattr.name.s);
+    char *ia = NULL;
+    if (key) {
+        val k = graph_eval(s, key);
+        if (val_is_valid(k) && !val_is_unknown(k)) {
+            char *suffix = graph_key_suffix(k);
+            ia = xasprintf("%s%s", ra, suffix);
+            free(suffix);
+        }
+        val_free(k);
+    }
+    int hit = 0;
+    for (size_t i = 0; i < pc->p->n && !hit; i++) {
+        const plan_change *c = &pc->p->changes[i];
+        if (strcmp(c->res_addr, ra) != 0 || (ia && strcmp(c->addr, ia) != 0) ||
+            c->action == PLAN_NOOP)
+            continue;
+        if (!attr) {
+            hit = 1;
+            continue;
+        }
+        const val *a = val_is_known_object(c->prior) ? val_lookup(c->prior, attr) : NULL;
+        const val *b = val_is_known_object(c->planned) ? val_lookup(c->planned, attr) : NULL;
+        hit = !a || !b || val_is_unknown(*b) || !val_raw_equal(*a, *b);
     }
     free(ra);
+    free(ia);
+    return hit;
 }
 
-static int wants_replace(plan_ctx *pc, graph_res *r, const char *addr)
+static int wants_replace(plan_ctx *pc, graph_res *r, graph_scope *s, const char *addr)
 {
     for (size_t i = 0; i < pc->o->nreplace; i++)
         if (strcmp(pc->o->replace[i], addr) == 0)
             return 1;
-    struct trig t = {pc, r->mod, 0};
-    for (size_t i = 0; i < r->cfg->nreplace_triggered_by; i++)
-        eval_refs(r->cfg->replace_triggered_by[i], trig_ref, &t);
-    return t.hit;
+    for (size_t i = 0; i < r->cfg->nreplace_triggered_by; i++) {
+        graph_note_refs(s, r->cfg->replace_triggered_by[i]);
+        if (trig_entry(pc, s, r->cfg->replace_triggered_by[i]))
+            return 1;
+    }
+    return 0;
 }
 
 /* Evaluate checks (preconditions, postconditions) in scope s.  A false
@@ -466,6 +499,44 @@ int plan_check_conditions(graph_scope *s, const cfg_check *checks, size_t n,
     return rc;
 }
 
+/* Whether something a data source names in depends_on has changes pending
+ * (its read then waits for apply, as Terraform's does). */
+struct pending {
+    plan_ctx *pc;
+    graph_mod *m;
+    int hit;
+};
+
+static void pending_ref(const eval_ref *ref, void *payload)
+{
+    struct pending *p = payload;
+    char *prefix;
+    if (ref->kind == EVAL_REF_RESOURCE)
+        prefix = xasprintf("%s%s%s.%s", p->m->addr, *p->m->addr ? "." : "", ref->type,
+                           ref->name);
+    else if (ref->kind == EVAL_REF_MODULE)
+        prefix = xasprintf("%s%smodule.%s", p->m->addr, *p->m->addr ? "." : "", ref->name);
+    else
+        return;
+    size_t n = strlen(prefix);
+    for (size_t i = 0; i < p->pc->p->n && !p->hit; i++) {
+        const plan_change *c = &p->pc->p->changes[i];
+        const char *a = c->addr;
+        if (strncmp(a, prefix, n) == 0 && (a[n] == 0 || a[n] == '.' || a[n] == '[') &&
+            !c->data && c->action != PLAN_NOOP)
+            p->hit = 1;
+    }
+    free(prefix);
+}
+
+static int depends_pending(plan_ctx *pc, graph_res *r)
+{
+    struct pending p = {pc, r->mod, 0};
+    for (size_t i = 0; i < r->cfg->ndepends_on; i++)
+        eval_refs(r->cfg->depends_on[i], pending_ref, &p);
+    return p.hit;
+}
+
 /* Plan instance gi of r.  *idx receives the index of the change it added
  * (or stays SIZE_MAX).  Evaluation may plan other resources on demand and
  * so grow (move) pc->p->changes: every expression is evaluated before this
@@ -489,7 +560,11 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
                                  pc->diags);
         if (!val_is_valid(config))
             return CAIRN_EDIAG;
-        if (val_is_wholly_known(config)) {
+        const char *defer = !val_is_wholly_known(config) ? NULL
+                            : depends_pending(pc, r) ? "depends on a resource or a module with "
+                                                       "changes pending"
+                                                     : NULL;
+        if (val_is_wholly_known(config) && !defer) {
             prov_call call;
             prov_diag pd = {0};
             val out = val_invalid();
@@ -522,6 +597,8 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
         c->cfg = cfg;
         c->provider = xstrdup(key);
         c->action = PLAN_READ;
+        if (defer)
+            c->reason = xstrdup(defer);
         c->planned = plan_proposed(ds->schema, st, config, val_null(), 1);
         gi->value = val_copy(c->planned);
         val_free(config);
@@ -542,7 +619,7 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
     uint64_t timeouts[4] = {0};
     decode_timeouts(cfg->body, &ctx, timeouts, pc->diags);
     narrow_deps(&s, cfg, &tmp);
-    int force = wants_replace(pc, r, gi->addr);
+    int force = wants_replace(pc, r, &s, gi->addr);
     prior_rec *pr = find_prior(pc, gi->addr);
     plan_change *c = plan_add_change(pc->p, gi->addr);
     *idx = pc->p->n - 1;
@@ -841,6 +918,17 @@ static int plan_outputs(plan_ctx *pc)
                                   m->outputs[i].npreconditions,
                                   "Module output value precondition failed") < 0)
             rc = CAIRN_EDIAG;
+        if (!m->outputs[i].sensitive && val_contains_sensitive(v)) {
+            const cfg_output *co = &m->outputs[i];
+            diag_add(pc->diags, DIAG_ERROR, co->range, "Output refers to sensitive values",
+                     "To reduce the risk of accidentally exporting sensitive data that was "
+                     "intended to be only internal, cairn requires that any root module output "
+                     "containing sensitive data be explicitly marked as sensitive, to confirm "
+                     "your intent.\n\nIf you do intend to export this data, annotate the "
+                     "output value as sensitive by adding the following argument:\n"
+                     "    sensitive = true");
+            rc = CAIRN_EDIAG;
+        }
         val_free(po->value);
         po->value = v;
         state_output so = {0};
@@ -934,8 +1022,16 @@ int plan_make(plan **out, const plan_opts *o, plan_providers *pp, diag_list *dia
         if (!o->refresh_only && rc == 0 && plan_outputs(&pc) < 0)
             rc = CAIRN_EDIAG;
     }
-    if (rc == 0 && o->ntargets)
+    if (rc == 0 && o->ntargets) {
         plan_apply_targets(pc.p, o->targets, o->ntargets);
+        diag_add(diags, DIAG_WARNING, (srange){0}, "Resource targeting is in effect",
+                 "You are creating a plan with the -target option, which means that the "
+                 "result of this plan may not represent all of the changes requested by the "
+                 "current configuration.\n\nThe -target option is not for routine use, and is "
+                 "provided only for exceptional situations such as recovering from errors or "
+                 "mistakes, or when cairn specifically suggests to use it as part of an "
+                 "error message.");
+    }
     if (pc.p->n)
         qsort(pc.p->changes, pc.p->n, sizeof *pc.p->changes, plan_cmp_change);
     count_changes(pc.p);
