@@ -789,8 +789,13 @@ int apply_outputs(const apply_opts *o, diag_list *diags)
         char *tj = NULL;
         (void)t;
         state_output so = {js, tj, sens};
-        if (js && val_is_wholly_known(plain))
+        if (val_is_null(plain)) {
+            /* Terraform keeps no null outputs in state. */
+            if (state_output_delete(txn, co->name) == CAIRN_ENOTFOUND)
+                rc = 0;
+        } else if (js && val_is_wholly_known(plain)) {
             rc = state_output_put(txn, co->name, &so);
+        }
         if (o->out) {
             if (!printed++)
                 fprintf(o->out, "\nOutputs:\n\n");

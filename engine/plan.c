@@ -98,6 +98,7 @@ void plan_free(plan *p)
     for (size_t i = 0; i < p->noutputs; i++) {
         free(p->outputs[i].name);
         val_free(p->outputs[i].value);
+        val_free(p->outputs[i].prior);
     }
     free(p->outputs);
     for (size_t i = 0; i < p->nnotes; i++)

@@ -64,6 +64,7 @@ typedef struct plan_change {
 typedef struct plan_output {
     char *name;
     val value;                  /* may be unknown; sensitive-marked */
+    val prior;                  /* the value in state; VAL_INVALID when none */
     int sensitive;
     int changed;                /* differs from the state's value */
     int deleted;

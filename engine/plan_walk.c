@@ -903,6 +903,7 @@ static int plan_outputs(plan_ctx *pc)
         po->name = xstrdup(m->outputs[i].name);
         po->sensitive = m->outputs[i].sensitive;
         po->value = val_null();
+        po->prior = val_invalid();
         if (pc->o->destroy) {
             po->deleted = 1;
             continue;
@@ -932,7 +933,18 @@ static int plan_outputs(plan_ctx *pc)
         val_free(po->value);
         po->value = v;
         state_output so = {0};
-        if (txn && state_output_get(txn, po->name, &so) == 0 && val_is_wholly_known(v)) {
+        if (txn && state_output_get(txn, po->name, &so) == 0) {
+            po->prior = val_from_json(so.value_json, strlen(so.value_json));
+            if (val_is_null(po->prior)) {
+                val_free(po->prior);
+                po->prior = val_invalid();
+            }
+            if (val_is_valid(po->prior) && so.sensitive)
+                po->prior = val_mark(po->prior, VAL_MARK_SENSITIVE);
+        }
+        if (!val_is_valid(po->prior)) {
+            po->changed = !val_is_null(v);   /* a new null output is no change */
+        } else if (val_is_wholly_known(v)) {
             val plain = val_unmark_deep(val_copy(v));
             char *js = val_to_json(&plain, NULL);
             po->changed = !js || strcmp(js, so.value_json) != 0;

@@ -1193,19 +1193,21 @@ static int r_output_shown(const plan_output *o)
 static void r_output(rctx *r, const plan_output *o, size_t width)
 {
     const val *v = val_is_valid(o->value) ? &o->value : NULL;
-    enum r_act act = o->deleted ? R_DELETE : R_CREATE;
+    const val *pv = val_is_valid(o->prior) ? &o->prior : NULL;
+    enum r_act act = o->deleted ? R_DELETE : pv ? R_UPDATE : R_CREATE;
     r_color(r, r_sym_markup(act));
     sb_putc(r->b, ' ');
     r_key(r->b, o->name, 0, width);
     sb_puts(r->b, " = ");
-    if (o->sensitive || (v && val_is_sensitive(*v))) {
+    if (o->sensitive || (v && val_is_sensitive(*v)) || (pv && val_is_sensitive(*pv))) {
         sb_puts(r->b, "(sensitive value)");
         r_null_suffix(r, act, (ropts){0});
     } else if (!v) {
         r_prim_text(r, NULL);
     } else {
         ropts dyn = {.dynamic = 1};
-        r_value(r, act == R_DELETE ? v : NULL, act == R_DELETE ? NULL : v, 0, dyn, 0, 0);
+        const val *before = act == R_DELETE ? (pv ? pv : v) : act == R_UPDATE ? pv : NULL;
+        r_value(r, before, act == R_DELETE ? NULL : v, 0, dyn, 0, 0);
     }
 }
 

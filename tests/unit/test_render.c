@@ -93,7 +93,9 @@ static void add_replace_path(plan_change *c, const char *path)
 static void add_output(plan *p, const char *name, val v, int sensitive, int changed, int deleted)
 {
     p->outputs = xrealloc(p->outputs, (p->noutputs + 1) * sizeof *p->outputs);
-    p->outputs[p->noutputs++] = (plan_output){xstrdup(name), v, sensitive, changed, deleted};
+    p->outputs[p->noutputs++] = (plan_output){.name = xstrdup(name), .value = v,
+                                              .prior = val_invalid(), .sensitive = sensitive,
+                                              .changed = changed, .deleted = deleted};
 }
 
 __attribute__((noinline)) static char *render(const plan *p, int color)
