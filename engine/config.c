@@ -298,15 +298,38 @@ static void load_lifecycle(cfg_resource *r, const ast_block *b, diag_list *d)
 
 static void res_index_put(cfg_module *m, size_t i);
 
+/* HCL's way of naming a range: "main.tf:1,1-31" (or "...:1,1-2,5"). */
+static void range_text(srange r, char *out, size_t size)
+{
+    int l1 = 0, c1 = 0, l2 = 0, c2 = 0;
+    if (!r.file) {
+        snprintf(out, size, "?");
+        return;
+    }
+    src_pos(r.file, r.start, &l1, &c1);
+    src_pos(r.file, r.end, &l2, &c2);
+    if (l1 == l2)
+        snprintf(out, size, "%s:%d,%d-%d", r.file->name, l1, c1, c2);
+    else
+        snprintf(out, size, "%s:%d,%d-%d,%d", r.file->name, l1, c1, l2, c2);
+}
+
 static void load_resource(cfg_module *m, const ast_block *b, int data, diag_list *d)
 {
     if (!want_labels(b, 2, data ? "data" : "resource", d))
         return;
-    if (cfg_resource_find(m, data, b->labels[0].s, b->labels[1].s)) {
-        diag_add(d, DIAG_ERROR, b->labels[1].range,
-                 data ? "Duplicate data configuration" : "Duplicate resource configuration",
-                 "A %s \"%s\" \"%s\" block was already declared.", data ? "data" : "resource",
-                 b->labels[0].s, b->labels[1].s);
+    const cfg_resource *dup = cfg_resource_find(m, data, b->labels[0].s, b->labels[1].s);
+    if (dup) {
+        char at[512];
+        range_text(dup->range, at, sizeof at);
+        char *summary = xasprintf("Duplicate %s \"%s\" configuration",
+                                  data ? "data" : "resource", b->labels[0].s);
+        srange hdr = {b->range.file, b->range.start, b->labels[1].range.end};
+        diag_add(d, DIAG_ERROR, hdr, summary,
+                 "A %s %s named \"%s\" was already declared at %s. Resource names must be "
+                 "unique per type in each module.", b->labels[0].s,
+                 data ? "data resource" : "resource", b->labels[1].s, at);
+        free(summary);
         return;
     }
     cfg_resource r = {.data = data, .type = b->labels[0].s, .name = b->labels[1].s,

@@ -9,6 +9,7 @@
  */
 #include "engine/graph.h"
 
+#include "engine/decode.h"
 #include "engine/vars.h"
 
 #include <stdlib.h>
@@ -291,12 +292,23 @@ static int expand_for_each(graph_scope *s, const ast *fe, val **keys, val **valu
      * (for_each = another for_each resource). */
     int keys_known = !val_is_unknown(v) && (k != VAL_SET || val_is_wholly_known(v));
     if (!keys_known) {
-        rc = for_each_bad(s, fe,
-            "The \"for_each\" map includes keys derived from resource attributes that "
-            "cannot be determined until apply, and so cairn cannot determine the full set "
-            "of keys that will identify the instances of this resource. To work around this, "
-            "use the -target argument to first apply only the resources that the for_each "
-            "value depends on.");
+        rc = for_each_bad(s, fe, k == VAL_SET
+            ? "The \"for_each\" set includes values derived from resource attributes that "
+              "cannot be determined until apply, and so cairn cannot determine the full set "
+              "of keys that will identify the instances of this resource.\n\nWhen working "
+              "with unknown values in for_each, it's better to use a map value where the "
+              "keys are defined statically in your configuration and where only the values "
+              "contain apply-time results.\n\nAlternatively, you could use the -target "
+              "planning option to first apply only the resources that the for_each value "
+              "depends on, and then apply a second time to fully converge."
+            : "The \"for_each\" map includes keys derived from resource attributes that "
+              "cannot be determined until apply, and so cairn cannot determine the full set "
+              "of keys that will identify the instances of this resource.\n\nWhen working "
+              "with unknown values in for_each, it's better to define the map keys "
+              "statically in your configuration and place apply-time results only in the "
+              "map values.\n\nAlternatively, you could use the -target planning option to "
+              "first apply only the resources that the for_each value depends on, and then "
+              "apply a second time to fully converge.");
     } else if (val_is_sensitive(v) || (k == VAL_SET && val_contains_sensitive(v))) {
         rc = for_each_bad(s, fe, "Sensitive values, or values derived from sensitive values, "
                                  "cannot be used as for_each arguments.");
@@ -425,7 +437,9 @@ static val eval_var(graph *g, graph_mod *m, size_t i)
         graph_scope_init(&s, g, m, &m->vars[i]);
         v = graph_eval(&s, cv->default_);
     } else {
-        diag_add(g->diags, DIAG_ERROR, m->call->range, "Missing required argument",
+        srange ob = m->call->block->open_brace;
+        diag_add(g->diags, DIAG_ERROR, (srange){ob.file, ob.start, ob.start},
+                 "Missing required argument",
                  "The argument \"%s\" is required, but no definition was found.", cv->name);
         return val_invalid();
     }
@@ -569,8 +583,16 @@ static int expand_call(graph *g, graph_mod *m, size_t ci)
         for (size_t k = 0; !known && k < sizeof meta / sizeof *meta; k++)
             known = strcmp(meta[k], a->name.s) == 0;
         if (!known) {
+            const cfg_module *c = cc->child;
+            const char **names = xcalloc(c->nvars + 1, sizeof *names);
+            for (size_t k = 0; k < c->nvars; k++)
+                names[k] = c->vars[k].name;
+            char best[DECODE_SUGGEST_MAX + 1];
+            decode_suggest(a->name.s, names, c->nvars, best, sizeof best);
+            free(names);
             diag_add(g->diags, DIAG_ERROR, a->name.range, "Unsupported argument",
-                     "An argument named \"%s\" is not expected here.", a->name.s);
+                     "An argument named \"%s\" is not expected here.%s%s%s", a->name.s,
+                     best[0] ? " Did you mean \"" : "", best, best[0] ? "\"?" : "");
             return CAIRN_EDIAG;
         }
     }
@@ -691,6 +713,29 @@ static int want_resource(graph *g, graph_mod *m, int data, const char *type, con
     return CAIRN_ENOTFOUND;
 }
 
+/* An undeclared var.NAME / local.NAME with a close declared name: Terraform's
+ * "Did you mean" diagnostic (CAIRN_EDIAG); otherwise CAIRN_ENOTFOUND for
+ * the evaluator's own wording. */
+static int undeclared(graph *g, const graph_mod *m, const eval_ref *ref)
+{
+    int var = ref->kind == EVAL_REF_VAR;
+    size_t n = var ? m->cfg->nvars : m->cfg->nlocals;
+    const char **names = xcalloc(n + 1, sizeof *names);
+    for (size_t i = 0; i < n; i++)
+        names[i] = var ? m->cfg->vars[i].name : m->cfg->locals[i].name;
+    char best[DECODE_SUGGEST_MAX + 1];
+    decode_suggest(ref->name, names, n, best, sizeof best);
+    free(names);
+    if (!best[0])
+        return CAIRN_ENOTFOUND;
+    diag_add(g->diags, DIAG_ERROR, ref->range,
+             var ? "Reference to undeclared input variable"
+                 : "Reference to undeclared local value",
+             "%s with the name \"%s\" has not been declared. Did you mean \"%s\"?",
+             var ? "An input variable" : "A local value", ref->name, best);
+    return CAIRN_EDIAG;
+}
+
 static int graph_resolve(const eval_ref *ref, val *out, diag_list *diags, void *payload)
 {
     graph_scope *s = payload;
@@ -699,13 +744,15 @@ static int graph_resolve(const eval_ref *ref, val *out, diag_list *diags, void *
     (void)diags;
     g->last_ref = ref->range;
     switch (ref->kind) {
-    case EVAL_REF_VAR:
-        return want_var(g, m, ref->name, out, s->cur);
+    case EVAL_REF_VAR: {
+        int rc = want_var(g, m, ref->name, out, s->cur);
+        return rc == CAIRN_ENOTFOUND ? undeclared(g, m, ref) : rc;
+    }
     case EVAL_REF_LOCAL: {
         for (size_t i = 0; i < m->cfg->nlocals; i++)
             if (strcmp(m->cfg->locals[i].name, ref->name) == 0)
                 return want_expr(g, m, &m->locals[i], m->cfg->locals[i].expr, out, s->cur);
-        return CAIRN_ENOTFOUND;
+        return undeclared(g, m, ref);
     }
     case EVAL_REF_MODULE:
         return want_module(g, m, ref->name, out, s->cur);
