@@ -180,6 +180,8 @@ int aws_http_perform(const aws_http_request *rq, aws_http_response *rs)
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &s);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "cairn");
+    if (rq->fresh_connection)
+        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     if (strcmp(rq->method, "GET") == 0) {
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     } else if (strcmp(rq->method, "HEAD") == 0) {

@@ -18,6 +18,10 @@ typedef struct aws_http_request {
     long connect_timeout_ms, timeout_ms;
     size_t max_response;
     const char *ca_bundle;     /* PEM file of trusted CAs, or NULL for the system's */
+    int fresh_connection;      /* never reuse a cached connection: libcurl silently
+                                  re-sends a request whose reused connection closed
+                                  before any reply, which must not happen to a call
+                                  that is not safe to repeat (AWS_RETRY_UNSAFE) */
 } aws_http_request;
 
 typedef struct aws_http_response {
