@@ -497,7 +497,8 @@ int aws_call(aws_client *c, const aws_request *req, aws_response *resp, aws_erro
                                .connect_timeout_ms = c->cfg.connect_timeout_ms,
                                .timeout_ms = c->cfg.total_timeout_ms,
                                .max_response = c->cfg.max_response,
-                               .ca_bundle = c->cfg.ca_bundle};
+                               .ca_bundle = c->cfg.ca_bundle,
+                               .fresh_connection = req->retry == AWS_RETRY_UNSAFE};
         aws_http_response hs;
         double t0 = mono_ms();
         rc = aws_http_perform(&hr, &hs);
