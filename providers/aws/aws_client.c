@@ -667,8 +667,12 @@ int aws_client_validate(aws_client *c)
     if (rc < 0) {
         if (c->cfg.skip_credentials_validation && !lists)
             return 0;   /* the account id is only nice to have */
-        return err_set(rc, "validating AWS credentials (from %s) with STS GetCallerIdentity: "
-                       "%s", c->creds.source, err_msg());
+        /* copy first: err_msg() is the buffer err_set writes */
+        char *why = xstrdup(err_msg());
+        err_set(rc, "validating AWS credentials (from %s) with STS GetCallerIdentity: %s",
+                c->creds.source, why);
+        free(why);
+        return rc;
     }
     char *acct = aws_xml_text(aws_xml_root(resp.xml), "GetCallerIdentityResult/Account");
     aws_response_free(&resp);
