@@ -185,6 +185,17 @@ def describe_vpc_attribute(ctx):
     return {'vpcId': vpc['vpcId'], attr: {'value': vpc['_attrs'][attr]}}
 
 
+def modify_vpc_tenancy(ctx):
+    """AWS only moves a VPC from dedicated to default tenancy."""
+    vpc = U.must_get(ctx, 'vpc', _require(ctx, 'VpcId'))
+    tenancy = _require(ctx, 'InstanceTenancy')
+    if tenancy != 'default':
+        raise bad_param('Value (%s) for parameter instanceTenancy is invalid. The only '
+                        'supported value is default.' % tenancy)
+    vpc['instanceTenancy'] = 'default'
+    return {'return': True}
+
+
 # ================================================================== subnets
 
 SUBNET_FILTERS = {
@@ -1113,6 +1124,7 @@ def admin_delete(st, rtype, obj):
 ACTIONS = {
     'CreateVpc': create_vpc, 'DescribeVpcs': describe_vpcs, 'DeleteVpc': delete_vpc,
     'ModifyVpcAttribute': modify_vpc_attribute, 'DescribeVpcAttribute': describe_vpc_attribute,
+    'ModifyVpcTenancy': modify_vpc_tenancy,
     'CreateSubnet': create_subnet, 'DescribeSubnets': describe_subnets,
     'DeleteSubnet': delete_subnet, 'ModifySubnetAttribute': modify_subnet_attribute,
     'CreateInternetGateway': create_internet_gateway,

@@ -71,6 +71,16 @@ def test_vpc():
               Filters=[{'Name': 'vpc-id', 'Values': [vid]}])['SecurityGroups'])
 
 
+def test_vpc_tenancy():
+    vid = ec2.create_vpc(CidrBlock='10.9.0.0/16', InstanceTenancy='dedicated')['Vpc']['VpcId']
+    expect_error('vpc.tenancy_only_to_default', 'InvalidParameterValue', ec2.modify_vpc_tenancy,
+                 VpcId=vid, InstanceTenancy='dedicated')
+    ec2.modify_vpc_tenancy(VpcId=vid, InstanceTenancy='default')
+    d = ec2.describe_vpcs(VpcIds=[vid])['Vpcs']
+    check('vpc.tenancy_to_default', d[0]['InstanceTenancy'] == 'default', d)
+    ec2.delete_vpc(VpcId=vid)
+
+
 def test_subnets():
     vid = new_vpc('10.1.0.0/16')['VpcId']
     s1 = ec2.create_subnet(VpcId=vid, CidrBlock='10.1.1.0/24', AvailabilityZone='us-east-1b',
