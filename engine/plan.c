@@ -297,3 +297,44 @@ state_instance *plan_state_instance(const char *type, const char *provider,
         state_instance_add_dep(si, deps[i]);
     return si;
 }
+
+/* ---------------------------------------------------------------- marks */
+
+val plan_remark(val v, val from)
+{
+    if (!val_is_valid(v) || !val_is_valid(from) || val_is_unknown(v) || val_is_null(v))
+        return v;
+    if (val_is_sensitive(from))
+        return val_is_sensitive(v) ? v : val_mark(v, VAL_MARK_SENSITIVE);
+    if (val_is_unknown(from) || val_is_null(from) || !val_contains_sensitive(from))
+        return v;
+    enum val_kind k = val_kind(v);
+    if (k == VAL_SET)
+        return val_mark(v, VAL_MARK_SENSITIVE);   /* cty cannot address set elements */
+    if ((k == VAL_OBJECT || k == VAL_MAP) && val_kind(from) == k) {
+        val out = v;
+        for (size_t i = 0; i < val_len(v); i++) {
+            const char *key = val_key_at(v, i);
+            const val *f = val_lookup(from, key);
+            if (!f || !val_contains_sensitive(*f))
+                continue;
+            val nv = plan_remark(val_copy(*val_lookup(out, key)), *f);
+            out = k == VAL_OBJECT ? val_object_set(out, key, nv) : val_map_set(out, key, nv);
+        }
+        return out;
+    }
+    if ((k == VAL_LIST || k == VAL_TUPLE) && val_kind(from) == k) {
+        ty *vt = val_type(v);
+        val out = k == VAL_LIST ? val_list_empty(ty_copy(ty_elem(vt))) : val_tuple_empty();
+        ty_free(vt);
+        for (size_t i = 0; i < val_len(v); i++) {
+            val e = val_copy(*val_at(v, i));
+            if (i < val_len(from))
+                e = plan_remark(e, *val_at(from, i));
+            out = k == VAL_LIST ? val_list_append(out, e) : val_tuple_append(out, e);
+        }
+        val_free(v);
+        return out;
+    }
+    return v;
+}

@@ -61,6 +61,10 @@ state_instance *plan_state_instance(const char *type, const char *provider,
 /* Evaluate preconditions/postconditions in s (engine/plan_walk.c). */
 int plan_check_conditions(graph_scope *s, const cfg_check *checks, size_t n,
                           const char *summary);
+/* v (consumed) with the sensitive marks of from (borrowed) added at the
+ * same paths: refreshed values keep what the configuration made
+ * sensitive, as Terraform's do. */
+val plan_remark(val v, val from);
 /* Order of changes (by address), for bsearch. */
 int plan_cmp_change(const void *a, const void *b);
 

@@ -195,6 +195,7 @@ static int refresh_batch(plan_ctx *pc, prov_conf *conf, const char *key, const c
                              "state", "Refreshing %s: %s", r->addr, err_msg());
                     continue;
                 }
+                nv = plan_remark(nv, r->attrs);
                 if (!val_raw_equal(nv, r->attrs))
                     r->drifted = 1;
                 val_free(r->attrs);
