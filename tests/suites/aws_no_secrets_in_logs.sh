@@ -2,8 +2,9 @@
 # Run the AWS client tests (and the emulator stress run when the emulator is
 # present) at CAIRN_LOG=trace, then check that no access key, secret key,
 # session token, sensitive parameter or Authorization value appears in the
-# log file or in any output.  Extend SECRETS and the command list as
-# provider families arrive.
+# log file or in any output (the aws plugin's apply/plan/destroy through
+# cairn included).  Extend SECRETS and the command list as provider
+# families arrive.
 set -u
 : "${ROOT:?}" "${BUILD:?}"
 tmp=$(mktemp -d)
@@ -62,6 +63,36 @@ if [ -f "$emu" ]; then
   else
     echo "not ok trace_run_rejected_credentials"; sed 's/^/# /' "$tmp/bad.out"; fail=1
   fi
+  # the aws plugin through cairn: configure (STS), create, refresh, destroy.
+  # The working directory is outside $tmp: its main.tf holds the secret.
+  work=$(mktemp -d)
+  cat >"$work/main.tf" <<EOF
+provider "aws" {
+  region     = "us-east-1"
+  access_key = "$AWS_ACCESS_KEY_ID"
+  secret_key = "$AWS_SECRET_ACCESS_KEY"
+  endpoints {
+    ec2 = "http://127.0.0.1:$port"
+    sts = "http://127.0.0.1:$port"
+  }
+}
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_subnet" "s" {
+  vpc_id     = aws_vpc.v.id
+  cidr_block = "10.0.1.0/24"
+}
+EOF
+  run cairn_aws_apply "$ROOT/$BUILD/cairn" -chdir="$work" apply -auto-approve -no-color
+  run cairn_aws_plan "$ROOT/$BUILD/cairn" -chdir="$work" plan -detailed-exitcode -no-color
+  run cairn_aws_destroy "$ROOT/$BUILD/cairn" -chdir="$work" destroy -auto-approve -no-color
+  if grep -rqF -- "$AWS_SECRET_ACCESS_KEY" "$work/.cairn"; then
+    echo "not ok no_secret_in_cairn_state"; fail=1
+  else
+    echo "ok no_secret_in_cairn_state"
+  fi
+  rm -rf "$work"
   unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 else
