@@ -138,7 +138,8 @@ main_tf >main.tf
 admin POST /_emu/config '{"consistency_ms": 800}' >/dev/null
 calls_reset
 cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
-check apply_succeeds '[ $rc -eq 0 ] && grep -q "Resources: 4 added, 0 changed, 0 destroyed" apply.out' apply.out
+check apply_succeeds '[ $rc -eq 0 ] &&
+  grep -q "Resources: 4 added, 0 changed, 0 destroyed" apply.out' apply.out
 check apply_waited_for_consistency '[ "$(calls DescribeVpcs)" -gt 1 ]'
 admin POST /_emu/config '{"consistency_ms": 0}' >/dev/null
 VPC=$(attr aws_vpc.main id)
@@ -163,17 +164,21 @@ check second_plan_no_changes '[ $rc -eq 0 ] && grep -q "No changes." plan.out' p
 # --- drift: a tag changed outside cairn is an update ----------------------------
 admin POST /_emu/update "{\"id\": \"$S1\", \"tags\": {\"Name\": \"changed\"}}" >/dev/null
 cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
-check drift_tag_is_update '[ $rc -eq 2 ] && grep -q "aws_subnet.s\[1\] will be updated in-place" plan.out &&
-  grep -q "\"Name\" = \"changed\" -> \"s-1\"" plan.out && grep -q "0 to add, 1 to change, 0 to destroy" plan.out' plan.out
+check drift_tag_is_update '[ $rc -eq 2 ] &&
+  grep -q "aws_subnet.s\[1\] will be updated in-place" plan.out &&
+  grep -q "\"Name\" = \"changed\" -> \"s-1\"" plan.out &&
+  grep -q "0 to add, 1 to change, 0 to destroy" plan.out' plan.out
 cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
-check drift_tag_fixed '[ $rc -eq 0 ] && [ "$(field subnet "$S1" "r[0][\"_tags\"][\"Name\"]")" = s-1 ]' apply.out
+check drift_tag_fixed '[ $rc -eq 0 ] &&
+  [ "$(field subnet "$S1" "r[0][\"_tags\"][\"Name\"]")" = s-1 ]' apply.out
 check drift_tag_update_kept_token \
   '[[ "$(field subnet "$S1" "r[0][\"_tags\"].get(\"cairn:token\",\"\")")" =~ ^[0-9a-f]{32}$ ]]'
 
 # --- drift: a subnet deleted outside cairn is re-created ------------------------
 admin POST /_emu/delete "{\"id\": \"$S2\"}" >/dev/null
 cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
-check drift_delete_is_create '[ $rc -eq 2 ] && grep -q "aws_subnet.s\[2\] will be created" plan.out &&
+check drift_delete_is_create '[ $rc -eq 2 ] &&
+  grep -q "aws_subnet.s\[2\] will be created" plan.out &&
   grep -q "1 to add, 0 to change, 0 to destroy" plan.out' plan.out
 cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
 check drift_delete_recreated '[ $rc -eq 0 ] && [ "$(nres subnet)" -eq 3 ] &&
@@ -194,7 +199,8 @@ admin POST /_emu/update "{\"id\": \"$VPC\", \"set\": {\"_attrs.enableDnsHostname
   >/dev/null
 cairn plan -detailed-exitcode -no-color -var public=true -var dns_hostnames=true \
   >plan.out 2>&1; rc=$?
-check drift_vpc_attribute '[ $rc -eq 2 ] && grep -q "enable_dns_hostnames *= false -> true" plan.out' plan.out
+check drift_vpc_attribute '[ $rc -eq 2 ] &&
+  grep -q "enable_dns_hostnames *= false -> true" plan.out' plan.out
 
 # --- destroy leaves nothing -----------------------------------------------------
 cairn destroy -auto-approve -no-color >destroy.out 2>&1; rc=$?
@@ -213,7 +219,8 @@ admin POST /_emu/faults '{"drop_after_rate": 1.0, "actions": ["CreateVpc", "Crea
 calls_reset
 cairn apply -auto-approve -no-color -var n=2 >apply.out 2>&1; rc=$?
 check create_dropped_connection_recovered '[ $rc -eq 0 ] && [ "$(nres vpc)" -eq 1 ] &&
-  [ "$(nres subnet)" -eq 2 ] && [ "$(calls CreateVpc)" -eq 1 ] && [ "$(calls CreateSubnet)" -eq 2 ]' apply.out
+  [ "$(nres subnet)" -eq 2 ] && [ "$(calls CreateVpc)" -eq 1 ] &&
+  [ "$(calls CreateSubnet)" -eq 2 ]' apply.out
 admin POST /_emu/faults '{"drop_after_rate": 0, "error_after_rate": 1.0, "error_status": 500,
   "actions": ["CreateSubnet"]}' >/dev/null
 calls_reset
@@ -251,7 +258,8 @@ for i in 0 1 2; do
 done
 check crash_subnets_adopted '[ $rc -eq 0 ] && [ $adopted -eq 3 ]' plan.out
 cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
-check crash_no_duplicates '[ $rc -eq 0 ] && [ "$(nres subnet)" -eq 3 ] && [ "$(nres vpc)" -eq 1 ] &&
+check crash_no_duplicates '[ $rc -eq 0 ] && [ "$(nres subnet)" -eq 3 ] &&
+  [ "$(nres vpc)" -eq 1 ] &&
   [ "$(cairn state list | wc -l)" -eq 4 ]' apply.out
 cairn destroy -auto-approve -no-color >/dev/null 2>&1
 
@@ -277,7 +285,8 @@ start=$(date +%s)
 cairn apply -auto-approve -no-color -replace=aws_vpc.v >replace.out 2>&1; rc=$?
 took=$(( $(date +%s) - start ))
 check delete_dependency_bounded '[ $rc -ne 0 ] && grep -q DependencyViolation replace.out &&
-  [ $took -ge 3 ] && [ $took -le 20 ] && [ "$(field vpc "$V" "r[0][\"vpcId\"]")" = "$V" ]' replace.out
+  [ $took -ge 3 ] && [ $took -le 20 ] &&
+  [ "$(field vpc "$V" "r[0][\"vpcId\"]")" = "$V" ]' replace.out
 sed -i 's/delete = "4s"/delete = "60s"/' main.tf   # room for a slow machine
 "$CAIRN" apply -auto-approve -no-color -replace=aws_vpc.v >replace.out 2>&1 &
 APID=$!
@@ -305,12 +314,14 @@ EOF
 cairn apply -auto-approve -no-color >apply.out 2>&1
 T=$(attr aws_vpc.t id)
 cairn apply -auto-approve -no-color -var tenancy=default >apply.out 2>&1; rc=$?
-check tenancy_to_default_in_place '[ $rc -eq 0 ] && grep -q "0 added, 1 changed, 0 destroyed" apply.out &&
+check tenancy_to_default_in_place '[ $rc -eq 0 ] &&
+  grep -q "0 added, 1 changed, 0 destroyed" apply.out &&
   [ "$(field vpc "$T" "r[0][\"instanceTenancy\"]")" = default ]' apply.out
 # default -> dedicated needs a new VPC: planned as a replacement once the
 # engine calls the plan slot; until then the update refuses with a message.
 cairn apply -auto-approve -no-color -var tenancy=dedicated >apply.out 2>&1; rc=$?
-check tenancy_to_dedicated_not_in_place '{ [ $rc -ne 0 ] && grep -q "needs replacement" apply.out; } ||
+check tenancy_to_dedicated_not_in_place '{ [ $rc -ne 0 ] &&
+  grep -q "needs replacement" apply.out; } ||
   { [ $rc -eq 0 ] && grep -q "1 added, 0 changed, 1 destroyed" apply.out; }' apply.out
 cairn destroy -auto-approve -no-color >/dev/null 2>&1
 
@@ -319,7 +330,8 @@ newdir config
 SECRET_OVERRIDE=WrongSecretThatMustNotLeak0001 SKIP_VALIDATION=false provider_block "" >main.tf
 echo 'resource "aws_vpc" "v" { cidr_block = "10.2.0.0/16" }' >>main.tf
 cairn plan -no-color >plan.out 2>&1; rc=$?
-check bad_credentials_rejected '[ $rc -ne 0 ] && grep -q "Failed to validate the AWS credentials" plan.out &&
+check bad_credentials_rejected '[ $rc -ne 0 ] &&
+  grep -q "Failed to validate the AWS credentials" plan.out &&
   grep -q SignatureDoesNotMatch plan.out' plan.out
 check bad_credentials_secret_not_shown '! grep -q WrongSecretThatMustNotLeak0001 plan.out'
 provider_block "" >main.tf
@@ -330,11 +342,13 @@ resource "aws_vpc" "v" {
 }
 EOF
 cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
-check reserved_tag_key_rejected '[ $rc -ne 0 ] && grep -q "Invalid tag key" apply.out && [ "$(nres vpc)" -eq 0 ]' apply.out
+check reserved_tag_key_rejected '[ $rc -ne 0 ] && grep -q "Invalid tag key" apply.out &&
+  [ "$(nres vpc)" -eq 0 ]' apply.out
 provider_block "" >main.tf
 echo 'resource "aws_vpc" "v" { cidr_block = "10.2.0.0/8" }' >>main.tf
 cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
-check invalid_cidr_rejected '[ $rc -ne 0 ] && grep -q "Invalid cidr_block" apply.out && [ "$(nres vpc)" -eq 0 ]' apply.out
+check invalid_cidr_rejected '[ $rc -ne 0 ] && grep -q "Invalid cidr_block" apply.out &&
+  [ "$(nres vpc)" -eq 0 ]' apply.out
 
 # --- import (when the verb exists) --------------------------------------------------
 if cairn import -help 2>&1 | grep -q 'has no command named'; then
@@ -348,7 +362,8 @@ else
   cairn import -no-color aws_vpc.x "$IV" >import.out 2>&1; rc=$?
   check import_vpc '[ $rc -eq 0 ] && [ "$(attr aws_vpc.x id)" = "$IV" ]' import.out
   cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
-  check import_then_no_replacement '[ $rc -eq 0 -o $rc -eq 2 ] && ! grep -q "must be replaced" plan.out' plan.out
+  check import_then_no_replacement '[ $rc -eq 0 -o $rc -eq 2 ] &&
+    ! grep -q "must be replaced" plan.out' plan.out
   cairn destroy -auto-approve -no-color >/dev/null 2>&1
 fi
 
@@ -356,7 +371,8 @@ fi
 newdir many
 main_tf >main.tf
 cairn apply -auto-approve -no-color -var n=300 -parallelism=20 >apply.out 2>&1; rc=$?
-check many_apply '[ $rc -eq 0 ] && grep -q "Resources: 301 added" apply.out && [ "$(nres subnet)" -eq 300 ]' apply.out
+check many_apply '[ $rc -eq 0 ] && grep -q "Resources: 301 added" apply.out &&
+  [ "$(nres subnet)" -eq 300 ]' apply.out
 calls_reset
 cairn plan -detailed-exitcode -no-color -var n=300 >plan.out 2>&1; rc=$?
 ds=$(calls DescribeSubnets); all=$(calls)
@@ -371,7 +387,8 @@ echo "# with 5-item pages: $ds DescribeSubnets"
 check many_refresh_small_pages '[ $rc -eq 0 ] && [ "$ds" -eq 60 ]' plan.out
 admin POST /_emu/config '{"max_page": 100}' >/dev/null
 cairn destroy -auto-approve -no-color -var n=300 >destroy.out 2>&1; rc=$?
-check many_destroy '[ $rc -eq 0 ] && [ "$(nres subnet)" -eq 0 ] && [ "$(nres vpc)" -eq 0 ]' destroy.out
+check many_destroy '[ $rc -eq 0 ] && [ "$(nres subnet)" -eq 0 ] &&
+  [ "$(nres vpc)" -eq 0 ]' destroy.out
 
 # --- no secret anywhere -------------------------------------------------------------
 check no_secret_in_outputs "! grep -rqF --include='*.out' -- '$SECRET' '$TMP'"
