@@ -6,6 +6,9 @@
 # figures into bench/README.md by hand (with the machine and the runs).
 #
 # BENCH_RUNS (default 10) runs per command; BENCH_RESOURCES (default 10000).
+# Then the engine benchmarks, bench/engine.sh (apply scheduling with the test
+# provider, plan of 1,000-50,000 instances; its own BENCH_ENGINE_* settings;
+# about 5 minutes): BENCH_ENGINE=0 skips them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -50,3 +53,9 @@ echo "== cairn fmt -check on the same files ($RUNS runs)"
 hyperfine --warmup 1 --runs "$RUNS" -i --export-markdown "$OUT/fmt.md" \
   "$BUILD/cairn fmt -check $CFG"
 /usr/bin/time -v "$BUILD/cairn" fmt -check "$CFG" 2>&1 | grep -E 'Maximum resident' || true
+
+if [ "${BENCH_ENGINE:-1}" != 0 ]; then
+  echo
+  echo "== engine: apply scheduling and plan scaling (bench/engine.sh)"
+  BUILD="$BUILD" bench/engine.sh
+fi
