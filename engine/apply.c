@@ -590,6 +590,16 @@ static int record_refresh(apply_ctx *ac)
     int rc = state_txn_begin(&txn, ac->o->env, 0, "apply");
     if (rc < 0)
         return rc;
+    /* Imported objects (import blocks) enter state before any change runs. */
+    for (size_t i = 0; rc == 0 && i < p->n; i++) {
+        plan_change *c = &p->changes[i];
+        if (!c->import_id)
+            continue;
+        state_instance *si = plan_state_instance(c->type, c->provider, c->schema_version,
+                                                 val_copy(c->prior), c->deps, c->ndeps);
+        rc = si ? state_put(txn, c->addr, si) : CAIRN_EINVAL;
+        state_instance_free(si);
+    }
     /* Moves first (moved blocks): every later write uses the new address. */
     for (size_t i = 0; rc == 0 && i < p->n; i++) {
         plan_change *c = &p->changes[i];

@@ -34,7 +34,7 @@ int plan_has_changes(const plan *p)
 {
     for (size_t i = 0; i < p->n; i++)
         if ((p->changes[i].action != PLAN_NOOP && p->changes[i].action != PLAN_READ) ||
-            p->changes[i].moved_from)
+            p->changes[i].moved_from || p->changes[i].import_id)
             return 1;
     for (size_t i = 0; i < p->noutputs; i++)
         if (p->outputs[i].changed || p->outputs[i].deleted)
@@ -86,6 +86,7 @@ static void change_free(plan_change *c)
     free(c->inst_deps);
     free(c->reason);
     free(c->moved_from);
+    free(c->import_id);
 }
 
 void plan_free(plan *p)

@@ -59,6 +59,7 @@ typedef struct plan_change {
     uint64_t timeouts_ms[4];    /* create, read, update, delete; 0: default */
     int schema_version;
     val applied;                /* apply: the new state once done (else invalid) */
+    char *import_id;            /* import block: the object adopted under addr */
 } plan_change;
 
 typedef struct plan_output {

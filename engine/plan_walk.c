@@ -538,6 +538,63 @@ static int depends_pending(plan_ctx *pc, graph_res *r)
     return p.hit;
 }
 
+/* An import block of the root module targets addr: its id, evaluated
+ * (owned), or NULL.  Import blocks are allowed in the root module only. */
+static char *import_id_for(plan_ctx *pc, const char *addr)
+{
+    const cfg_module *root = pc->o->cfg;
+    for (size_t i = 0; i < root->nimports; i++) {
+        if (strcmp(root->imports[i].to, addr) != 0)
+            continue;
+        graph_scope s;
+        graph_scope_init(&s, pc->g, graph_root(pc->g), NULL);
+        val id = graph_eval(&s, root->imports[i].id);
+        char *out = NULL;
+        if (val_is_valid(id) && val_kind(id) == VAL_STRING && !val_is_unknown(id))
+            out = xstrdup(val_get_string(id));
+        else if (val_is_valid(id))
+            diag_add(pc->diags, DIAG_ERROR, root->imports[i].id->range, "Invalid import id",
+                     "The import ID must be a known string.");
+        val_free(id);
+        return out;
+    }
+    return NULL;
+}
+
+/* Import the object id for instance addr (an import block): its state
+ * converted to st, or VAL_INVALID after a diagnostic. */
+static val import_object(plan_ctx *pc, prov_conf *conf, const prov_resource_type *rt,
+                         const cfg_resource *cfg, const char *addr, const char *id,
+                         const ty *st)
+{
+    if (!rt->ops.import) {
+        diag_add(pc->diags, DIAG_ERROR, cfg->range, "Resource type cannot be imported",
+                 "The provider %s does not support importing resource type \"%s\".",
+                 conf->api->name, cfg->type);
+        return val_invalid();
+    }
+    prov_call call;
+    prov_diag pd = {0};
+    val got = val_invalid();
+    plan_call_init(&call, addr, cfg->type, 0, pc->o->cancel);
+    if (rt->ops.import(conf->inst, &call, id, &got, &pd) < 0) {
+        plan_prov_diag(pc->diags, &pd, cfg, "importing", addr);
+        return val_invalid();
+    }
+    if (!val_is_valid(got) || val_is_null(got)) {
+        val_free(got);
+        diag_add(pc->diags, DIAG_ERROR, cfg->range, "Cannot import non-existent remote object",
+                 "While attempting to import an existing object to \"%s\", the provider "
+                 "detected that no object exists with the given id \"%s\".", addr, id);
+        return val_invalid();
+    }
+    val v = val_convert(got, st);
+    if (!val_is_valid(v))
+        diag_add(pc->diags, DIAG_ERROR, cfg->range, "Provider returned invalid state",
+                 "Importing %s: %s", addr, err_msg());
+    return v;
+}
+
 /* Plan instance gi of r.  *idx receives the index of the change it added
  * (or stays SIZE_MAX).  Evaluation may plan other resources on demand and
  * so grow (move) pc->p->changes: every expression is evaluated before this
@@ -622,6 +679,13 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
     narrow_deps(&s, cfg, &tmp);
     int force = wants_replace(pc, r, &s, gi->addr);
     prior_rec *pr = find_prior(pc, gi->addr);
+    char *imp = pr ? NULL : import_id_for(pc, gi->addr);
+    val imported = imp ? import_object(pc, conf, rt, cfg, gi->addr, imp, st) : val_invalid();
+    if (imp && !val_is_valid(imported)) {
+        free(imp);
+        val_free(config);
+        return CAIRN_EDIAG;
+    }
     plan_change *c = plan_add_change(pc->p, gi->addr);
     *idx = pc->p->n - 1;
     c->narrow = tmp.narrow, c->nnarrow = tmp.nnarrow;
@@ -632,6 +696,11 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
     c->cfg = cfg;
     c->provider = xstrdup(key);
     c->schema_version = rt->schema_version;
+    if (imp) {
+        c->import_id = imp;
+        val_free(c->prior);
+        c->prior = imported;
+    }
     if (pr) {
         pr->claimed = 1;
         val_free(c->prior);
@@ -963,6 +1032,8 @@ static int plan_outputs(plan_ctx *pc)
 static void count_changes(plan *p)
 {
     for (size_t i = 0; i < p->n; i++) {
+        if (p->changes[i].import_id)
+            p->nimport++;
         switch (p->changes[i].action) {
         case PLAN_CREATE: p->nadd++; break;
         case PLAN_UPDATE: p->nchange++; break;

@@ -1018,7 +1018,8 @@ static void r_block(rctx *r, const val *a, const val *b, int indent, const plan_
                 width = r_key_len(e[i].key);
         r_open(r, '{', forces);
         for (size_t i = 0; i < na; i++)
-            nunch += (size_t)r_attr_line(r, &e[i], width, indent, (ropts){0},
+            nunch += (size_t)r_attr_line(r, &e[i], width, indent,
+                                         (ropts){.show_all = depth == 0 && c && c->import_id},
                                          r_forced(c, e[i].key), depth);
         if (nunch)
             r_unchanged(r, indent + 1, "attribute", nunch);
@@ -1044,7 +1045,7 @@ static int r_shown(const plan_change *c)
 {
     if (c->action == PLAN_DELETE && c->data)
         return 0;
-    return c->action != PLAN_NOOP || c->moved_from;
+    return c->action != PLAN_NOOP || c->moved_from || c->import_id;
 }
 
 /* TYPE and NAME of an instance address ("module.m.aws_x.y[0]": aws_x, y). */
@@ -1124,11 +1125,16 @@ static void r_comment(rctx *r, const plan_change *c, const char *type, size_t nt
         r_delete_reason(r, c, type, ntype, name, nname);
         break;
     default:
-        sb_printf(r->b, "[bold]  # %s[reset] has moved to [bold]%s[reset]",
-                  c->moved_from ? c->moved_from : a, a);
+        if (c->import_id && !c->moved_from)
+            sb_printf(r->b, "[bold]  # %s[reset] will be imported", a);
+        else
+            sb_printf(r->b, "[bold]  # %s[reset] has moved to [bold]%s[reset]",
+                      c->moved_from ? c->moved_from : a, a);
         break;
     }
     sb_putc(r->b, '\n');
+    if (c->import_id && c->action != PLAN_NOOP)
+        sb_printf(r->b, "    # (imported from \"%s\")\n", c->import_id);
     if (c->moved_from && c->action != PLAN_NOOP)
         sb_printf(r->b, "  # [reset](moved from %s)\n", c->moved_from);
 }
