@@ -203,20 +203,6 @@ static int apply_hook(graph *g, graph_res *r, void *payload)
     return 0;
 }
 
-static graph_mod *mod_by_addr(graph_mod *m, const char *res_addr)
-{
-    for (size_t i = 0; i < m->cfg->ncalls; i++) {
-        graph_call *gc = graph_mod_call(m, i);
-        for (size_t j = 0; j < gc->ninst; j++) {
-            graph_mod *c = gc->inst[j];
-            size_t k = strlen(c->addr);
-            if (strncmp(res_addr, c->addr, k) == 0 && res_addr[k] == '.')
-                return mod_by_addr(c, res_addr);
-        }
-    }
-    return m;
-}
-
 /* Re-evaluate change t's configuration with current values into t->final.
  * Called on the scheduler thread with ac->mu held. */
 static int prepare(apply_ctx *ac, task *t)
@@ -229,7 +215,7 @@ static int prepare(apply_ctx *ac, task *t)
     graph *g = graph_new(ac->o->cfg, ac->o->vars, state_workspace_name(ac->o->env),
                          apply_hook, ac, &d);
     int rc = graph_expand_modules(g, graph_root(g));
-    graph_mod *m = mod_by_addr(graph_root(g), c->res_addr);
+    graph_mod *m = graph_mod_of(graph_root(g), c->res_addr);
     graph_scope s;
     graph_scope_init(&s, g, m, NULL);
     val *keys = NULL, *values = NULL;

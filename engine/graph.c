@@ -679,8 +679,7 @@ int graph_resource(graph *g, graph_mod *m, size_t i, graph_res **out)
         r = xcalloc(1, sizeof *r);
         r->cfg = c;
         r->mod = m;
-        r->addr = xasprintf("%s%s%s%s.%s", m->addr, *m->addr ? "." : "", c->data ? "data." : "",
-                            c->type, c->name);
+        r->addr = graph_res_addr(m, c->data, c->type, c->name);
         r->node.what = xstrdup(r->addr);
         m->res[i] = r;
     }
@@ -938,4 +937,24 @@ void graph_keys_free(val *keys, val *values, size_t n)
     }
     free(keys);
     free(values);
+}
+
+char *graph_res_addr(const graph_mod *m, int data, const char *type, const char *name)
+{
+    return xasprintf("%s%s%s%s.%s", m->addr, *m->addr ? "." : "", data ? "data." : "", type,
+                     name);
+}
+
+graph_mod *graph_mod_of(graph_mod *m, const char *addr)
+{
+    for (size_t i = 0; i < m->cfg->ncalls; i++) {
+        graph_call *gc = graph_mod_call(m, i);
+        for (size_t j = 0; j < gc->ninst; j++) {
+            graph_mod *c = gc->inst[j];
+            size_t n = strlen(c->addr);
+            if (strncmp(addr, c->addr, n) == 0 && addr[n] == '.')
+                return graph_mod_of(c, addr);
+        }
+    }
+    return m;
 }

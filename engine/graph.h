@@ -142,6 +142,13 @@ void graph_node_add_dep(graph_node *n, graph_res *r);
 /* Evaluate every reference of e for its dependencies only (depends_on). */
 void graph_note_refs(graph_scope *s, const ast *e);
 
+/* The address of resource TYPE.NAME (data: data.TYPE.NAME) in module
+ * instance m: "module.a[0].aws_vpc.main".  Caller frees. */
+char *graph_res_addr(const graph_mod *m, int data, const char *type, const char *name);
+/* The module instance below m (expanded) that an instance or resource
+ * address lives in; m itself when no child's address prefixes it. */
+graph_mod *graph_mod_of(graph_mod *m, const char *addr);
+
 /* Instance key suffix: "[0]" or "[\"k\"]" ("" for VAL_INVALID).  Caller
  * frees. */
 char *graph_key_suffix(val key);

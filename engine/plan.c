@@ -245,11 +245,10 @@ void plan_decide(plan_change *c, const cfg_resource *r, const prov_resource_type
 
 /* ---------------------------------------------------------------- targets */
 
-static int addr_matches(const char *pattern, const char *addr)
+int plan_addr_under(const char *addr, const char *prefix)
 {
-    size_t n = strlen(pattern);
-    return strncmp(addr, pattern, n) == 0 &&
-           (addr[n] == 0 || addr[n] == '[' || addr[n] == '.');
+    size_t n = strlen(prefix);
+    return strncmp(addr, prefix, n) == 0 && (addr[n] == 0 || addr[n] == '.' || addr[n] == '[');
 }
 
 void plan_apply_targets(plan *p, char **targets, size_t nt)
@@ -257,7 +256,7 @@ void plan_apply_targets(plan *p, char **targets, size_t nt)
     char *keep = xcalloc(p->n + 1, 1);
     for (size_t i = 0; i < p->n; i++)
         for (size_t t = 0; t < nt; t++)
-            if (addr_matches(targets[t], p->changes[i].addr))
+            if (plan_addr_under(p->changes[i].addr, targets[t]))
                 keep[i] = 1;
     /* Dependencies of kept changes, to a fixed point. */
     for (int grew = 1; grew;) {

@@ -68,6 +68,10 @@ val plan_remark(val v, val from);
 /* Order of changes (by address), for bsearch. */
 int plan_cmp_change(const void *a, const void *b);
 
+/* Whether addr is prefix itself or lies under it (a module, a resource's
+ * instances): the next character is the end, "." or "[". */
+int plan_addr_under(const char *addr, const char *prefix);
+
 /* Resource address of an instance address (owned). */
 char *plan_res_addr(const char *addr);
 int val_is_known_object(val v);

@@ -88,12 +88,6 @@ static val stored_attrs(const prior_rec *r, const ty *st)
 
 /* ---------------------------------------------------------------- moved */
 
-static int addr_under(const char *addr, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    return strncmp(addr, prefix, n) == 0 && (addr[n] == 0 || addr[n] == '.' || addr[n] == '[');
-}
-
 static void apply_moved(plan_ctx *pc, const cfg_module *m)
 {
     for (size_t i = 0; i < m->nmoved; i++) {
@@ -103,7 +97,7 @@ static void apply_moved(plan_ctx *pc, const cfg_module *m)
                             : xstrdup(m->moved[i].to);
         for (size_t j = 0; j < pc->npriors; j++) {
             prior_rec *r = &pc->priors[j];
-            if (!addr_under(r->addr, from))
+            if (!plan_addr_under(r->addr, from))
                 continue;
             char *na = xasprintf("%s%s", to, r->addr + strlen(from));
             if (find_prior(pc, na)) {
@@ -264,8 +258,7 @@ static void strv_add(char ***v, size_t *n, char *s)
 
 static char *res_of(graph_scope *s, const ast *ga)
 {
-    return xasprintf("%s%s%s.%s", s->mod->addr, *s->mod->addr ? "." : "",
-                     ga->u.getattr.obj->u.var.s, ga->u.getattr.name.s);
+    return graph_res_addr(s->mod, 0, ga->u.getattr.obj->u.var.s, ga->u.getattr.name.s);
 }
 
 static void narrow_expr(struct narrow *n, const ast *e);
@@ -414,8 +407,7 @@ static int trig_entry(plan_ctx *pc, graph_scope *s, const ast *e)
     }
     if (e->kind != AST_GETATTR || e->u.getattr.obj->kind != AST_VARIABLE)
         return 0;
-    char *ra = xasprintf("%s%s%s.%s", s->mod->addr, *s->mod->addr ? "." : "",
-                         e->u.getattr.obj->u.var.s, e->u.getattr.name.s);
+    char *ra = res_of(s, e);
     char *ia = NULL;
     if (key) {
         val k = graph_eval(s, key);
@@ -513,18 +505,14 @@ static void pending_ref(const eval_ref *ref, void *payload)
     struct pending *p = payload;
     char *prefix;
     if (ref->kind == EVAL_REF_RESOURCE)
-        prefix = xasprintf("%s%s%s.%s", p->m->addr, *p->m->addr ? "." : "", ref->type,
-                           ref->name);
+        prefix = graph_res_addr(p->m, 0, ref->type, ref->name);
     else if (ref->kind == EVAL_REF_MODULE)
         prefix = xasprintf("%s%smodule.%s", p->m->addr, *p->m->addr ? "." : "", ref->name);
     else
         return;
-    size_t n = strlen(prefix);
     for (size_t i = 0; i < p->pc->p->n && !p->hit; i++) {
         const plan_change *c = &p->pc->p->changes[i];
-        const char *a = c->addr;
-        if (strncmp(a, prefix, n) == 0 && (a[n] == 0 || a[n] == '.' || a[n] == '[') &&
-            !c->data && c->action != PLAN_NOOP)
+        if (plan_addr_under(c->addr, prefix) && !c->data && c->action != PLAN_NOOP)
             p->hit = 1;
     }
     free(prefix);

@@ -20,21 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The module instance an address lives in (after module expansion). */
-static graph_mod *find_mod(graph_mod *m, const char *addr)
-{
-    for (size_t i = 0; i < m->cfg->ncalls; i++) {
-        graph_call *gc = graph_mod_call(m, i);
-        for (size_t j = 0; j < gc->ninst; j++) {
-            graph_mod *c = gc->inst[j];
-            size_t n = strlen(c->addr);
-            if (strncmp(addr, c->addr, n) == 0 && addr[n] == '.')
-                return find_mod(c, addr);
-        }
-    }
-    return m;
-}
-
 static int settle_create(plan_ctx *pc, const state_intent *in, prov_conf *conf,
                          const char *key, const prov_resource_type *rt, const char *type)
 {
@@ -112,7 +97,7 @@ static int settle(plan_ctx *pc, const state_intent *in)
     char *type = xstrdup(a.type ? a.type : "");
     char *name = xstrdup(a.name ? a.name : "");
     state_addr_free(&a);
-    graph_mod *m = find_mod(graph_root(pc->g), in->address);
+    graph_mod *m = graph_mod_of(graph_root(pc->g), in->address);
     const cfg_resource *r = cfg_resource_find(m->cfg, 0, type, name);
     char *key = NULL;
     int rc = CAIRN_EDIAG;
