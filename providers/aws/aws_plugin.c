@@ -325,16 +325,25 @@ static int aws_configure(prov_instance **out, val config, prov_diag *d)
 /* Every resource family; the table below is their concatenation. */
 static const aws_family *const families[] = {
     &aws_ec2_vpc_family,
+    &aws_ec2_gateway_family,
+    &aws_ec2_route_family,
+    &aws_ec2_sg_family,
+};
+/* Every data source family. */
+static const aws_data_family *const data_families[] = {
+    &aws_data_sources,
 };
 
 /* The plugin and its table: process-wide, filled once, read-only after. */
 static prov_resource_type table[AWS_MAX_RESOURCE_TYPES];
+static prov_data_source data_table[AWS_MAX_DATA_SOURCES];
 static prov_plugin plugin = {
     .abi_version = PROV_ABI_VERSION,
     .name = AWS_PLUGIN_NAME,
     .version = AWS_PLUGIN_VERSION,
     .config_schema = &config_schema,
     .resources = table,
+    .data_sources = data_table,
     .configure = aws_configure,
     .close = aws_close,
 };
@@ -370,6 +379,18 @@ static void build_table(void)
         }
     }
     plugin.nresources = n;
+    n = 0;
+    for (size_t f = 0; f < sizeof data_families / sizeof *data_families; f++) {
+        for (size_t i = 0; i < data_families[f]->nsources; i++) {
+            if (n == AWS_MAX_DATA_SOURCES) {
+                fprintf(stderr, "aws plugin: more than AWS_MAX_DATA_SOURCES (%d) data "
+                        "sources\n", AWS_MAX_DATA_SOURCES);
+                abort();
+            }
+            data_table[n++] = data_families[f]->sources[i];
+        }
+    }
+    plugin.ndata_sources = n;
 }
 
 /* The plugin's one exported symbol (PROV_ENTRY_SYMBOL). */

@@ -50,6 +50,8 @@
 #define AWS_TOKEN_TAG "cairn:token"
 /* Most resource types the plugin table holds (aws_plugin.c). */
 #define AWS_MAX_RESOURCE_TYPES 64
+/* Most data sources the plugin table holds. */
+#define AWS_MAX_DATA_SOURCES 64
 /* Longest id accepted by import and find_by_token (bytes). */
 #define AWS_MAX_ID_LEN 128
 
@@ -181,6 +183,23 @@ typedef struct aws_family {
 
 /* aws_ec2_vpc.c: aws_vpc, aws_subnet. */
 extern const aws_family aws_ec2_vpc_family;
+/* aws_ec2_gateway.c: aws_internet_gateway, aws_eip, aws_nat_gateway. */
+extern const aws_family aws_ec2_gateway_family;
+/* aws_ec2_route.c: aws_route_table, aws_route, aws_route_table_association. */
+extern const aws_family aws_ec2_route_family;
+/* aws_ec2_sg.c: aws_security_group, aws_vpc_security_group_ingress_rule,
+ * aws_vpc_security_group_egress_rule. */
+extern const aws_family aws_ec2_sg_family;
+
+/* A family's data sources (aws_plugin.c concatenates them). */
+typedef struct aws_data_family {
+    const prov_data_source *sources;
+    size_t nsources;
+} aws_data_family;
+
+/* aws_data.c: aws_availability_zones, aws_vpc, aws_subnets,
+ * aws_caller_identity, aws_region, aws_iam_policy_document. */
+extern const aws_data_family aws_data_sources;
 
 #pragma GCC visibility pop
 
