@@ -48,7 +48,8 @@ static int describe_chunk(prov_instance *p, const aws_ec2_query *q, const char *
         aws_params_add_filter(prm, fi++, q->filters[i].name, &q->filters[i].value, 1);
     char mr[16];
     snprintf(mr, sizeof mr, "%d", q->max_results > 0 ? q->max_results : AWS_EC2_MAX_RESULTS);
-    aws_params_add(prm, "MaxResults", mr);
+    if (q->max_results >= 0)
+        aws_params_add(prm, "MaxResults", mr);
     aws_request req = {.svc = AWS_EC2, .action = q->action, .retry = AWS_RETRY_SAFE,
                        .params = prm};
     int rc = aws_paginate(p->client, &req, &ec2_pager, on_page, pc, e);
@@ -648,8 +649,11 @@ static int send_create(prov_instance *p, const prov_call *c, const aws_ec2_type 
     t->create_params(prm, planned);
     aws_ec2_tag_spec(prm, t->tag_rtype, &tags, c->token);
     aws_kv_free(&tags);
-    aws_request req = {.svc = AWS_EC2, .action = t->create_action, .retry = AWS_RETRY_UNSAFE,
-                       .params = prm};
+    int tok = t->client_token && c->token && *c->token;
+    if (tok)
+        aws_params_add(prm, t->client_token, c->token);
+    aws_request req = {.svc = AWS_EC2, .action = t->create_action,
+                       .retry = tok ? AWS_RETRY_TOKEN : AWS_RETRY_UNSAFE, .params = prm};
     int rc = create_call(p, c, t, &req, t->create_item, id, d);
     aws_params_free(prm);
     return rc;

@@ -52,7 +52,8 @@ typedef struct aws_ec2_query {
     const char *action;          /* "DescribeSubnets" */
     const char *set;             /* "subnetSet" */
     const char *id_filter;       /* "subnet-id" */
-    int max_results;             /* 0: AWS_EC2_MAX_RESULTS */
+    int max_results;             /* 0: AWS_EC2_MAX_RESULTS; <0: the call does not
+                                    paginate (DescribeAddresses): no MaxResults */
     const aws_ec2_filter *filters;
     size_t nfilters;
 } aws_ec2_query;
@@ -138,6 +139,8 @@ struct aws_ec2_type {
     aws_ec2_change_fn after_create;  /* from the object as first listed; or NULL */
     aws_ec2_change_fn change;        /* update's calls besides tags; or NULL */
     aws_ec2_validate_fn validate;    /* of a configuration; create runs it too */
+    const char *client_token;    /* the create call's idempotency parameter
+                                    ("ClientToken"), sent with c->token; or NULL */
 };
 
 /* read_many: one batched Describe (aws_ec2_describe), build per item, finish.
