@@ -6,9 +6,12 @@
  * meets references to things not yet created.
  *
  * Usage: bench_lang FILE...     (bench/run.sh builds and times it)
+ * Like cairn, it runs with the heap on huge pages (engine/heap.h) unless
+ * CAIRN_NO_HUGEPAGES is set.
  * Prints one summary line on stderr; exit 1 if a file fails to load or
  * parse.  All trees stay alive until the end, as they would in a plan.
  */
+#include "engine/heap.h"
 #include "lang/diag.h"
 #include "lang/eval.h"
 #include "lang/parse.h"
@@ -47,6 +50,7 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
+    heap_on_hugepages(argv);     /* as cairn does (engine/heap.h) */
     int n = argc - 1, rc = 0;
     src_file **srcs = xcalloc((size_t)(n ? n : 1), sizeof *srcs);
     ast_file **trees = xcalloc((size_t)(n ? n : 1), sizeof *trees);

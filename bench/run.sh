@@ -44,10 +44,10 @@ free -m | head -2
 echo
 echo "== parse + evaluate ($RUNS runs)"
 hyperfine --warmup 1 --runs "$RUNS" --export-markdown "$OUT/parse_eval.md" \
-  "$OUT/bench_lang $CFG/*.tf"
+  "$OUT/bench_lang $CFG/*.tf" "CAIRN_NO_HUGEPAGES=1 $OUT/bench_lang $CFG/*.tf"
 echo
 echo "== peak RSS (parse + evaluate)"
-/usr/bin/time -v "$OUT/bench_lang" "${files[@]}" 2>&1 | grep -E 'Maximum resident|Elapsed'
+/usr/bin/time -v "$OUT/bench_lang" "${files[@]}" 2>&1 | grep -E 'Maximum resident|Elapsed|page faults'
 echo
 echo "== cairn fmt -check on the same files ($RUNS runs)"
 hyperfine --warmup 1 --runs "$RUNS" -i --export-markdown "$OUT/fmt.md" \

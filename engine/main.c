@@ -1,8 +1,12 @@
 /*
  * engine/main.c — `cairn` entry point: global options, then dispatch to the
  * verb's cmd_* function (engine/cli.h).
+ *
+ * Before anything else main runs again with glibc's heap on huge pages
+ * (engine/heap.h).
  */
 #include "engine/cli.h"
+#include "engine/heap.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -70,6 +74,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    heap_on_hugepages(argv);
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
