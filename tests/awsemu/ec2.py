@@ -442,6 +442,9 @@ def allocate_address(ctx):
 
 def describe_addresses(ctx):
     st = ctx.store
+    for p in ('MaxResults', 'NextToken'):
+        if pget(ctx.params, p) is not None:   # DescribeAddresses does not paginate
+            raise AwsError('UnknownParameter', 'The parameter %s is not recognized' % p)
     pool = [o for o in st.all('eip') if st.visible(o)]
     ips = plist(ctx.params, 'PublicIp')
     if ips:
@@ -485,11 +488,15 @@ def _nat_not_found(ids):
     return AwsError('NatGatewayNotFound', 'NAT gateway %s was not found' % ids[0])
 
 
-def _new_eni(ctx, sub, description, itype, group_ids=()):
+def _new_eni(ctx, sub, description, itype, group_ids=(), ip=None):
     st = ctx.store
     net = ipaddress.ip_network(sub['cidrBlock'])
-    ip = str(net.network_address + sub['_next_ip'])
-    sub['_next_ip'] += 1
+    if ip is None:
+        ip = str(net.network_address + sub['_next_ip'])
+        sub['_next_ip'] += 1
+    elif not _ip_in(ip, net) or any(e['privateIpAddress'] == ip for e in st.all('eni')):
+        raise bad_param('The private IP address %s is not available in subnet %s.'
+                        % (ip, sub['subnetId']))
     sub['availableIpAddressCount'] -= 1
     eid = st.new_id('eni')
     eni = {'availabilityZone': sub['availabilityZone'], 'description': description,
@@ -499,6 +506,13 @@ def _new_eni(ctx, sub, description, itype, group_ids=()):
            'subnetId': sub['subnetId'], 'vpcId': sub['vpcId']}
     st.add('eni', eid, eni)
     return eni
+
+
+def _ip_in(ip, net):
+    try:
+        return ipaddress.ip_address(ip) in net
+    except ValueError:
+        return False
 
 
 def _remove_eni(st, eni):
@@ -533,13 +547,15 @@ def create_nat_gateway(ctx):
         raise bad_param('AllocationId is not supported for a private NAT gateway')
     tags = U.tags_from_specs(ctx, 'natgateway')
     nid = st.new_id('nat')
-    eni = _new_eni(ctx, sub, 'Interface for NAT Gateway %s' % nid, 'nat_gateway')
+    eni = _new_eni(ctx, sub, 'Interface for NAT Gateway %s' % nid, 'nat_gateway',
+                   ip=pget(ctx.params, 'PrivateIpAddress'))
     addr = {'networkInterfaceId': eni['networkInterfaceId'],
             'privateIp': eni['privateIpAddress']}
     if eip is not None:
-        addr = {'allocationId': aid, 'networkInterfaceId': eni['networkInterfaceId'],
+        addr = {'allocationId': aid, 'associationId': st.new_id('eipassoc'),
+                'networkInterfaceId': eni['networkInterfaceId'],
                 'privateIp': eni['privateIpAddress'], 'publicIp': eip['publicIp']}
-        eip.update({'associationId': st.new_id('eipassoc'),
+        eip.update({'associationId': addr['associationId'],
                     'networkInterfaceId': eni['networkInterfaceId'],
                     'networkInterfaceOwnerId': ctx.account,
                     'privateIpAddress': eni['privateIpAddress']})
