@@ -1,69 +1,58 @@
 /*
- * engine/cmd_show.c — `cairn show [-json] [-no-color] [PLANFILE]`: the
- * current state, or a saved plan, for people or (with -json) for programs,
- * as `terraform show` prints them.
+ * engine/cmd_show.c — `cairn show [-json | -markdown] [-show-sensitive]
+ * [-max-chars=N] [-no-color] [PLANFILE]`: the current state, or a saved
+ * plan, for people, for programs (-json) or for a pull request
+ * (-markdown), as `terraform show` prints them.
  *
- *   state   every instance as "# ADDR:" and a `resource "TYPE" "NAME" {`
- *           block: attributes sorted with their "=" aligned, nested blocks
- *           (from the provider's schema, when its plugin loads) as blocks,
- *           nulls left out, sensitive values as "(sensitive value)"; then
- *           the root outputs.
- *   plan    the saved plan made again the way `cairn apply PLANFILE` does
- *           (its variables, targets and options; refused when stale), shown
- *           as `cairn plan` shows it.
- *   -json   Terraform's `show -json` shapes: {"format_version", "values":
- *           {"outputs", "root_module": {"resources", "child_modules"}}} for
- *           the state; {"format_version", "resource_changes",
- *           "output_changes"} for a plan.  Sensitive values are written as
- *           null (Terraform writes them in clear) and marked true in
- *           "sensitive_values" / "before_sensitive" / "after_sensitive";
- *           values known only after apply are null, marked in
- *           "after_unknown".
+ *   state     every instance as "# ADDR:" and a `resource "TYPE" "NAME" {`
+ *             block: attributes sorted with their "=" aligned, nested
+ *             blocks (from the provider's schema, when its plugin loads) as
+ *             blocks, nulls left out, sensitive values as "(sensitive
+ *             value)"; then the root outputs.
+ *   plan      the saved plan made again the way `cairn apply PLANFILE` does
+ *             (its variables, targets and options; refused when stale),
+ *             shown as `cairn plan` shows it.
+ *   -json     the state representation (format_version "1.0") or the plan
+ *             representation (format_version "1.2", engine/plan_json.c).
+ *             Sensitive values are written as null (Terraform writes them
+ *             in clear) and marked in the *_sensitive mirrors.
+ *   -markdown a saved plan as a pull-request comment (engine/markdown.c),
+ *             at most -max-chars characters (default 60000).
  *
- * What must stay true: no sensitive value reaches stdout, in either form.
+ * What must stay true: no sensitive value reaches stdout, in any form,
+ * unless -show-sensitive was given, and then stderr says so first.
  * Reading the state takes no lock (as Terraform's show); re-making a plan
  * takes it, because planning may reconcile open intents.
  */
 #include "engine/cli.h"
+#include "engine/markdown.h"
+#include "engine/plan_json.h"
 #include "engine/planfile.h"
-#if __has_include("engine/render.h")
 #include "engine/render.h"
-#else
-/* Until engine/render.c lands: the changes one a line, and the summary. */
-static void render_plan(FILE *out, const plan *p, int color)
-{
-    static const char *const sigil[] = {" ", "+", "<=", "~", "-/+", "+/-", "-"};
-    (void)color;
-    for (size_t i = 0; i < p->n && plan_has_changes(p); i++)
-        if (p->changes[i].action != PLAN_NOOP)
-            fprintf(out, "%3s %s (%s)\n", sigil[p->changes[i].action], p->changes[i].addr,
-                    plan_action_name(p->changes[i].action));
-    if (plan_has_changes(p))
-        fprintf(out, "\nPlan: %d to add, %d to change, %d to destroy.\n", p->nadd, p->nchange,
-                p->ndestroy);
-    else
-        fputs("\nNo changes. Your infrastructure matches the configuration.\n", out);
-}
-#endif
 #include "lang/lex.h"
 #include "lang/val_fmt.h"
 #include "lang/val_json.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 /* Nesting beyond this prints "..." (human) or null (JSON). */
 #define SHOW_MAX_DEPTH 64
 
 typedef struct show_ctx {
     cli_session s;
-    int json;
+    int json, markdown, show_sensitive;
+    size_t max_chars;
     const char *planfile;
     planfile *pf;
     plugin_registry *reg;       /* schemas for the state view */
     FILE *out;
     int quote_objects;          /* outputs: object keys quoted, as map keys */
     size_t shown, noutputs;     /* instances and outputs printed */
+    pj_res *recs;               /* -json state: the instances collected */
+    size_t nrecs;
 } show_ctx;
 
 /* ---------------------------------------------------------------- values */
@@ -138,7 +127,7 @@ static void put_val(show_ctx *x, val v, int indent, int depth)
     char num[VAL_NUMBER_BUF];
     if (depth > SHOW_MAX_DEPTH)
         fputs("...", x->out);
-    else if (val_is_sensitive(v))
+    else if (val_is_sensitive(v) && !x->show_sensitive)
         fputs("(sensitive value)", x->out);
     else if (val_is_unknown(v))
         fputs("(known after apply)", x->out);
@@ -195,7 +184,7 @@ static void put_block(show_ctx *x, const prov_block *b, const char *key, val v, 
         put_string(x->out, key, strlen(key));
         fputc(' ', x->out);
     }
-    if (val_is_sensitive(v)) {
+    if (val_is_sensitive(v) && !x->show_sensitive) {
         fputs("{\n", x->out);
         fprintf(x->out, "%*s# (sensitive value)\n%*s}\n", indent + 4, "", indent, "");
         return;
@@ -212,7 +201,7 @@ static void put_blocks(show_ctx *x, val obj, const prov_schema *s, int indent, i
         val v = *val_at(obj, i);
         if (!b || val_is_null(v) || val_is_unknown(v))
             continue;
-        if (b->nesting == PROV_NEST_SINGLE || val_is_sensitive(v)) {
+        if (b->nesting == PROV_NEST_SINGLE || (val_is_sensitive(v) && !x->show_sensitive)) {
             put_block(x, b, NULL, v, indent, depth);
             continue;
         }
@@ -334,132 +323,21 @@ static int show_outputs(show_ctx *x, state_txn *txn)
     return rc;
 }
 
-/* ---------------------------------------------------------------- JSON values */
-
-/* v as JSON with every sensitive or unknown value written as null. */
-static void json_value(strbuf *b, val v, int depth)
-{
-    if (depth > SHOW_MAX_DEPTH || val_is_sensitive(v) || val_is_unknown(v) || val_is_null(v)) {
-        sb_puts(b, "null");
-        return;
-    }
-    int keyed = val_kind(v) == VAL_MAP || val_kind(v) == VAL_OBJECT;
-    if (val_kind(v) == VAL_STRING) {
-        val_json_quote(b, val_get_string(v), val_string_len(v));
-        return;
-    }
-    if (!keyed && val_kind(v) != VAL_LIST && val_kind(v) != VAL_SET &&
-        val_kind(v) != VAL_TUPLE) {
-        if (val_to_json_sb(b, &v) < 0)
-            sb_puts(b, "null");
-        return;
-    }
-    sb_putc(b, keyed ? '{' : '[');
-    for (size_t i = 0; i < val_len(v); i++) {
-        if (i)
-            sb_putc(b, ',');
-        if (keyed) {
-            val_json_quote(b, val_key_at(v, i), strlen(val_key_at(v, i)));
-            sb_putc(b, ':');
-        }
-        json_value(b, *val_at(v, i), depth + 1);
-    }
-    sb_putc(b, keyed ? '}' : ']');
-}
-
-/* Where v carries mark, in Terraform's "sensitive_values" / "after_unknown"
- * shape: true where marked, false for other leaves, arrays for lists, sets
- * and tuples, objects for maps and objects with the false entries left
- * out. */
-static void json_marks(strbuf *b, val v, unsigned mark, int depth)
-{
-    int keyed = val_kind(v) == VAL_MAP || val_kind(v) == VAL_OBJECT;
-    int seq = val_kind(v) == VAL_LIST || val_kind(v) == VAL_SET || val_kind(v) == VAL_TUPLE;
-    if (val_marks(v) & mark) {
-        sb_puts(b, "true");
-        return;
-    }
-    if (depth > SHOW_MAX_DEPTH || val_is_null(v) || val_is_unknown(v) || (!keyed && !seq)) {
-        sb_puts(b, "false");
-        return;
-    }
-    sb_putc(b, keyed ? '{' : '[');
-    int first = 1;
-    for (size_t i = 0; i < val_len(v); i++) {
-        strbuf e = {0};
-        json_marks(&e, *val_at(v, i), mark, depth + 1);
-        char *t = sb_take(&e);
-        if (t && (!keyed || strcmp(t, "false") != 0)) {
-            sb_puts(b, first ? "" : ",");
-            if (keyed) {
-                val_json_quote(b, val_key_at(v, i), strlen(val_key_at(v, i)));
-                sb_putc(b, ':');
-            }
-            sb_puts(b, t);
-            first = 0;
-        }
-        free(t);
-    }
-    sb_putc(b, keyed ? '}' : ']');
-}
-
-/* "address" ... "provider_name" of a resource instance (an open object). */
-static void json_head(strbuf *b, const state_addr *a, const char *addr, const char *provider)
-{
-    sb_puts(b, "{\"address\":");
-    val_json_quote(b, addr, strlen(addr));
-    sb_printf(b, ",\"mode\":\"%s\",\"type\":", a->data ? "data" : "managed");
-    val_json_quote(b, a->type, strlen(a->type));
-    sb_puts(b, ",\"name\":");
-    val_json_quote(b, a->name, strlen(a->name));
-    if (a->key.kind == STATE_KEY_INT)
-        sb_printf(b, ",\"index\":%lld", (long long)a->key.i);
-    else if (a->key.kind == STATE_KEY_STR) {
-        sb_puts(b, ",\"index\":");
-        val_json_quote(b, a->key.s, strlen(a->key.s));
-    }
-    const char *open = provider ? strstr(provider, "provider[\"") : NULL;
-    const char *close = open ? strstr(open + 10, "\"]") : NULL;
-    sb_puts(b, ",\"provider_name\":");
-    if (close)
-        val_json_quote(b, open + 10, (size_t)(close - open - 10));
-    else
-        val_json_quote(b, provider ? provider : "", provider ? strlen(provider) : 0);
-}
-
-/* ",\"KEY\":VALUE,\"KEY_sensitive\":MARKS" for value v. */
-static void json_pair(strbuf *b, const char *key, const char *marks_key, val v)
-{
-    sb_printf(b, ",\"%s\":", key);
-    json_value(b, v, 0);
-    sb_printf(b, ",\"%s\":", marks_key);
-    json_marks(b, v, VAL_MARK_SENSITIVE, 0);
-}
-
 /* ---------------------------------------------------------------- JSON state */
-
-typedef struct json_rec {
-    state_addr a;
-    char *json;                 /* the resource's object */
-    size_t order;               /* in the state's order */
-} json_rec;
-
-typedef struct json_recs {
-    json_rec *v;
-    size_t n;
-} json_recs;
 
 static int collect_resource(const char *addr, const state_instance *inst, void *payload)
 {
-    json_recs *r = payload;
+    show_ctx *x = payload;
     state_addr a;
     val attrs;
     if (load_instance(addr, inst, &a, &attrs) < 0)
         return CAIRN_ECORRUPT;
     strbuf b = {0};
-    json_head(&b, &a, addr, inst->provider);
-    sb_printf(&b, ",\"schema_version\":%lld", (long long)inst->schema_version);
-    json_pair(&b, "values", "sensitive_values", attrs);
+    pj_head(&b, &a, addr, inst->provider);
+    sb_printf(&b, ",\"schema_version\":%lld,\"values\":", (long long)inst->schema_version);
+    pj_value(&b, attrs, x->show_sensitive);
+    sb_puts(&b, ",\"sensitive_values\":");
+    pj_marks(&b, attrs, VAL_MARK_SENSITIVE);
     if (inst->ndeps) {
         sb_puts(&b, ",\"depends_on\":[");
         for (size_t i = 0; i < inst->ndeps; i++) {
@@ -470,85 +348,13 @@ static int collect_resource(const char *addr, const state_instance *inst, void *
     }
     sb_puts(&b, inst->status == STATE_STATUS_TAINTED ? ",\"tainted\":true}" : "}");
     val_free(attrs);
-    r->v = xrealloc(r->v, (r->n + 1) * sizeof *r->v);
-    r->v[r->n] = (json_rec){a, sb_take(&b), r->n};
-    r->n++;
+    x->recs = xrealloc(x->recs, (x->nrecs + 1) * sizeof *x->recs);
+    x->recs[x->nrecs] = (pj_res){a, sb_take(&b), x->nrecs};
+    x->nrecs++;
     return 0;
 }
 
-static int cmp_key(const state_key *x, const state_key *y)
-{
-    if (x->kind != y->kind)
-        return (int)x->kind - (int)y->kind;
-    if (x->kind == STATE_KEY_INT)
-        return x->i < y->i ? -1 : x->i > y->i;
-    return x->kind == STATE_KEY_STR ? strcmp(x->s, y->s) : 0;
-}
-
-/* Modules component by component, a module before what it contains, so
- * that every module's records are contiguous, its own first. */
-static int cmp_rec(const void *pa, const void *pb)
-{
-    const json_rec *x = pa, *y = pb;
-    size_t n = x->a.nmodules < y->a.nmodules ? x->a.nmodules : y->a.nmodules;
-    for (size_t k = 0; k < n; k++) {
-        int c = strcmp(x->a.modules[k].name, y->a.modules[k].name);
-        if (c == 0)
-            c = cmp_key(&x->a.modules[k].key, &y->a.modules[k].key);
-        if (c)
-            return c;
-    }
-    if (x->a.nmodules != y->a.nmodules)
-        return x->a.nmodules < y->a.nmodules ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static int same_module(const state_addr *x, const state_addr *y, size_t depth)
-{
-    for (size_t k = 0; k < depth; k++)
-        if (strcmp(x->modules[k].name, y->modules[k].name) != 0 ||
-            cmp_key(&x->modules[k].key, &y->modules[k].key) != 0)
-            return 0;
-    return 1;
-}
-
-/* The module r[0..n) are in (at depth), with its resources and children. */
-static void json_module(strbuf *b, const json_rec *r, size_t n, size_t depth)
-{
-    const char *sep = "";
-    sb_putc(b, '{');
-    if (depth) {
-        state_addr m = r[0].a;
-        m.nmodules = depth;
-        char *addr = state_addr_module_str(&m);
-        sb_puts(b, "\"address\":");
-        val_json_quote(b, addr, strlen(addr));
-        free(addr);
-        sep = ",";
-    }
-    size_t i = 0;
-    for (; i < n && r[i].a.nmodules == depth; i++) {
-        sb_printf(b, "%s%s", i ? "," : sep, i ? "" : "\"resources\":[");
-        sb_puts(b, r[i].json);
-    }
-    if (i) {
-        sb_putc(b, ']');
-        sep = ",";
-    }
-    for (int first = 1; i < n; first = 0) {
-        size_t j = i + 1;
-        while (j < n && same_module(&r[i].a, &r[j].a, depth + 1))
-            j++;
-        sb_printf(b, "%s%s", first ? sep : ",", first ? "\"child_modules\":[" : "");
-        json_module(b, r + i, j - i, depth + 1);
-        i = j;
-        if (i == n)
-            sb_putc(b, ']');
-    }
-    sb_putc(b, '}');
-}
-
-static int json_outputs(strbuf *b, state_txn *txn)
+static int json_outputs(show_ctx *x, strbuf *b, state_txn *txn)
 {
     char **names = NULL;
     size_t n = 0;
@@ -561,7 +367,7 @@ static int json_outputs(strbuf *b, state_txn *txn)
         sb_puts(b, i ? "," : "\"outputs\":{");
         val_json_quote(b, names[i], strlen(names[i]));
         sb_printf(b, ":{\"sensitive\":%s,\"value\":%s", o.sensitive ? "true" : "false",
-                  o.sensitive ? "null" : o.value_json);
+                  o.sensitive && !x->show_sensitive ? "null" : o.value_json);
         if (o.type_json)
             sb_printf(b, ",\"type\":%s", o.type_json);
         sb_puts(b, i + 1 == n ? "}}," : "}");
@@ -573,17 +379,16 @@ static int json_outputs(strbuf *b, state_txn *txn)
 
 static int json_state(show_ctx *x, state_txn *txn)
 {
-    json_recs r = {0};
     strbuf b = {0}, outs = {0};
-    int rc = state_each(txn, NULL, collect_resource, &r);
+    int rc = state_each(txn, NULL, collect_resource, x);
     if (rc == 0)
-        rc = json_outputs(&outs, txn);
+        rc = json_outputs(x, &outs, txn);
     char *o = sb_take(&outs);
     sb_puts(&b, "{\"format_version\":\"1.0\"");
-    if (rc == 0 && (r.n || (o && o[0]))) {
-        qsort(r.v, r.n, sizeof *r.v, cmp_rec);
-        sb_printf(&b, ",\"values\":{%s\"root_module\":", o ? o : "");
-        json_module(&b, r.v, r.n, 0);
+    if (rc == 0 && (x->nrecs || (o && o[0]))) {
+        sb_printf(&b, ",\"terraform_version\":\"%s\",\"values\":{%s\"root_module\":",
+                  CAIRN_VERSION, o ? o : "");
+        pj_module_tree(&b, x->recs, x->nrecs);
         sb_putc(&b, '}');
     }
     sb_puts(&b, "}");
@@ -592,74 +397,38 @@ static int json_state(show_ctx *x, state_txn *txn)
         fprintf(x->out, "%s\n", s);
     free(s);
     free(o);
-    for (size_t i = 0; i < r.n; i++) {
-        state_addr_free(&r.v[i].a);
-        free(r.v[i].json);
-    }
-    free(r.v);
+    pj_res_free(x->recs, x->nrecs);
+    x->recs = NULL;
+    x->nrecs = 0;
     return rc;
 }
 
 /* ---------------------------------------------------------------- JSON plan */
 
-static const char *actions_json(enum plan_action a)
+/* The plan's time: when its file was last written (the same plan file
+ * shows the same timestamp every time). */
+static void plan_time(const char *path, char *buf, size_t size)
 {
-    static const char *const v[] = {"[\"no-op\"]", "[\"create\"]", "[\"read\"]",
-                                    "[\"update\"]", "[\"delete\",\"create\"]",
-                                    "[\"create\",\"delete\"]", "[\"delete\"]"};
-    return v[a];
-}
-
-static void json_change(strbuf *b, const plan_change *c)
-{
-    state_addr a;
-    if (state_addr_parse(&a, c->addr) < 0)
-        return;
-    json_head(b, &a, c->addr, c->provider);
-    sb_printf(b, ",\"change\":{\"actions\":%s", actions_json(c->action));
-    json_pair(b, "before", "before_sensitive", c->prior);
-    val after = c->action == PLAN_DELETE ? val_null() : val_copy(c->planned);
-    json_pair(b, "after", "after_sensitive", after);
-    sb_puts(b, ",\"after_unknown\":");
-    json_marks(b, after, VAL_MARK_UNKNOWN, 0);
-    sb_puts(b, "}}");
-    val_free(after);
-    state_addr_free(&a);
-}
-
-static void json_output_change(strbuf *b, const plan_output *o)
-{
-    val_json_quote(b, o->name, strlen(o->name));
-    sb_printf(b, ":{\"actions\":%s,\"before\":null,\"before_sensitive\":false",
-              o->deleted ? "[\"delete\"]" : o->changed ? "[\"update\"]" : "[\"no-op\"]");
-    val after = o->deleted ? val_null() : val_copy(o->value);
-    if (o->sensitive)
-        after = val_mark(after, VAL_MARK_SENSITIVE);
-    json_pair(b, "after", "after_sensitive", after);
-    sb_puts(b, ",\"after_unknown\":");
-    json_marks(b, after, VAL_MARK_UNKNOWN, 0);
-    sb_putc(b, '}');
-    val_free(after);
+    struct stat st;
+    time_t t = stat(path, &st) == 0 ? st.st_mtime : time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static void json_plan(show_ctx *x, const plan *p)
 {
+    char ts[32];
+    plan_time(x->planfile, ts, sizeof ts);
+    plugin_registry *reg = plugin_registry_new();
+    pj_opts o = {.cfg = x->s.cfg, .vars = x->s.vars, .reg = reg,
+                 .show_sensitive = x->show_sensitive, .timestamp = ts};
     strbuf b = {0};
-    sb_puts(&b, "{\"format_version\":\"1.2\",\"resource_changes\":[");
-    for (size_t i = 0; i < p->n; i++) {
-        sb_puts(&b, i ? "," : "");
-        json_change(&b, &p->changes[i]);
-    }
-    sb_puts(&b, "],\"output_changes\":{");
-    for (size_t i = 0; i < p->noutputs; i++) {
-        sb_puts(&b, i ? "," : "");
-        json_output_change(&b, &p->outputs[i]);
-    }
-    sb_printf(&b, "},\"applyable\":%s,\"complete\":true,\"errored\":false}",
-              plan_has_changes(p) ? "true" : "false");
+    plan_json_write(&b, p, &o);
     char *s = sb_take(&b);
     fprintf(x->out, "%s\n", s ? s : "{}");
     free(s);
+    plugin_registry_free(reg);
 }
 
 /* ---------------------------------------------------------------- command */
@@ -692,10 +461,22 @@ static int show_plan(show_ctx *x)
         return -1;
     }
     cli_session_diags(&x->s);
-    if (x->json)
+    if (x->json) {
         json_plan(x, x->s.p);
-    else
-        render_plan(x->out, x->s.p, cli_use_color(x->out));
+    } else if (x->markdown) {
+        md_opts mo = {.max_chars = x->max_chars, .show_sensitive = x->show_sensitive};
+        char *md = markdown_plan(x->s.p, &mo);
+        if (!md) {
+            fputs("Error: out of memory writing the Markdown comment\n", stderr);
+            return -1;
+        }
+        fputs(md, x->out);
+        free(md);
+    } else {
+        plan *shown = x->show_sensitive ? render_reveal(x->s.p) : NULL;
+        render_plan(x->out, shown ? shown : x->s.p, cli_use_color(x->out));
+        render_reveal_free(shown);
+    }
     return 0;
 }
 
@@ -750,6 +531,25 @@ static int show_args(show_ctx *x, int argc, char **argv)
             x->json = 1;
             continue;
         }
+        if (!strcmp(a, "-markdown")) {
+            x->markdown = 1;
+            continue;
+        }
+        if (!strcmp(a, "-show-sensitive")) {
+            x->show_sensitive = 1;
+            continue;
+        }
+        if (!strncmp(a, "-max-chars=", 11)) {
+            char *end;
+            unsigned long long n = strtoull(a + 11, &end, 10);
+            if (*end || n < MARKDOWN_MIN_MAX_CHARS || n > (1ull << 30)) {
+                fprintf(stderr, "Error: invalid value \"%s\" for flag -max-chars: a number "
+                        "from %d to %llu\n", a + 11, MARKDOWN_MIN_MAX_CHARS, 1ull << 30);
+                return -1;
+            }
+            x->max_chars = (size_t)n;
+            continue;
+        }
         fprintf(stderr, "Error: %s: %s\n\nUsage: cairn [global options] show [options] "
                 "[path]\n", a[0] == '-' ? "flag provided but not defined" :
                 "Too many command line arguments", a);
@@ -764,6 +564,17 @@ int cmd_show(int argc, char **argv)
     cli_session_init(&x.s);
     x.out = stdout;
     int rc = show_args(&x, argc, argv);
+    if (rc == 0 && x.json && x.markdown) {
+        fputs("Error: -json and -markdown cannot be used together\n", stderr);
+        rc = -1;
+    }
+    if (rc == 0 && x.markdown && !x.planfile) {
+        fputs("Error: -markdown needs a saved plan: cairn show -markdown PLANFILE\n", stderr);
+        rc = -1;
+    }
+    if (rc == 0 && x.show_sensitive)
+        fputs("Warning: -show-sensitive: sensitive values are shown in clear in this "
+              "output.\n", stderr);
     if (rc == 0)
         rc = x.planfile ? show_plan(&x) : show_state(&x);
     planfile_free(x.pf);

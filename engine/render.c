@@ -1405,6 +1405,65 @@ void render_plan(FILE *out, const plan *p, int color)
     r_flush(out, &b);
 }
 
+void render_change(strbuf *b, const plan_change *c)
+{
+    rctx r = {b, 0};
+    if (r_shown(c))
+        r_change(&r, c);
+}
+
+void render_output(strbuf *b, const plan_output *o)
+{
+    rctx r = {b, 0};
+    if (r_output_shown(o)) {
+        r_output(&r, o, r_key_len(o->name));
+        sb_putc(b, '\n');
+    }
+}
+
+/* A copy of v without sensitive marks anywhere (VAL_INVALID stays). */
+static val r_reveal_val(val v)
+{
+    return val_is_valid(v) ? val_unmark_deep(val_copy(v)) : v;
+}
+
+plan *render_reveal(const plan *p)
+{
+    plan *q = xmalloc(sizeof *q);
+    *q = *p;
+    q->changes = xcalloc(p->n + 1, sizeof *q->changes);
+    q->outputs = xcalloc(p->noutputs + 1, sizeof *q->outputs);
+    for (size_t i = 0; i < p->n; i++) {
+        q->changes[i] = p->changes[i];
+        q->changes[i].prior = r_reveal_val(p->changes[i].prior);
+        q->changes[i].planned = r_reveal_val(p->changes[i].planned);
+    }
+    for (size_t i = 0; i < p->noutputs; i++) {
+        q->outputs[i] = p->outputs[i];
+        q->outputs[i].sensitive = 0;
+        q->outputs[i].value = r_reveal_val(p->outputs[i].value);
+        q->outputs[i].prior = r_reveal_val(p->outputs[i].prior);
+    }
+    return q;
+}
+
+void render_reveal_free(plan *q)
+{
+    if (!q)
+        return;
+    for (size_t i = 0; i < q->n; i++) {
+        val_free(q->changes[i].prior);
+        val_free(q->changes[i].planned);
+    }
+    for (size_t i = 0; i < q->noutputs; i++) {
+        val_free(q->outputs[i].value);
+        val_free(q->outputs[i].prior);
+    }
+    free(q->changes);
+    free(q->outputs);
+    free(q);
+}
+
 void render_summary(FILE *out, const plan *p, int color)
 {
     strbuf b = {0};

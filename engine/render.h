@@ -49,4 +49,20 @@ void render_plan(FILE *out, const plan *p, int color);
  * (with "N to import, " first when p->nimport), from p's counts. */
 void render_summary(FILE *out, const plan *p, int color);
 
+/* One change's block (its comment lines and its diff) as render_plan
+ * writes it, without colour, appended to b; nothing for a change that
+ * render_plan does not show (no-op, deleted data source). */
+void render_change(strbuf *b, const plan_change *c);
+
+/* One changed output's line ("+ name = value"), appended to b; nothing for
+ * an unchanged one. */
+void render_output(strbuf *b, const plan_output *o);
+
+/* `-show-sensitive`: a copy of p whose values carry no sensitive mark and
+ * whose outputs are not sensitive, to render in clear.  It shares p's
+ * strings and configuration, so p must outlive it; free it with
+ * render_reveal_free (never plan_free). */
+plan *render_reveal(const plan *p);
+void render_reveal_free(plan *q);
+
 #endif
