@@ -10,10 +10,15 @@
  * -refresh-only, -destroy, -out, -parallelism, -lock, -lock-timeout,
  * -input, -auto-approve, -detailed-exitcode, -no-color, -state-dir (cairn:
  * where the store lives; default .cairn).  `apply FILE` applies a saved
- * plan (engine/planfile.c).
+ * plan (engine/planfile.c).  For review (docs/review.md): plan -json
+ * streams Terraform's machine-readable UI on stdout instead of the text
+ * (diagnostics included); plan -markdown=FILE also writes the plan as a
+ * pull-request comment of at most -max-chars characters;
+ * -show-sensitive prints sensitive values in clear, after saying so on
+ * stderr.
  *
- * Exit status: 0 success; 1 error; plan -detailed-exitcode: 2 when there
- * are changes.
+ * Exit status: 0 success; 1 error; plan -detailed-exitcode: 0 no changes,
+ * 1 error, 2 changes (as Terraform's).
  *
  * Signals: the first SIGINT/SIGTERM stops scheduling (in-flight changes
  * finish and are recorded, the lock is released, exit 1); the second also
@@ -21,7 +26,9 @@
  */
 #include "engine/apply.h"
 #include "engine/cli.h"
+#include "engine/markdown.h"
 #include "engine/plan.h"
+#include "engine/plan_json.h"
 #include "engine/planfile.h"
 #include "engine/render.h"
 #include "engine/vars.h"
@@ -59,6 +66,9 @@ typedef struct run_opts {
     char **targets, **replace;
     size_t ntargets, nreplace;
     int refresh, refresh_only, destroy, lock, input, auto_approve, detailed;
+    int json, show_sensitive;
+    size_t max_chars;           /* plan -max-chars (0: the default) */
+    const char *markdown;       /* plan -markdown=FILE */
     int parallelism;
     int64_t lock_timeout_ms;
     const char *out;          /* plan -out */
@@ -101,6 +111,17 @@ static int bool_flag(const char *v, int *out)
     return 0;
 }
 
+/* -max-chars=N: MARKDOWN_MIN_MAX_CHARS .. 1 GiB. */
+static int parse_max_chars(const char *v, size_t *out)
+{
+    char *end;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (end == v || *end || n < MARKDOWN_MIN_MAX_CHARS || n > (1ull << 30))
+        return -1;
+    *out = (size_t)n;
+    return 0;
+}
+
 static int parse_args(run_opts *o, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -126,7 +147,8 @@ static int parse_args(run_opts *o, int argc, char **argv)
         int needs = !strcmp(name, "-var") || !strcmp(name, "-var-file") ||
                     !strcmp(name, "-target") || !strcmp(name, "-replace") ||
                     !strcmp(name, "-out") || !strcmp(name, "-parallelism") ||
-                    !strcmp(name, "-lock-timeout") || !strcmp(name, "-state-dir");
+                    !strcmp(name, "-lock-timeout") || !strcmp(name, "-state-dir") ||
+                    !strcmp(name, "-markdown") || !strcmp(name, "-max-chars");
         if (needs && !v) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "Error: flag needs an argument: %s\n", name);
@@ -165,6 +187,14 @@ static int parse_args(run_opts *o, int argc, char **argv)
             bad = bool_flag(v, &o->auto_approve);
         else if (!strcmp(name, "-detailed-exitcode") && o->verb == VERB_PLAN)
             bad = bool_flag(v, &o->detailed);
+        else if (!strcmp(name, "-json") && o->verb == VERB_PLAN)
+            bad = bool_flag(v, &o->json);
+        else if (!strcmp(name, "-markdown") && o->verb == VERB_PLAN)
+            o->markdown = v;
+        else if (!strcmp(name, "-max-chars") && o->verb == VERB_PLAN)
+            bad = parse_max_chars(v, &o->max_chars);
+        else if (!strcmp(name, "-show-sensitive"))
+            bad = bool_flag(v, &o->show_sensitive);
         else if (!strcmp(name, "-no-color") || !strcmp(name, "-compact-warnings"))
             ;
         else {
@@ -257,7 +287,9 @@ static int open_state(run_ctx *r)
 
 static void print_diags(run_ctx *r)
 {
-    if (r->d.n)
+    if (r->d.n && r->o.json)
+        plan_ui_diags(stdout, &r->d);
+    else if (r->d.n)
         diag_print_all(stderr, &r->d, cli_use_color(stderr));
     diag_list_free(&r->d);
     memset(&r->d, 0, sizeof r->d);
@@ -295,6 +327,35 @@ static int do_apply(run_ctx *r, int color)
         fprintf(stderr, "\nError: Operation interrupted: %d added, %d changed, %d destroyed "
                         "before it stopped.\n", res.added, res.changed, res.destroyed);
     return 1;
+}
+
+/* The plan text, sensitive values in clear with -show-sensitive. */
+static void show_plan_text(run_ctx *r, int color)
+{
+    plan *shown = r->o.show_sensitive ? render_reveal(r->p) : NULL;
+    render_plan(stdout, shown ? shown : r->p, color);
+    render_reveal_free(shown);
+}
+
+/* plan -markdown=FILE: the comment, written whole or not at all. */
+static int write_markdown(run_ctx *r)
+{
+    md_opts mo = {.max_chars = r->o.max_chars, .show_sensitive = r->o.show_sensitive};
+    char *md = markdown_plan(r->p, &mo);
+    char *tmp = xasprintf("%s.tmp%ld", r->o.markdown, (long)getpid());
+    FILE *f = md ? fopen(tmp, "w") : NULL;
+    int ok = f && fputs(md, f) >= 0;
+    ok = f && fclose(f) == 0 && ok;
+    if (ok && rename(tmp, r->o.markdown) != 0)
+        ok = 0;
+    if (!ok) {
+        fprintf(stderr, "Error: Failed to write the Markdown comment to %s: %s\n",
+                r->o.markdown, md ? strerror(errno) : "out of memory");
+        unlink(tmp);
+    }
+    free(tmp);
+    free(md);
+    return ok ? 0 : -1;
 }
 
 static int run(run_ctx *r)
@@ -341,15 +402,19 @@ static int run(run_ctx *r)
     if (r->pf && planfile_check(r->pf, r->p, &r->d) < 0)
         return 1;
     print_diags(r);
-    if (!r->o.planfile)
-        render_plan(stdout, r->p, color);
+    if (r->o.json)
+        plan_ui_plan(stdout, r->p);
+    else if (!r->o.planfile)
+        show_plan_text(r, color);
+    if (r->o.markdown && write_markdown(r) < 0)
+        return 1;
     if (r->o.verb == VERB_PLAN) {
         if (r->o.out && planfile_write(r->o.out, r->p, r->cfg, r->vars, r->o.targets,
                                        r->o.ntargets, r->o.replace, r->o.nreplace) < 0) {
             fprintf(stderr, "Error: Failed to write plan file: %s\n", err_msg());
             return 1;
         }
-        if (r->o.out)
+        if (r->o.out && !r->o.json)
             printf("\nSaved the plan to: %s\n\nTo perform exactly these actions, run the "
                    "following command to apply:\n    cairn apply \"%s\"\n", r->o.out, r->o.out);
         return r->o.detailed && plan_has_changes(r->p) ? 2 : 0;
@@ -371,6 +436,13 @@ static int run_verb(enum verb verb, int argc, char **argv)
         free_opts(&r.o);
         return 1;
     }
+    if (r.o.json) {
+        r.o.input = 0;      /* as Terraform: -json implies -input=false */
+        plan_ui_version(stdout);
+    }
+    if (r.o.show_sensitive)
+        fputs("Warning: -show-sensitive: sensitive values are shown in clear in this "
+              "output.\n", stderr);
     if (r.o.verb == VERB_DESTROY)
         r.o.destroy = 1;
     struct sigaction sa = {0};

@@ -73,4 +73,17 @@ void pj_module_tree(strbuf *b, pj_res *r, size_t n);
 /* Free r[0..n) and r. */
 void pj_res_free(pj_res *r, size_t n);
 
+/* ---------------------------------------------------------------- -json UI
+ * `cairn plan -json`: Terraform's machine-readable UI, one JSON object a
+ * line (@level, @message, @module, @timestamp, type), flushed after each.
+ * No message carries a value, so none can carry a sensitive one. */
+
+/* The first line: type "version", ui "1.2". */
+void plan_ui_version(FILE *out);
+/* resource_drift for what refresh found changed, planned_change for every
+ * change, change_summary, and outputs (names, sensitive, action). */
+void plan_ui_plan(FILE *out, const plan *p);
+/* One "diagnostic" line per diagnostic of d. */
+void plan_ui_diags(FILE *out, const diag_list *d);
+
 #endif
