@@ -132,22 +132,23 @@ static void route_from_xml(route *r, const aws_xml_node *it)
 }
 
 /* Fill r from object obj (borrowed) whose attributes are named as `block`
- * (1) or as aws_route (0) names them.  -1 when a field is unknown. */
+ * (1) or as aws_route (0) names them.  Returns how many fields are unknown
+ * (left NULL: at apply only computed ones, network_interface_id, can be),
+ * or -1 when obj is not a known object. */
 static int route_from_obj(route *r, val obj, int block)
 {
+    int unknown = 0;
     memset(r, 0, sizeof *r);
     if (!val_is_valid(obj) || val_is_unknown(obj) || val_kind(obj) != VAL_OBJECT)
         return -1;
     for (size_t i = 0; i < RF_N; i++) {
         const val *v = val_lookup(obj, block ? route_fields[i].block : route_fields[i].attr);
-        if (v && val_is_unknown(*v)) {
-            route_free(r);
-            return -1;
-        }
-        if (v && !val_is_null(*v) && val_kind(*v) == VAL_STRING && *val_get_string(*v))
+        if (v && val_is_unknown(*v))
+            unknown++;
+        else if (v && !val_is_null(*v) && val_kind(*v) == VAL_STRING && *val_get_string(*v))
             r->f[i] = xstrdup(val_get_string(*v));
     }
-    return 0;
+    return unknown;
 }
 
 /* The index of r's destination field, or -1 when it has none. */
@@ -582,10 +583,11 @@ static int rtb_planned_routes(val planned, route **out, size_t *n, prov_diag *d)
         return 0;
     *out = xcalloc(val_len(*set) + 1, sizeof **out);
     for (size_t i = 0; i < val_len(*set); i++) {
-        if (route_from_obj(&(*out)[i], *val_at(*set, i), 1) < 0)
+        int unknown = route_from_obj(&(*out)[i], *val_at(*set, i), 1);
+        *n = i + 1;
+        if (unknown != 0)
             return aws_fail(d, CAIRN_EINVAL, "route", "route not known at apply",
                             "A route block still has unknown values at apply.");
-        *n = i + 1;
         if (route_dest(&(*out)[i]) < 0)
             return aws_fail(d, CAIRN_EINVAL, "route", "Invalid route",
                             "A route block has no destination.");

