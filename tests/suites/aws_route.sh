@@ -253,3 +253,89 @@ check inline_routes_in_state 'grep -q "192.168.0.0/16" show_pub.out &&
 check unmanaged_routes_not_in_state '! grep -q "0.0.0.0/0" show_priv.out' show_priv.out
 cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
 check second_plan_no_changes '[ $rc -eq 0 ] && grep -q "No changes." plan.out' plan.out
+
+# --- routes changed in place ---------------------------------------------------------
+# igw -> NAT gateway: ReplaceRoute for the inline route and both aws_route.
+calls_reset
+cairn apply -auto-approve -no-color -var use_nat=true >apply.out 2>&1; rc=$?
+check route_target_in_place '[ $rc -eq 0 ] && grep -q "0 added, 3 changed, 0 destroyed" apply.out &&
+  [ "$(calls ReplaceRoute)" -eq 3 ] && [ "$(calls CreateRoute)" -eq 0 ] &&
+  [ "$(calls DeleteRoute)" -eq 0 ] && [ "$(route_to "$PUB" 0.0.0.0/0)" = "$NAT" ] &&
+  [ "$(route_to "$PRIV0" 0.0.0.0/0)" = "$NAT" ] && [ "$(route_to "$PRIV1" 0.0.0.0/0)" = "$NAT" ] &&
+  [ "$(attr "aws_route.private_default[0]" id)" = "$R0" ]' apply.out
+cairn plan -detailed-exitcode -no-color -var use_nat=true >plan.out 2>&1; rc=$?
+check route_target_converged '[ $rc -eq 0 ]' plan.out
+# An inline route removed, then added again.
+calls_reset
+cairn apply -auto-approve -no-color -var use_nat=true -var extra=false >apply.out 2>&1; rc=$?
+check inline_route_removed '[ $rc -eq 0 ] && grep -q "0 added, 1 changed, 0 destroyed" apply.out &&
+  [ "$(calls DeleteRoute)" -eq 1 ] && [ "$(route_to "$PUB" 192.168.0.0/16)" = "-" ] &&
+  [ "$(route_to "$PUB" 0.0.0.0/0)" = "$NAT" ]' apply.out
+calls_reset
+cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
+check inline_route_added '[ $rc -eq 0 ] && [ "$(calls CreateRoute)" -eq 1 ] &&
+  [ "$(route_to "$PUB" 192.168.0.0/16)" = "$IGW" ] &&
+  [ "$(route_to "$PUB" 0.0.0.0/0)" = "$IGW" ]' apply.out
+
+# --- an association moved to another table in place ----------------------------------
+calls_reset
+cairn apply -auto-approve -no-color -var moved=1 >apply.out 2>&1; rc=$?
+A1B=$(attr 'aws_route_table_association.private[0]' id)
+check association_moved_in_place '[ $rc -eq 0 ] &&
+  grep -q "0 added, 2 changed, 0 destroyed" apply.out &&
+  [ "$(calls ReplaceRouteTableAssociation)" -eq 2 ] &&
+  [ "$(calls AssociateRouteTable)" -eq 0 ] && [ "$(calls DisassociateRouteTable)" -eq 0 ] &&
+  [ "$(assoc_of "$S1")" = "$PRIV1" ] && [ "$(assoc_of "$S2")" = "$PRIV0" ] &&
+  [[ "$A1B" == rtbassoc-* ]] && [ "$A1B" != "$A1" ] &&
+  [ "$(attr "aws_route_table_association.private[0]" route_table_id)" = "$PRIV1" ]' apply.out
+cairn plan -detailed-exitcode -no-color -var moved=1 >plan.out 2>&1; rc=$?
+check association_moved_converged '[ $rc -eq 0 ]' plan.out
+cairn apply -auto-approve -no-color >/dev/null 2>&1
+
+# --- drift ----------------------------------------------------------------------------
+# aws_route's route deleted outside: planned again.
+ec2 DeleteRoute RouteTableId="$PRIV0" DestinationCidrBlock=0.0.0.0/0 >/dev/null
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check drift_route_deleted_is_create '[ $rc -eq 2 ] &&
+  grep -q "aws_route.private_default\[0\] will be created" plan.out &&
+  grep -q "1 to add, 0 to change, 0 to destroy" plan.out' plan.out
+cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
+check drift_route_recreated '[ $rc -eq 0 ] && [ "$(route_to "$PRIV0" 0.0.0.0/0)" = "$IGW" ]' \
+  apply.out
+# An inline route deleted and a foreign route added outside: the table is
+# brought back to its blocks.
+ec2 DeleteRoute RouteTableId="$PUB" DestinationCidrBlock=192.168.0.0/16 >/dev/null
+ec2 CreateRoute RouteTableId="$PUB" DestinationCidrBlock=172.16.0.0/12 GatewayId="$IGW" \
+  >/dev/null
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check drift_inline_routes_is_update '[ $rc -eq 2 ] &&
+  grep -q "aws_route_table.public will be updated in-place" plan.out &&
+  grep -q "172.16.0.0/12" plan.out && grep -q "0 to add, 1 to change, 0 to destroy" plan.out' \
+  plan.out
+cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
+check drift_inline_routes_fixed '[ $rc -eq 0 ] &&
+  [ "$(route_to "$PUB" 192.168.0.0/16)" = "$IGW" ] && [ "$(route_to "$PUB" 172.16.0.0/12)" = "-" ]' \
+  apply.out
+# An association removed outside: planned again.
+ec2 DisassociateRouteTable AssociationId="$(attr aws_route_table_association.public id)" \
+  >/dev/null
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check drift_association_removed '[ $rc -eq 2 ] &&
+  grep -q "aws_route_table_association.public will be created" plan.out' plan.out
+cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
+check drift_association_restored '[ $rc -eq 0 ] && [ "$(assoc_of "$S0")" = "$PUB" ]' apply.out
+# A route added outside to a table whose routes are not managed: no change.
+ec2 CreateRoute RouteTableId="$PRIV1" DestinationCidrBlock=172.16.0.0/12 GatewayId="$IGW" \
+  >/dev/null
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check unmanaged_table_ignores_foreign_routes '[ $rc -eq 0 ]' plan.out
+ec2 DeleteRoute RouteTableId="$PRIV1" DestinationCidrBlock=172.16.0.0/12 >/dev/null
+
+# --- destroy: what others associated is disassociated; only the main table is left ---
+ec2 AssociateRouteTable RouteTableId="$PUB" SubnetId="$NATSUB" >/dev/null
+cairn destroy -auto-approve -no-color >destroy.out 2>&1; rc=$?
+check destroy_succeeds '[ $rc -eq 0 ] && grep -q "Resources: 11 destroyed" destroy.out' \
+  destroy.out
+check destroy_leaves_main_table_only '[ "$(nres rtb)" -eq 1 ] &&
+  [ "$(rtb "$MAIN_RTB" "t[\"routeTableId\"]")" = "$MAIN_RTB" ] &&
+  [ -z "$(cairn state list 2>/dev/null)" ]'
