@@ -215,32 +215,106 @@ static val apply_ignore(const cfg_resource *r, const prov_schema *s, val planned
 
 /* ---------------------------------------------------------------- compare */
 
-void plan_decide(plan_change *c, const cfg_resource *r, const prov_resource_type *rt,
-                 const ty *st, val config, int force_replace)
+/* Replacement paths the `plan` slot named (a tuple of paths, each a tuple
+ * whose first step is the attribute), appended to c unless present. */
+static void add_replace_paths(plan_change *c, val paths)
+{
+    if (!val_is_valid(paths) || val_is_null(paths) || val_is_unknown(paths))
+        return;
+    enum val_kind k = val_kind(paths);
+    if (k != VAL_TUPLE && k != VAL_LIST && k != VAL_SET)
+        return;
+    for (size_t i = 0; i < val_len(paths); i++) {
+        val path = *val_at(paths, i);
+        enum val_kind pk = val_is_valid(path) && !val_is_null(path) ? val_kind(path) : VAL_NULL;
+        if ((pk != VAL_TUPLE && pk != VAL_LIST) || val_len(path) == 0 ||
+            val_kind(*val_at(path, 0)) != VAL_STRING)
+            continue;
+        const char *name = val_get_string(*val_at(path, 0));
+        int have = 0;
+        for (size_t j = 0; j < c->nreplace && !have; j++)
+            have = strcmp(c->replace_paths[j], name) == 0;
+        if (!have) {
+            c->replace_paths = xrealloc(c->replace_paths,
+                                        (c->nreplace + 1) * sizeof *c->replace_paths);
+            c->replace_paths[c->nreplace++] = xstrdup(name);
+        }
+    }
+}
+
+/* The type's `plan` slot over proposed (consumed): *planned is the
+ * provider's planned state (converted to the schema's type, sensitive
+ * marks of proposed kept), or proposed itself when the type has no slot.
+ * Replacement paths go to c when c is not NULL. */
+static int provider_plan(plan_change *c, const prov_resource_type *rt, const ty *st,
+                         val prior, val proposed, const plan_prov_call *pp, val *planned)
+{
+    *planned = proposed;
+    if (!pp || !pp->inst || !rt->ops.plan || !val_is_known_object(proposed))
+        return 0;
+    val out = val_invalid(), paths = val_invalid();
+    int rc = rt->ops.plan(pp->inst, pp->call, prior, proposed, &out, &paths, pp->pd);
+    if (rc < 0) {
+        val_free(out);
+        val_free(paths);
+        return rc;
+    }
+    val conv = val_is_valid(out) ? val_convert(out, st) : val_invalid();
+    if (!val_is_valid(conv)) {
+        val_free(paths);
+        snprintf(pp->pd->summary, sizeof pp->pd->summary, "Provider produced an invalid plan");
+        snprintf(pp->pd->detail, sizeof pp->pd->detail,
+                 "The provider's plan for %s does not conform to the type's schema. This is a "
+                 "bug in the provider.", rt->name);
+        return CAIRN_EPROTO;
+    }
+    if (c)
+        add_replace_paths(c, paths);
+    val_free(paths);
+    *planned = plan_remark(conv, proposed);
+    val_free(proposed);
+    return 0;
+}
+
+int plan_decide(plan_change *c, const cfg_resource *r, const prov_resource_type *rt,
+                const ty *st, val config, int force_replace, const plan_prov_call *pp)
 {
     const prov_schema *s = rt->schema;
     val prior = c->prior;
+    val planned;
     if (val_is_null(prior)) {
         c->action = PLAN_CREATE;
-        c->planned = plan_proposed(s, st, config, prior, 0);
-        return;
+        int rc = provider_plan(NULL, rt, st, prior, plan_proposed(s, st, config, prior, 0), pp,
+                               &planned);
+        c->planned = planned;
+        return rc;
     }
-    val planned = apply_ignore(r, s, plan_proposed(s, st, config, prior, 0), prior);
-    if (!force_replace && val_raw_equal(planned, prior)) {
+    int rc = provider_plan(c, rt, st, prior,
+                           apply_ignore(r, s, plan_proposed(s, st, config, prior, 0), prior),
+                           pp, &planned);
+    if (rc < 0) {
+        c->planned = planned;
+        return rc;
+    }
+    if (!force_replace && !c->nreplace && val_raw_equal(planned, prior)) {
         c->action = PLAN_NOOP;
         c->planned = planned;
-        return;
+        return 0;
     }
     replace_paths(c, s, prior, planned);
     if (force_replace || c->nreplace || !rt->ops.update) {
+        /* Replacing plans the new object from nothing, as a create would. */
         val_free(planned);
-        planned = apply_ignore(r, s, plan_proposed(s, st, config, prior, 1), prior);
+        rc = provider_plan(NULL, rt, st, val_null(),
+                           apply_ignore(r, s, plan_proposed(s, st, config, prior, 1), prior), pp,
+                           &planned);
         c->action = r && r->create_before_destroy ? PLAN_REPLACE_CBD : PLAN_REPLACE;
         c->create_before_destroy = r && r->create_before_destroy;
     } else {
         c->action = PLAN_UPDATE;
     }
     c->planned = planned;
+    return rc;
 }
 
 /* ---------------------------------------------------------------- targets */

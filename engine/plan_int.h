@@ -75,9 +75,19 @@ int plan_addr_under(const char *addr, const char *prefix);
 /* Resource address of an instance address (owned). */
 char *plan_res_addr(const char *addr);
 int val_is_known_object(val v);
-/* Decide c->action and c->planned from c->prior and config. */
-void plan_decide(plan_change *c, const cfg_resource *r, const prov_resource_type *rt,
-                 const ty *st, val config, int force_replace);
+/* The provider side of a decision: the configured instance and the call
+ * for the type's `plan` slot (inst NULL: plan from the schema alone). */
+typedef struct plan_prov_call {
+    prov_instance *inst;
+    const prov_call *call;
+    prov_diag *pd;                /* filled when the slot fails */
+} plan_prov_call;
+/* Decide c->action and c->planned from c->prior and config: the proposed
+ * state from the schema, ignore_changes, then the type's `plan` slot (its
+ * planned state, and its replacement paths added to the schema's).  0, or
+ * the slot's negative result with pp->pd filled. */
+int plan_decide(plan_change *c, const cfg_resource *r, const prov_resource_type *rt,
+                const ty *st, val config, int force_replace, const plan_prov_call *pp);
 
 /* Configure (once) the provider that resource configuration r in module
  * instance m uses; *key owned.  NULL after a diagnostic. */

@@ -57,6 +57,10 @@ void plan_prov_diag(diag_list *d, const prov_diag *pd, const cfg_resource *r, co
                     const char *addr)
 {
     srange at = r ? r->range : (srange){0};
+    /* The argument at fault, where the configuration sets it. */
+    const ast_attr *aa = r && pd->attr && r->body ? ast_body_attr(r->body, pd->attr) : NULL;
+    if (aa)
+        at = aa->expr->range;
     const char *sum = pd->summary[0] ? pd->summary : "Provider operation failed";
     if (addr)
         diag_add(d, DIAG_ERROR, at, sum, "%s%swhile %s %s", pd->detail,

@@ -700,8 +700,21 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
     }
     if (force && !val_is_null(c->prior))
         c->reason = xstrdup(pc->o->nreplace ? "as requested" : "due to replace_triggered_by");
-    plan_decide(c, cfg, rt, st, config, force);
+    prov_call call;
+    prov_diag pd = {0};
+    plan_call_init(&call, gi->addr, cfg->type, 0, pc->o->cancel);
+    int rc = rt->ops.validate ? rt->ops.validate(conf->inst, &call, config, &pd) : 0;
+    const char *what = "validating";
+    if (rc == 0) {
+        plan_prov_call pp = {conf->inst, &call, &pd};
+        rc = plan_decide(c, cfg, rt, st, config, force, &pp);
+        what = "planning";
+    }
     val_free(config);
+    if (rc < 0) {
+        plan_prov_diag(pc->diags, &pd, cfg, what, gi->addr);
+        return rc == CAIRN_EDIAG ? rc : CAIRN_EDIAG;
+    }
     if (cfg->prevent_destroy && (c->action == PLAN_REPLACE || c->action == PLAN_REPLACE_CBD)) {
         diag_add(pc->diags, DIAG_ERROR, cfg->range, "Instance cannot be destroyed",
                  "Resource %s has lifecycle.prevent_destroy set, but the plan calls for this "

@@ -92,7 +92,7 @@ provider "aws" {
     sts = "$EMU_URL"
   }
   default_tags {
-    tags = { Suite = "aws_vpc" }
+    tags = { Suite = "${SUITE_TAG:-aws_vpc}" }
   }
 $1
 }
@@ -317,12 +317,30 @@ cairn apply -auto-approve -no-color -var tenancy=default >apply.out 2>&1; rc=$?
 check tenancy_to_default_in_place '[ $rc -eq 0 ] &&
   grep -q "0 added, 1 changed, 0 destroyed" apply.out &&
   [ "$(field vpc "$T" "r[0][\"instanceTenancy\"]")" = default ]' apply.out
-# default -> dedicated needs a new VPC: planned as a replacement once the
-# engine calls the plan slot; until then the update refuses with a message.
+# default -> dedicated needs a new VPC: the type's plan slot says so.
+cairn plan -no-color -var tenancy=dedicated >plan.out 2>&1; rc=$?
+check tenancy_to_dedicated_planned_replace '[ $rc -eq 0 ] &&
+  grep -q "aws_vpc.t must be replaced" plan.out &&
+  grep -q "instance_tenancy *= \"default\" -> \"dedicated\" # forces replacement" plan.out &&
+  grep -q "1 to add, 0 to change, 1 to destroy" plan.out' plan.out
 cairn apply -auto-approve -no-color -var tenancy=dedicated >apply.out 2>&1; rc=$?
-check tenancy_to_dedicated_not_in_place '{ [ $rc -ne 0 ] &&
-  grep -q "needs replacement" apply.out; } ||
-  { [ $rc -eq 0 ] && grep -q "1 added, 0 changed, 1 destroyed" apply.out; }' apply.out
+check tenancy_to_dedicated_replaced '[ $rc -eq 0 ] &&
+  grep -q "1 added, 0 changed, 1 destroyed" apply.out &&
+  [ "$(nres vpc)" -eq 1 ] && [ "$(attr aws_vpc.t id)" != "$T" ]' apply.out
+
+# --- a default_tags change alone: tags_all planned by the provider ----------------
+SUITE_TAG=renamed provider_block "" >main.tf.new
+sed -n '/^variable "tenancy"/,$p' main.tf >>main.tf.new && mv main.tf.new main.tf
+cairn plan -detailed-exitcode -no-color -var tenancy=dedicated >plan.out 2>&1; rc=$?
+check default_tags_change_planned '[ $rc -eq 2 ] &&
+  grep -q "aws_vpc.t will be updated in-place" plan.out &&
+  grep -q "\"Suite\" = \"aws_vpc\" -> \"renamed\"" plan.out &&
+  grep -q "0 to add, 1 to change, 0 to destroy" plan.out' plan.out
+cairn apply -auto-approve -no-color -var tenancy=dedicated >apply.out 2>&1; rc=$?
+check default_tags_change_applied '[ $rc -eq 0 ] &&
+  [ "$(field vpc "$(attr aws_vpc.t id)" "r[0][\"_tags\"][\"Suite\"]")" = renamed ]' apply.out
+cairn plan -detailed-exitcode -no-color -var tenancy=dedicated >plan.out 2>&1; rc=$?
+check default_tags_change_converged '[ $rc -eq 0 ]' plan.out
 cairn destroy -auto-approve -no-color >/dev/null 2>&1
 
 # --- configuration errors, and no secret in any output ----------------------------
