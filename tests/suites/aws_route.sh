@@ -39,7 +39,7 @@ EMU_LOG="$TMP/calls.jsonl"
 . "$ROOT/tests/awsemu/emu.sh"
 cleanup() {
   emu_stop
-  [ -n "${KEEP:-}" ] || rm -rf "$TMP"; echo "# tmp $TMP"
+  if [ -n "${KEEP:-}" ]; then echo "# kept $TMP"; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
 if ! emu_start --time-scale 0.01; then
@@ -499,3 +499,65 @@ EOF
   ec2 DeleteRouteTable RouteTableId="$T2" >/dev/null
   ec2 DeleteSubnet SubnetId="$IS" >/dev/null
 fi
+
+# --- many instances: refresh in a handful of DescribeRouteTables ------------------------
+# 120 tables, 120 routes, 120 associations: each type is read with one
+# DescribeRouteTables per 200 tables or association ids, pages of 100.
+newdir many
+provider_block >main.tf
+cat >>main.tf <<EOF
+variable "n" {
+  default = 120
+}
+resource "aws_subnet" "m" {
+  count      = var.n
+  vpc_id     = "$VPC"
+  cidr_block = cidrsubnet("10.0.0.0/16", 8, count.index + 100)
+}
+resource "aws_route_table" "m" {
+  count  = var.n
+  vpc_id = "$VPC"
+}
+resource "aws_route" "m" {
+  count                  = var.n
+  route_table_id         = aws_route_table.m[count.index].id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = "$IGW"
+}
+resource "aws_route_table_association" "m" {
+  count          = var.n
+  subnet_id      = aws_subnet.m[count.index].id
+  route_table_id = aws_route_table.m[count.index].id
+}
+EOF
+cairn apply -auto-approve -no-color -parallelism=20 >apply.out 2>&1; rc=$?
+check many_apply '[ $rc -eq 0 ] && grep -q "Resources: 480 added" apply.out &&
+  [ "$(nres rtb)" -eq 121 ]' apply.out
+calls_reset
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+drt=$(calls DescribeRouteTables); all=$(calls)
+echo "# refresh of 120 tables, routes and associations: $drt DescribeRouteTables, $all calls"
+check many_refresh_no_changes '[ $rc -eq 0 ] && grep -q "No changes." plan.out' plan.out
+check many_refresh_few_describes '[ "$drt" -le 6 ] && [ "$all" -le 10 ]'
+admin POST /_emu/config '{"max_page": 5}' >/dev/null
+calls_reset
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+drt=$(calls DescribeRouteTables)
+echo "# with 5-item pages: $drt DescribeRouteTables"
+check many_refresh_small_pages '[ $rc -eq 0 ] && [ "$drt" -eq 72 ]' plan.out
+admin POST /_emu/config '{"max_page": 100}' >/dev/null
+ec2 DeleteRoute RouteTableId="$(attr 'aws_route_table.m[7]' id)" DestinationCidrBlock=0.0.0.0/0 \
+  >/dev/null
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check many_refresh_finds_one_gone '[ $rc -eq 2 ] &&
+  grep -q "aws_route.m\[7\] will be created" plan.out &&
+  grep -q "1 to add, 0 to change, 0 to destroy" plan.out' plan.out
+cairn destroy -auto-approve -no-color -parallelism=20 >destroy.out 2>&1; rc=$?
+check many_destroy '[ $rc -eq 0 ] && [ "$(nres rtb)" -eq 1 ] &&
+  [ "$(nres subnet)" -eq 1 ]' destroy.out
+
+# --- no secret anywhere -------------------------------------------------------------
+check no_secret_in_outputs "! grep -rqF --include='*.out' -- '$SECRET' '$TMP'"
+# Runs that were expected to fail must not hide a sanitizer report (SANITIZE=1).
+check no_sanitizer_reports \
+  "! grep -rqE --include='*.out' 'AddressSanitizer|LeakSanitizer|runtime error:' '$TMP'"
