@@ -258,7 +258,8 @@ check second_plan_no_changes '[ $rc -eq 0 ] && grep -q "No changes." plan.out' p
 # igw -> NAT gateway: ReplaceRoute for the inline route and both aws_route.
 calls_reset
 cairn apply -auto-approve -no-color -var use_nat=true >apply.out 2>&1; rc=$?
-check route_target_in_place '[ $rc -eq 0 ] && grep -q "0 added, 3 changed, 0 destroyed" apply.out &&
+check route_target_in_place '[ $rc -eq 0 ] &&
+  grep -q "0 added, 3 changed, 0 destroyed" apply.out &&
   [ "$(calls ReplaceRoute)" -eq 3 ] && [ "$(calls CreateRoute)" -eq 0 ] &&
   [ "$(calls DeleteRoute)" -eq 0 ] && [ "$(route_to "$PUB" 0.0.0.0/0)" = "$NAT" ] &&
   [ "$(route_to "$PRIV0" 0.0.0.0/0)" = "$NAT" ] && [ "$(route_to "$PRIV1" 0.0.0.0/0)" = "$NAT" ] &&
@@ -314,7 +315,8 @@ check drift_inline_routes_is_update '[ $rc -eq 2 ] &&
   plan.out
 cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
 check drift_inline_routes_fixed '[ $rc -eq 0 ] &&
-  [ "$(route_to "$PUB" 192.168.0.0/16)" = "$IGW" ] && [ "$(route_to "$PUB" 172.16.0.0/12)" = "-" ]' \
+  [ "$(route_to "$PUB" 192.168.0.0/16)" = "$IGW" ] &&
+  [ "$(route_to "$PUB" 172.16.0.0/12)" = "-" ]' \
   apply.out
 # An association removed outside: planned again.
 ec2 DisassociateRouteTable AssociationId="$(attr aws_route_table_association.public id)" \
