@@ -2,10 +2,17 @@
  * engine/apply.c — the apply scheduler (engine/apply.h).
  *
  * Threads: the calling thread schedules (dependency counts, priorities,
- * configuration re-evaluation, progress lines); APPLY workers make provider
- * calls and commit state.  Everything shared is under ac->mu; a worker holds
- * it only to take a task and to post its result, never across a provider
- * call or a state commit.
+ * configuration re-evaluation, progress lines); workers make provider
+ * calls and commit state, one operation each, started as needed up to
+ * APPLY_MAX_IN_FLIGHT.  Everything shared is under ac->mu; a worker holds
+ * it only to take a task, to post its result and to give back or take a
+ * call slot, never across a provider call or a state commit.
+ *
+ * Call slots: -parallelism bounds the operations making provider calls.
+ * An operation takes a slot when it starts; while its plugin says it is
+ * waiting (prov_call.waiting: polling for availability, retrying a
+ * dependency error) it gives the slot back, and the scheduler may start
+ * another; to go on it takes a slot again, before any new operation does.
  *
  * What must stay true: a change starts only after every change it depends
  * on finished successfully; each outcome is committed before dependents
@@ -43,6 +50,8 @@ typedef struct task {
     prov_diag pd;
     struct timespec started;
     int ticks;
+    int slot;                   /* holds a call slot (under ac->mu) */
+    struct apply_ctx *ac;
 } task;
 
 typedef struct apply_ctx {
@@ -57,6 +66,12 @@ typedef struct apply_ctx {
     size_t ndone;
     int quit;
     diag_list *diags;
+    pthread_cond_t cv_slot;     /* a call slot came free */
+    size_t calls;               /* operations holding a call slot */
+    size_t limit;               /* -parallelism */
+    size_t nresume;             /* waiting operations asking for a slot back */
+    pthread_t *th;              /* workers started so far */
+    size_t nth, idle;
 } apply_ctx;
 
 static double since(const struct timespec *t)
@@ -351,11 +366,46 @@ static int do_delete(apply_ctx *ac, task *t, const prov_call *base, int journal)
     return state_intent_complete(ac->o->env, c->addr, NULL, "apply");
 }
 
+/* Give t's call slot back.  Called with ac->mu held. */
+static void slot_release(apply_ctx *ac, task *t)
+{
+    if (!t->slot)
+        return;
+    t->slot = 0;
+    ac->calls--;
+    if (ac->nresume)
+        pthread_cond_broadcast(&ac->cv_slot);
+    else
+        pthread_cond_signal(&ac->cv_done);   /* the scheduler may start another */
+}
+
+/* prov_call.waiting: give the slot back while the plugin waits; take one
+ * again (before the scheduler starts anything new) to go on. */
+static void task_waiting(void *payload, int on)
+{
+    task *t = payload;
+    apply_ctx *ac = t->ac;
+    pthread_mutex_lock(&ac->mu);
+    if (on) {
+        slot_release(ac, t);
+    } else if (!t->slot) {
+        ac->nresume++;
+        while (ac->calls >= ac->limit)
+            pthread_cond_wait(&ac->cv_slot, &ac->mu);
+        ac->nresume--;
+        ac->calls++;
+        t->slot = 1;
+    }
+    pthread_mutex_unlock(&ac->mu);
+}
+
 static int run_task(apply_ctx *ac, task *t)
 {
     plan_change *c = t->c;
     prov_call base;
     plan_call_init(&base, c->addr, c->type, 0, ac->o->cancel);
+    base.waiting = task_waiting;
+    base.payload = t;
     int rc;
     if (c->data) {
         const prov_data_source *ds = t->owner;
@@ -398,8 +448,10 @@ static void *worker(void *arg)
     apply_ctx *ac = arg;
     pthread_mutex_lock(&ac->mu);
     for (;;) {
+        ac->idle++;
         while (!ac->nwork && !ac->quit)
             pthread_cond_wait(&ac->cv_work, &ac->mu);
+        ac->idle--;
         if (!ac->nwork && ac->quit)
             break;
         size_t i = ac->work[--ac->nwork];
@@ -407,6 +459,7 @@ static void *worker(void *arg)
         task *t = &ac->t[i];
         t->rc = run_task(ac, t);
         pthread_mutex_lock(&ac->mu);
+        slot_release(ac, t);
         ac->done[ac->ndone++] = i;
         pthread_cond_signal(&ac->cv_done);
     }
@@ -649,10 +702,12 @@ static void setup(apply_ctx *ac, plan *p)
     ac->done = xcalloc(ac->n + 1, sizeof *ac->done);
 }
 
-/* Start ready tasks while call slots are free.  Called with ac->mu held. */
-static void dispatch(apply_ctx *ac, size_t *running, int limit, apply_result *res)
+/* Start ready tasks while call slots are free (and no waiting operation
+ * asks for one back), with a worker for each.  Called with ac->mu held. */
+static void dispatch(apply_ctx *ac, size_t *running, apply_result *res)
 {
-    while ((int)*running < limit && !(ac->o->stop && *ac->o->stop)) {
+    while (ac->calls < ac->limit && !ac->nresume && *running < APPLY_MAX_IN_FLIGHT &&
+           !(ac->o->stop && *ac->o->stop)) {
         long i = next_ready(ac);
         if (i < 0)
             break;
@@ -666,8 +721,14 @@ static void dispatch(apply_ctx *ac, size_t *running, int limit, apply_result *re
             continue;
         }
         say_start(ac, t);
+        t->ac = ac;
+        t->slot = 1;
+        ac->calls++;
         ac->work[ac->nwork++] = (size_t)i;
         (*running)++;
+        if (ac->nwork > ac->idle && ac->nth < APPLY_MAX_IN_FLIGHT &&
+            pthread_create(&ac->th[ac->nth], NULL, worker, ac) == 0)
+            ac->nth++;
         pthread_cond_signal(&ac->cv_work);
     }
 }
@@ -682,20 +743,17 @@ int apply_run(const apply_opts *o, apply_result *res, diag_list *diags)
         return rc;
     }
     setup(&ac, o->p);
-    int nworkers = o->parallelism < 1 ? 1 : o->parallelism > APPLY_MAX_PARALLELISM
-                                            ? APPLY_MAX_PARALLELISM : o->parallelism;
-    if ((size_t)nworkers > ac.n)
-        nworkers = ac.n ? (int)ac.n : 1;
+    ac.limit = o->parallelism < 1 ? 1 : o->parallelism > APPLY_MAX_PARALLELISM
+                                          ? APPLY_MAX_PARALLELISM : (size_t)o->parallelism;
     pthread_mutex_init(&ac.mu, NULL);
     pthread_cond_init(&ac.cv_work, NULL);
     pthread_cond_init(&ac.cv_done, NULL);
-    pthread_t *th = xcalloc((size_t)nworkers, sizeof *th);
-    for (int i = 0; i < nworkers; i++)
-        pthread_create(&th[i], NULL, worker, &ac);
+    pthread_cond_init(&ac.cv_slot, NULL);
+    ac.th = xcalloc(APPLY_MAX_IN_FLIGHT, sizeof *ac.th);
     size_t running = 0;
     pthread_mutex_lock(&ac.mu);
     for (;;) {
-        dispatch(&ac, &running, nworkers, res);
+        dispatch(&ac, &running, res);
         if (running == 0)
             break;
         struct timespec dl;
@@ -714,9 +772,9 @@ int apply_run(const apply_opts *o, apply_result *res, diag_list *diags)
     ac.quit = 1;
     pthread_cond_broadcast(&ac.cv_work);
     pthread_mutex_unlock(&ac.mu);
-    for (int i = 0; i < nworkers; i++)
-        pthread_join(th[i], NULL);
-    free(th);
+    for (size_t i = 0; i < ac.nth; i++)
+        pthread_join(ac.th[i], NULL);
+    free(ac.th);
     int stopped = 0;
     for (size_t i = 0; i < ac.n; i++) {
         task *t = &ac.t[i];
@@ -734,6 +792,7 @@ int apply_run(const apply_opts *o, apply_result *res, diag_list *diags)
     pthread_mutex_destroy(&ac.mu);
     pthread_cond_destroy(&ac.cv_work);
     pthread_cond_destroy(&ac.cv_done);
+    pthread_cond_destroy(&ac.cv_slot);
     if (res->failed || res->skipped)
         return CAIRN_EDIAG;
     return stopped ? CAIRN_ECANCEL : 0;

@@ -21,6 +21,10 @@
 #include <stdio.h>
 
 #define APPLY_MAX_PARALLELISM 256
+/* Most operations in flight at once, waiting ones included (one worker
+ * thread each, started as needed): -parallelism bounds only those making
+ * calls (prov_call.waiting). */
+#define APPLY_MAX_IN_FLIGHT 1024
 #define APPLY_PROGRESS_SECONDS 10   /* "Still creating... [10s elapsed]" */
 
 typedef struct apply_opts {

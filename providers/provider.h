@@ -32,7 +32,8 @@
 
 #include "lang/val.h"
 
-#define PROV_ABI_VERSION 1
+/* 2: prov_call.waiting (a plugin's waits do not count against -parallelism). */
+#define PROV_ABI_VERSION 2
 #define PROV_ENTRY_SYMBOL "cairn_provider_entry"
 
 /* ---------------------------------------------------------------- schemas */
@@ -115,6 +116,15 @@ typedef struct prov_call {
      * by the plugin's docs) so that a create interrupted by a crash can be
      * found by `find_by_token`. */
     const char *token;
+    /* Waiting (ABI 2): -parallelism bounds provider calls, not objects
+     * that take time to become available.  A plugin MAY call
+     * waiting(payload, 1) before it sleeps between polls (a waiter, a
+     * retry of a dependency error) and waiting(payload, 0) before its next
+     * API call, which may block until a call slot is free; calls MUST
+     * alternate, starting with 1, and the operation MUST NOT return while
+     * waiting (the engine treats it as ended).  NULL when the engine does
+     * not offer it (plan-time calls). */
+    void (*waiting)(void *payload, int on);
 } prov_call;
 
 typedef struct prov_instance prov_instance;   /* opaque: a configured provider */

@@ -435,6 +435,11 @@ typedef struct aws_waiter {
     long min_delay_ms, max_delay_ms; /* 0: 2000 and 30000 */
     const volatile int *cancel;   /* optional: non-zero ends the wait (CAIRN_ECANCEL) */
     const char *what;             /* "NAT gateway nat-123 to become available" (logs) */
+    /* optional: called with 1 before each sleep between polls and with 0
+     * after it (prov_call.waiting: the engine's call slot is given back
+     * while the waiter sleeps) */
+    void (*pause)(void *arg, int on);
+    void *pause_arg;
 } aws_waiter;
 /* Poll with exponential backoff (jittered, between min and max delay) until
  * the status is in target.  CAIRN_ETIMEOUT after timeout_ms, CAIRN_EREMOTE

@@ -379,7 +379,8 @@ static int wait_for(prov_instance *p, const prov_call *c, const aws_ec2_type *t,
              target[0][0] ? target[0] : "deleted");
     aws_waiter wt = {.target = target, .timeout_ms = timeout_ms,
                      .min_delay_ms = AWS_EC2_WAIT_MIN_MS, .max_delay_ms = AWS_EC2_WAIT_MAX_MS,
-                     .cancel = c ? c->cancel : NULL, .what = what};
+                     .cancel = c ? c->cancel : NULL, .what = what,
+                     .pause = c ? c->waiting : NULL, .pause_arg = c ? c->payload : NULL};
     int rc = aws_wait(&wt, wait_poll, &w, NULL);
     free(w.status);
     if (built)
@@ -420,7 +421,8 @@ static void recover_by_token(prov_instance *p, const prov_call *c, const aws_ec2
     static const char *const any[] = {"present", "pending", "available", NULL};
     aws_waiter wt = {.target = any, .timeout_ms = AWS_EC2_RECOVER_MS,
                      .min_delay_ms = AWS_EC2_WAIT_MIN_MS, .max_delay_ms = AWS_EC2_WAIT_MAX_MS,
-                     .cancel = c->cancel, .what = "an object carrying the create's token"};
+                     .cancel = c->cancel, .what = "an object carrying the create's token",
+                     .pause = c->waiting, .pause_arg = c->payload};
     char *saved = xstrdup(err_msg());
     int saved_code = err_code();
     if (aws_wait(&wt, wait_poll, &w, NULL) == 0 && w.found_id)

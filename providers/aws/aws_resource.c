@@ -289,16 +289,20 @@ static double mono_ms(void)
     return (double)ts.tv_sec * 1000 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Sleep ms in slices, returning CAIRN_ECANCEL as soon as c is cancelled. */
+/* Sleep ms in slices, returning CAIRN_ECANCEL as soon as c is cancelled;
+ * the engine's call slot is given back meanwhile (prov_call.waiting). */
 static int sleep_watching(const prov_call *c, double ms)
 {
-    for (double slept = 0; slept < ms; slept += AWS_SLEEP_SLICE_MS) {
-        if (aws_call_cancelled(c))
-            return CAIRN_ECANCEL;
+    int waiting = c && c->waiting;
+    if (waiting)
+        c->waiting(c->payload, 1);
+    for (double slept = 0; slept < ms && !aws_call_cancelled(c); slept += AWS_SLEEP_SLICE_MS) {
         double left = ms - slept < AWS_SLEEP_SLICE_MS ? ms - slept : AWS_SLEEP_SLICE_MS;
         struct timespec ts = {0, (long)(left * 1e6)};
         nanosleep(&ts, NULL);
     }
+    if (waiting)
+        c->waiting(c->payload, 0);
     return aws_call_cancelled(c) ? CAIRN_ECANCEL : 0;
 }
 

@@ -85,12 +85,19 @@ int aws_wait(const aws_waiter *w, aws_poll_fn poll, void *payload, char **final)
         double sleep = delay / 2 + aws_random() * delay / 2;
         if (now + sleep > deadline)
             sleep = deadline - now;
-        for (double slept = 0; slept < sleep; slept += AWS_WAIT_SLICE_MS) {
-            if (w->cancel && *w->cancel)
-                return err_set(CAIRN_ECANCEL, "interrupted while waiting for %s", what);
+        if (w->pause)
+            w->pause(w->pause_arg, 1);
+        int cancelled = 0;
+        for (double slept = 0; slept < sleep && !cancelled; slept += AWS_WAIT_SLICE_MS) {
+            cancelled = w->cancel && *w->cancel;
             double left = sleep - slept;
-            aws_sleep_ms((long)(left < AWS_WAIT_SLICE_MS ? left : AWS_WAIT_SLICE_MS));
+            if (!cancelled)
+                aws_sleep_ms((long)(left < AWS_WAIT_SLICE_MS ? left : AWS_WAIT_SLICE_MS));
         }
+        if (w->pause)
+            w->pause(w->pause_arg, 0);
+        if (cancelled)
+            return err_set(CAIRN_ECANCEL, "interrupted while waiting for %s", what);
         delay = delay * 2 > hi ? hi : delay * 2;
     }
 }

@@ -61,6 +61,9 @@ static const prov_attr resource_attrs[] = {
     {"create_delay", "string", PROV_OPTIONAL, NULL, "Create sleeps this long (\"1s\")."},
     {"update_delay", "string", PROV_OPTIONAL, NULL, "Update sleeps this long."},
     {"delete_delay", "string", PROV_OPTIONAL, NULL, "Delete sleeps this long."},
+    {"create_wait", "string", PROV_OPTIONAL, NULL,
+     "After creating, the object takes this long to become available (a wait: it does not "
+     "count against -parallelism)."},
     {"fail_on", "string", PROV_OPTIONAL, NULL,
      "create, update, delete or read: that operation fails."},
     {"fail_count", "number", PROV_OPTIONAL, NULL,

@@ -31,6 +31,9 @@
 enum tp_op { TP_CREATE, TP_UPDATE, TP_DELETE, TP_READ };
 static const char *const op_names[] = {"create", "update", "delete", "read"};
 static const char *const delay_attrs[] = {"create_delay", "update_delay", "delete_delay"};
+/* After the create call: how long the object takes to become available
+ * (a wait, which does not hold one of the engine's -parallelism slots). */
+#define TP_CREATE_WAIT "create_wait"
 
 /* ---------------------------------------------------------------- controls */
 
@@ -107,13 +110,14 @@ static int check_controls(val obj, prov_diag *d)
                            "fail_count must be a whole number from 0 to %d.",
                            TP_MAX_FAIL_COUNT);
     }
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 4; i++) {
         uint64_t ms;
-        v = known_attr(obj, delay_attrs[i]);
+        const char *name = i < 3 ? delay_attrs[i] : TP_CREATE_WAIT;
+        v = known_attr(obj, name);
         if (v && (val_kind(*v) != VAL_STRING || parse_duration(val_get_string(*v), &ms)))
-            return tp_fail(d, CAIRN_EINVAL, delay_attrs[i], "test_resource: invalid duration",
+            return tp_fail(d, CAIRN_EINVAL, name, "test_resource: invalid duration",
                            "%s must be a duration such as \"250ms\", \"1s\", \"1m30s\" or "
-                           "\"2h\", at most one hour.", delay_attrs[i]);
+                           "\"2h\", at most one hour.", name);
     }
     return 0;
 }
@@ -125,30 +129,37 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Sleep for op's delay attribute of obj (checked by check_controls), in
- * slices of TP_WAIT_SLICE_MS, watching c->cancel.  A delay beyond a
- * non-zero c->timeout_ms waits out the timeout and fails.  0,
- * CAIRN_ECANCEL or CAIRN_ETIMEOUT. */
-static int op_delay(const prov_call *c, val obj, enum tp_op op, prov_diag *d)
+/* Sleep for the duration attribute attr of obj (checked by
+ * check_controls), in slices of TP_WAIT_SLICE_MS, watching c->cancel; with
+ * waiting set, as a wait the engine does not count against -parallelism
+ * (c->waiting).  A duration beyond a non-zero c->timeout_ms waits out the
+ * timeout and fails.  0, CAIRN_ECANCEL or CAIRN_ETIMEOUT. */
+static int op_sleep(const prov_call *c, val obj, const char *attr, enum tp_op op, int waiting,
+                    prov_diag *d)
 {
-    const char *s = tp_get_str(obj, delay_attrs[op]);
+    const char *s = tp_get_str(obj, attr);
     uint64_t ms = 0;
     if (!s || parse_duration(s, &ms) != 0 || ms == 0)
         return 0;
     uint64_t wait = c->timeout_ms && c->timeout_ms < ms ? c->timeout_ms : ms;
     if (c->progress) {
         char status[96];
-        snprintf(status, sizeof status, "sleeping %s (%s)", s, delay_attrs[op]);
+        snprintf(status, sizeof status, "%s %s (%s)", waiting ? "waiting" : "sleeping", s, attr);
         c->progress(c->payload, status);
     }
+    waiting = waiting && c->waiting;
+    if (waiting)
+        c->waiting(c->payload, 1);
     uint64_t start = now_ms();
+    int rc = 0;
     for (;;) {
         /* An atomic load: the engine sets the flag from another thread, and
          * volatile alone is a data race (TSan reports it). */
-        if (c->cancel && __atomic_load_n(c->cancel, __ATOMIC_ACQUIRE))
-            return tp_fail(d, CAIRN_ECANCEL, NULL, "test_resource: cancelled",
-                           "%s was cancelled during its %s of %s.", op_names[op],
-                           delay_attrs[op], s);
+        if (c->cancel && __atomic_load_n(c->cancel, __ATOMIC_ACQUIRE)) {
+            rc = tp_fail(d, CAIRN_ECANCEL, NULL, "test_resource: cancelled",
+                         "%s was cancelled during its %s of %s.", op_names[op], attr, s);
+            break;
+        }
         uint64_t spent = now_ms() - start;
         if (spent >= wait)
             break;
@@ -156,11 +167,18 @@ static int op_delay(const prov_call *c, val obj, enum tp_op op, prov_diag *d)
         struct timespec ts = {0, (long)slice * 1000000L};
         nanosleep(&ts, NULL);
     }
-    if (wait < ms)
-        return tp_fail(d, CAIRN_ETIMEOUT, delay_attrs[op], "test_resource: timed out",
-                       "%s waited %llu ms, its timeout, of its %s of %s.", op_names[op],
-                       (unsigned long long)wait, delay_attrs[op], s);
-    return 0;
+    if (waiting)
+        c->waiting(c->payload, 0);
+    if (rc == 0 && wait < ms)
+        rc = tp_fail(d, CAIRN_ETIMEOUT, attr, "test_resource: timed out",
+                     "%s waited %llu ms, its timeout, of its %s of %s.", op_names[op],
+                     (unsigned long long)wait, attr, s);
+    return rc;
+}
+
+static int op_delay(const prov_call *c, val obj, enum tp_op op, prov_diag *d)
+{
+    return op_sleep(c, obj, delay_attrs[op], op, 0, d);
 }
 
 /* If obj's fail_on names op, fail (always, or while fewer than fail_count
@@ -320,7 +338,7 @@ static int tr_validate(prov_instance *p, const prov_call *c, val config, prov_di
 }
 
 /* create: wait create_delay, maybe fail, then write the token index entry
- * and the object file. */
+ * and the object file, then wait create_wait for it to become available. */
 static int tr_create(prov_instance *p, const prov_call *c, val planned, val *state,
                      prov_diag *d)
 {
@@ -347,6 +365,8 @@ static int tr_create(prov_instance *p, const prov_call *c, val planned, val *sta
         if (rc)
             store_fail(d, rc, "test_resource: cannot write the object");
     }
+    if (rc == 0)   /* the object exists; now it "becomes available" */
+        rc = op_sleep(c, planned, TP_CREATE_WAIT, TP_CREATE, 1, d);
     free(id);
     if (rc)
         val_free(st);

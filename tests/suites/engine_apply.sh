@@ -92,6 +92,42 @@ check interrupt_lock_released '"$CAIRN" plan -no-color -lock-timeout=0s >/dev/nu
 check interrupt_converges '[ $rc -eq 0 ] && [ "$(nobj)" -eq 100 ] && [ "$(nstate)" -eq 100 ]'
 echo "# interrupted after $n1 of 100 instances"
 
+# --- -parallelism bounds calls, not objects waiting to become available ----
+# 12 creates at -parallelism=2, each a 0.2 s call (create_delay, holds a
+# slot) then a 3 s wait for availability (create_wait, gives the slot back).
+# Holding slots while waiting would take 6 rounds of 3.2 s (over 19 s); with
+# the waits overlapping, about 1.2 s of calls plus one 3 s wait.
+newdir waits
+cat >main.tf <<'EOF'
+resource "test_resource" "w" {
+  count        = 12
+  name         = "w-${count.index}"
+  create_delay = "200ms"
+  create_wait  = "3s"
+}
+EOF
+t0=$(date +%s.%N)
+"$CAIRN" apply -auto-approve -no-color -parallelism=2 >out 2>&1; rc=$?
+secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+echo "# 12 creates (0.2 s call + 3 s wait) at -parallelism=2: $secs s"
+check waits_apply '[ $rc -eq 0 ] && [ "$(nobj)" -eq 12 ] && [ "$(nstate)" -eq 12 ]'
+check waits_do_not_hold_slots 'awk -v s="$secs" "BEGIN {exit !(s < 10)}"'
+# The calls themselves stay bounded: 12 x 1 s calls at -parallelism=3 take 4 rounds.
+newdir calls
+cat >main.tf <<'EOF'
+resource "test_resource" "c" {
+  count        = 12
+  name         = "c-${count.index}"
+  create_delay = "1s"
+}
+EOF
+t0=$(date +%s.%N)
+"$CAIRN" apply -auto-approve -no-color -parallelism=3 >out 2>&1; rc=$?
+secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+echo "# 12 creates (1 s call) at -parallelism=3: $secs s"
+check calls_apply '[ $rc -eq 0 ] && [ "$(nobj)" -eq 12 ]'
+check calls_bounded_by_parallelism 'awk -v s="$secs" "BEGIN {exit !(s >= 3.9)}"'
+
 # --- drift: changed and deleted outside cairn --------------------------------
 newdir drift
 cat >main.tf <<'EOF'
