@@ -768,6 +768,29 @@ static const aws_ec2_type rtb_type = {
 
 AWS_EC2_OPS(rtb_gen, rtb_type)
 
+/* DisassociateRouteTable of association id; gone already is success. */
+static int disassociate(prov_instance *p, const char *id, prov_diag *d)
+{
+    aws_params *prm = aws_params_new();
+    aws_params_add(prm, "AssociationId", id);
+    aws_request req = {.svc = AWS_EC2, .action = "DisassociateRouteTable",
+                       .retry = AWS_RETRY_SAFE, .params = prm};
+    aws_response resp;
+    aws_error e;
+    int rc = aws_call(p->client, &req, &resp, &e);
+    aws_params_free(prm);
+    if (rc == 0)
+        aws_response_free(&resp);
+    else if (rc == CAIRN_EREMOTE && aws_error_is(&e, "InvalidAssociationID.NotFound"))
+        rc = 0;
+    if (rc < 0) {
+        char summary[160];
+        snprintf(summary, sizeof summary, "deleting Route Table Association (%s)", id);
+        return aws_fail_call(d, rc, &e, summary);
+    }
+    return 0;
+}
+
 /* delete: Terraform disassociates every (non-main) association first, then
  * deletes the table, retrying DependencyViolation until the timeout. */
 static int rtb_del(prov_instance *p, const prov_call *c, val prior, prov_diag *d)
@@ -780,15 +803,9 @@ static int rtb_del(prov_instance *p, const prov_call *c, val prior, prov_diag *d
     int rc = rtb_snapshot(p, id, &s, &e);
     if (rc < 0)
         return aws_fail_call(d, rc, &e, "reading EC2 Route Table associations");
-    for (size_t i = 0; rc == 0 && i < s.nassocs; i++) {
-        if (!s.assocs[i])
-            continue;
-        static const char *const none[1] = {NULL};
-        rc = aws_ec2_simple(p, "DisassociateRouteTable", "AssociationId", s.assocs[i], none, 0,
-                            "disassociating EC2 Route Table", d);
-        if (rc == CAIRN_EREMOTE && strstr(d->detail, "InvalidAssociationID.NotFound"))
-            rc = 0;
-    }
+    for (size_t i = 0; rc == 0 && i < s.nassocs; i++)
+        if (s.assocs[i])
+            rc = disassociate(p, s.assocs[i], d);
     int found = s.found;
     snap_free(&s);
     if (rc < 0 || !found)
@@ -1409,26 +1426,7 @@ static int assoc_del(prov_instance *p, const prov_call *c, val prior, prov_diag 
 {
     (void)c;
     const char *id = aws_arg_str(prior, "id");
-    if (!id)
-        return 0;
-    aws_params *prm = aws_params_new();
-    aws_params_add(prm, "AssociationId", id);
-    aws_request req = {.svc = AWS_EC2, .action = "DisassociateRouteTable",
-                       .retry = AWS_RETRY_SAFE, .params = prm};
-    aws_response resp;
-    aws_error e;
-    int rc = aws_call(p->client, &req, &resp, &e);
-    aws_params_free(prm);
-    if (rc == 0)
-        aws_response_free(&resp);
-    else if (rc == CAIRN_EREMOTE && aws_error_is(&e, "InvalidAssociationID.NotFound"))
-        rc = 0;
-    if (rc < 0) {
-        char summary[160];
-        snprintf(summary, sizeof summary, "deleting Route Table Association (%s)", id);
-        return aws_fail_call(d, rc, &e, summary);
-    }
-    return 0;
+    return id ? disassociate(p, id, d) : 0;
 }
 
 /* import: "<subnet id>/<route table id>" or "<gateway id>/<route table id>",
