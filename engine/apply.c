@@ -317,7 +317,10 @@ static int do_create(apply_ctx *ac, task *t, const prov_call *base)
     prov_call call = *base;
     call.token = token;
     call.timeout_ms = c->timeouts_ms[DECODE_TIMEOUT_CREATE];
-    int rc = state_intent_open(ac->o->env, c->addr, STATE_INTENT_CREATE, token, "apply");
+    char *planned = val_to_json(&t->final, NULL);   /* NULL: not encodable; not recorded */
+    int rc = state_intent_open_planned(ac->o->env, c->addr, STATE_INTENT_CREATE, token, "apply",
+                                       planned);
+    free(planned);
     if (rc < 0) {
         snprintf(t->pd.summary, sizeof t->pd.summary, "Failed to record intent");
         snprintf(t->pd.detail, sizeof t->pd.detail, "%s", err_msg());

@@ -51,6 +51,7 @@ void plan_call_init(prov_call *call, const char *addr, const char *type, uint64_
     call->type = type;
     call->timeout_ms = timeout_ms;
     call->cancel = cancel;
+    call->planned = val_invalid();
 }
 
 void plan_prov_diag(diag_list *d, const prov_diag *pd, const cfg_resource *r, const char *what,

@@ -16,6 +16,7 @@
  * the plan fails with a diagnostic that says so.
  */
 #include "engine/plan_int.h"
+#include "lang/val_json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +34,17 @@ static int settle_create(plan_ctx *pc, const state_intent *in, prov_conf *conf,
     prov_call call;
     prov_diag pd = {0};
     val found = val_invalid();
+    int rc;
     plan_call_init(&call, in->address, type, 0, pc->o->cancel);
     call.token = in->token;
-    if (rt->ops.find_by_token(conf->inst, &call, &found, &pd) < 0) {
+    /* What the create was called with, typed by the schema. */
+    val planned = in->planned ? val_from_json(in->planned, strlen(in->planned))
+                              : val_invalid();
+    const ty *st = val_is_valid(planned) ? plugin_schema_type(conf->plugin, rt->schema) : NULL;
+    call.planned = st ? val_convert(planned, st) : (val_free(planned), val_invalid());
+    rc = rt->ops.find_by_token(conf->inst, &call, &found, &pd);
+    val_free(call.planned);
+    if (rc < 0) {
         plan_prov_diag(pc->diags, &pd, NULL, "looking for the interrupted create of",
                        in->address);
         return CAIRN_EDIAG;
@@ -47,7 +56,7 @@ static int settle_create(plan_ctx *pc, const state_intent *in, prov_conf *conf,
     state_instance *si = plan_state_instance(type, key, rt->schema_version, found, NULL, 0);
     if (!si)
         return CAIRN_EINVAL;
-    int rc = state_intent_complete(pc->o->env, in->address, si, "plan");
+    rc = state_intent_complete(pc->o->env, in->address, si, "plan");
     state_instance_free(si);
     if (rc == 0)
         plan_add_note(pc->p, xasprintf("  # %s was created by an interrupted run and has "

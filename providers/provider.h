@@ -32,7 +32,8 @@
 
 #include "lang/val.h"
 
-/* 2: prov_call.waiting (a plugin's waits do not count against -parallelism). */
+/* 2: prov_call.waiting (a plugin's waits do not count against -parallelism)
+ *    and prov_call.planned (find_by_token of objects without tags). */
 #define PROV_ABI_VERSION 2
 #define PROV_ENTRY_SYMBOL "cairn_provider_entry"
 
@@ -125,6 +126,12 @@ typedef struct prov_call {
      * waiting (the engine treats it as ended).  NULL when the engine does
      * not offer it (plan-time calls). */
     void (*waiting)(void *payload, int on);
+    /* find_by_token (ABI 2): the object the interrupted create was called
+     * with (the planned state, all known), so that an object that cannot
+     * carry the token (a route, an association) can be found by what it
+     * was to be; VAL_INVALID when the journal did not record it.  Borrowed;
+     * VAL_INVALID in every other call. */
+    val planned;
 } prov_call;
 
 typedef struct prov_instance prov_instance;   /* opaque: a configured provider */

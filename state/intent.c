@@ -22,6 +22,13 @@ static const char *action_name(enum state_intent_action a)
 int state_intent_open(state_env *env, const char *addr, enum state_intent_action action,
                       const char *token, const char *operation)
 {
+    return state_intent_open_planned(env, addr, action, token, operation, NULL);
+}
+
+int state_intent_open_planned(state_env *env, const char *addr,
+                              enum state_intent_action action, const char *token,
+                              const char *operation, const char *planned)
+{
     if (action != STATE_INTENT_CREATE && action != STATE_INTENT_DELETE)
         return err_set(CAIRN_EINVAL, "state_intent_open: bad action %d", (int)action);
     char *canon = NULL, key[KEY_CAP], *s = NULL;
@@ -47,6 +54,10 @@ int state_intent_open(state_env *env, const char *addr, enum state_intent_action
                           action_name(action), "token", token ? token : "", "operation",
                           operation ? operation : "", "time", (json_int_t)time(NULL), "pid",
                           (json_int_t)getpid());
+    if (j && planned && json_object_set_new(j, "planned", json_string(planned)) != 0) {
+        json_decref(j);
+        j = NULL;
+    }
     s = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     if (!s) {
@@ -129,6 +140,7 @@ void state_intents_free(state_intent *v, size_t n)
         free(v[i].address);
         free(v[i].token);
         free(v[i].operation);
+        free(v[i].planned);
     }
     free(v);
 }
@@ -168,6 +180,8 @@ int state_intent_list(state_txn *x, state_intent **out, size_t *n)
         it->operation = xstrdup(op ? op : "");
         it->time = json_integer_value(json_object_get(j, "time"));
         it->pid = (long)json_integer_value(json_object_get(j, "pid"));
+        const char *pl = json_string_value(json_object_get(j, "planned"));
+        it->planned = pl ? xstrdup(pl) : NULL;
         json_decref(j);
         mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
     }

@@ -290,12 +290,20 @@ typedef struct state_intent {
     char *operation;
     int64_t time;
     long pid;
+    char *planned;               /* create: JSON of the object the create was
+                                  * called with, or NULL (not recorded) */
 } state_intent;
 
 /* Record an intent and commit it (durable on return), in its own
  * transaction.  CAIRN_EBUSY if an intent is already open for addr. */
 int state_intent_open(state_env *env, const char *addr, enum state_intent_action action,
                       const char *token, const char *operation);
+/* The same, recording with a create the JSON of the object it is called
+ * with (planned, may be NULL), so that recovery can look for an object the
+ * remote side cannot tag by what it was to be (a route, an association). */
+int state_intent_open_planned(state_env *env, const char *addr,
+                              enum state_intent_action action, const char *token,
+                              const char *operation, const char *planned);
 /* Close an intent atomically with its outcome, in one committed
  * transaction: inst non-NULL puts it at addr (a create that succeeded);
  * inst NULL removes the instance at addr if present (a delete that

@@ -344,7 +344,8 @@ TEST(intents_open_complete_list)
     CHECK_INT(state_intent_open(e, "aws_vpc.a", STATE_INTENT_CREATE, "tok-1", "apply"), 0);
     CHECK_INT(state_intent_open(e, "aws_vpc.a", STATE_INTENT_CREATE, "tok-2", "apply"),
               CAIRN_EBUSY);
-    CHECK_INT(state_intent_open(e, "aws_vpc.b", STATE_INTENT_CREATE, "tok-3", "apply"), 0);
+    CHECK_INT(state_intent_open_planned(e, "aws_vpc.b", STATE_INTENT_CREATE, "tok-3", "apply",
+                                        "{\"cidr_block\":\"10.0.0.0/16\"}"), 0);
     state_txn *t = NULL;
     state_intent *iv = NULL;
     size_t n = 0;
@@ -355,6 +356,8 @@ TEST(intents_open_complete_list)
         CHECK_STR(iv[0].address, "aws_vpc.a");
         CHECK_STR(iv[0].token, "tok-1");
         CHECK_INT(iv[0].action, STATE_INTENT_CREATE);
+        CHECK(iv[0].planned == NULL);
+        CHECK_STR(iv[1].planned ? iv[1].planned : "(null)", "{\"cidr_block\":\"10.0.0.0/16\"}");
     }
     state_intents_free(iv, n);
     state_abort(t);
