@@ -570,6 +570,19 @@ static int rtb_validate(prov_instance *p, const prov_call *c, val cfg, prov_diag
     return aws_tags_validate(cfg, "tags", d);
 }
 
+/* plan: tags_all; and no route blocks keeps the routes in the state as
+ * they are (Terraform's optional+computed `route`), so that removing the
+ * last block or importing a table plans no change. */
+static int rtb_plan(prov_instance *p, const prov_call *c, val prior, val proposed,
+                    val *planned, val *replace_paths, prov_diag *d)
+{
+    int rc = aws_plan_tags(p, c, prior, proposed, planned, replace_paths, d);
+    const val *had = aws_arg(prior, "route");
+    if (rc == 0 && had && !rtb_routes_managed(*planned))
+        *planned = val_object_set(*planned, "route", val_copy(*had));
+    return rc;
+}
+
 /* ================================================================ aws_route_table: writing */
 
 /* The planned route blocks into *out (owned, *n of them); a block not
@@ -1474,7 +1487,7 @@ static const prov_resource_type types[] = {
         .schema = &rtb_schema,
         .durations = {.create_ms = 1500, .update_ms = 1000, .delete_ms = 1500,
                       .read_ms = 500},
-        .ops = {.validate = rtb_validate, .plan = aws_plan_tags, .create = rtb_gen_create,
+        .ops = {.validate = rtb_validate, .plan = rtb_plan, .create = rtb_gen_create,
                 .read = rtb_gen_read, .read_many = rtb_gen_read_many,
                 .update = rtb_gen_update, .del = rtb_del, .import = rtb_gen_import,
                 .find_by_token = rtb_gen_find_by_token},
