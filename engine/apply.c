@@ -833,7 +833,16 @@ int apply_outputs(const apply_opts *o, diag_list *diags)
     if (rc == 0)
         rc = state_txn_begin(&txn, o->env, 0, "apply");
     int printed = 0;
-    for (size_t i = 0; rc == 0 && i < o->cfg->noutputs; i++) {
+    /* Printed sorted by name, as Terraform prints them. */
+    size_t *ord = xcalloc(o->cfg->noutputs + 1, sizeof *ord);
+    for (size_t i = 0; i < o->cfg->noutputs; i++) {
+        size_t j = i;
+        for (; j > 0 && strcmp(o->cfg->outputs[ord[j - 1]].name, o->cfg->outputs[i].name) > 0; j--)
+            ord[j] = ord[j - 1];
+        ord[j] = i;
+    }
+    for (size_t k = 0; rc == 0 && k < o->cfg->noutputs; k++) {
+        size_t i = ord[k];
         const cfg_output *co = &o->cfg->outputs[i];
         val v;
         if (graph_output(g, root, i, &v) < 0) {
@@ -865,6 +874,7 @@ int apply_outputs(const apply_opts *o, diag_list *diags)
         free(js);
         val_free(plain);
     }
+    free(ord);
     /* Outputs no longer in the configuration leave state. */
     char **names = NULL;
     size_t nn = 0;
