@@ -22,12 +22,11 @@
  *     and the state keeps the empty set; one or more blocks are the exact
  *     set of the table's routes, besides the local route, propagated routes
  *     and VPC endpoint routes, which are never touched;
- *   - routes and associations cannot carry the cairn:token tag, and the ABI
- *     gives find_by_token no planned state whose natural key it could look
- *     for, so they offer no find_by_token (the engine then says "import
- *     it"); an ambiguous create (lost answer) is settled by natural key
- *     instead: the route by table and destination, the association by table
- *     and subnet or gateway.
+ *   - routes and associations cannot carry the cairn:token tag, so both an
+ *     ambiguous create (lost answer) and find_by_token after a crash (from
+ *     the object the create was called with, prov_call.planned) settle by
+ *     natural key: the route by table and destination (with the planned
+ *     target), the association by table and subnet or gateway.
  */
 #include "providers/aws/aws_ec2.h"
 
@@ -1057,6 +1056,31 @@ static int route_landed(prov_instance *p, const prov_call *c, val planned, const
     return landed;
 }
 
+/* find_by_token: the route the interrupted create was to make, if listed
+ * with its planned target; null when it is not (or nothing was recorded). */
+static int route_find_by_token(prov_instance *p, const prov_call *c, val *state, prov_diag *d)
+{
+    *state = val_null();
+    route r;
+    if (!val_is_valid(c->planned) || !aws_arg_str(c->planned, "route_table_id") ||
+        route_from_obj(&r, c->planned, 0) < 0)
+        return 0;
+    val st = val_invalid();
+    int rc = route_read(p, c, c->planned, &st, d);
+    route got;
+    if (rc == 0 && !val_is_null(st) && route_from_obj(&got, st, 0) == 0) {
+        if (route_same_target(&got, &r)) {
+            val_free(*state);
+            *state = st;
+            st = val_invalid();
+        }
+        route_free(&got);
+    }
+    val_free(st);
+    route_free(&r);
+    return rc;
+}
+
 static int route_create(prov_instance *p, const prov_call *c, val planned, val *state,
                         prov_diag *d)
 {
@@ -1407,6 +1431,34 @@ static int assoc_create(prov_instance *p, const prov_call *c, val planned, val *
     return rc;
 }
 
+/* find_by_token: the association the interrupted create was to make (the
+ * planned table with the planned subnet or gateway), or null. */
+static int assoc_find_by_token(prov_instance *p, const prov_call *c, val *state,
+                               prov_diag *d)
+{
+    *state = val_null();
+    const char *rtb = val_is_valid(c->planned) ? aws_arg_str(c->planned, "route_table_id")
+                                               : NULL;
+    const char *sub = rtb ? aws_arg_str(c->planned, "subnet_id") : NULL;
+    const char *gw = rtb ? aws_arg_str(c->planned, "gateway_id") : NULL;
+    if (!rtb || (!sub && !gw))
+        return 0;
+    aws_error e;
+    char *id = NULL;
+    int rc = assoc_find_id(p, rtb, sub ? sub : gw, &id, &e);
+    if (rc < 0)
+        return aws_fail_call(d, rc, rc == CAIRN_EREMOTE ? &e : NULL,
+                             "looking for an interrupted Route Table Association");
+    if (id) {
+        val_free(*state);
+        val prior = aws_state_str(val_object_empty(), "id", id);
+        rc = assoc_read(p, c, prior, state, d);
+        val_free(prior);
+        free(id);
+    }
+    return rc;
+}
+
 /* update: another route table is ReplaceRouteTableAssociation, which gives
  * the association a new id. */
 static int assoc_update(prov_instance *p, const prov_call *c, val prior, val planned,
@@ -1500,7 +1552,8 @@ static const prov_resource_type types[] = {
                       .read_ms = 500},
         .ops = {.validate = route_validate, .plan = NULL, .create = route_create,
                 .read = route_read, .read_many = route_read_many, .update = route_update,
-                .del = route_del, .import = route_import, .find_by_token = NULL},
+                .del = route_del, .import = route_import,
+                .find_by_token = route_find_by_token},
     },
     {
         .name = "aws_route_table_association",
@@ -1510,7 +1563,8 @@ static const prov_resource_type types[] = {
                       .read_ms = 500},
         .ops = {.validate = assoc_validate, .plan = NULL, .create = assoc_create,
                 .read = assoc_read, .read_many = assoc_read_many, .update = assoc_update,
-                .del = assoc_del, .import = assoc_import, .find_by_token = NULL},
+                .del = assoc_del, .import = assoc_import,
+                .find_by_token = assoc_find_by_token},
     },
 };
 
