@@ -18,8 +18,8 @@
  * What must stay true:
  *   - the engine has no attributes-as-blocks mode, so ingress / egress are
  *     blocks: no blocks of a kind (an empty set) means "not managed", as an
- *     unset attribute does in Terraform — a read then reports an empty set
- *     and an update never touches that direction's rules;
+ *     unset attribute does in Terraform — reads report every rule, the plan
+ *     keeps the state's rules, and an update never touches them;
  *   - a refresh of n groups is one DescribeSecurityGroups per 200 ids, of n
  *     rules one DescribeSecurityGroupRules per 200 ids;
  *   - a create removes AWS's default allow-all egress rule, as Terraform.
@@ -466,25 +466,10 @@ static val group_rest(val set, atoms *remote)
     return set;
 }
 
-/* Whether the rules of direction dir are managed by prior: an empty set
- * means no blocks were configured (Terraform's unset attribute). */
-static int dir_managed(val prior, const char *dir)
-{
-    if (!val_is_valid(prior) || val_kind(prior) != VAL_OBJECT || val_is_unknown(prior))
-        return 1;
-    const val *v = val_lookup(prior, dir);
-    if (!v || val_is_unknown(*v) || val_is_null(*v))
-        return 1;
-    return val_len(*v) > 0;
-}
-
 /* The ingress or egress set of a listed group (dir: "ingress"/"egress"). */
 static val rules_read(const aws_xml_node *item, val prior, const char *dir, const char *id)
 {
-    ty *et = rule_elem_ty();
-    val set = val_set_empty(et);
-    if (!dir_managed(prior, dir))
-        return set;
+    val set = val_set_empty(rule_elem_ty());
     atoms remote = {0};
     atoms_from_xml(&remote, item, strcmp(dir, "ingress") == 0 ? "ipPermissions"
                                                                : "ipPermissionsEgress", id);
@@ -763,7 +748,7 @@ static int rules_change(prov_instance *p, const char *id, val prior, val planned
     int ingress = strcmp(dir, "ingress") == 0;
     const val *want = aws_arg(planned, dir);
     if (!want || val_len(*want) == 0)
-        return 0;   /* no blocks: not managed */
+        return 0;   /* no blocks: not managed (the plan kept the state's rules) */
     atoms have = {0}, need = {0};
     atoms_from_set(&have, prior, dir);
     atoms_from_set(&need, planned, dir);
@@ -855,6 +840,21 @@ static int sg_after_create(prov_instance *p, const prov_call *c, const char *id,
     rc = sg_change(p, c, id, none, planned, d);
     val_free(none);
     return rc < 0 ? rc : rc + 2;
+}
+
+/* plan: tags_all, and a direction without blocks keeps the state's rules
+ * (Terraform's unset optional+computed attribute: not managed). */
+static int sg_plan(prov_instance *p, const prov_call *c, val prior, val proposed,
+                   val *planned, val *replace_paths, prov_diag *d)
+{
+    static const char *const dirs[] = {"ingress", "egress"};
+    int rc = aws_plan_tags(p, c, prior, proposed, planned, replace_paths, d);
+    for (size_t k = 0; rc == 0 && aws_arg(prior, "id") && k < NELEM(dirs); k++) {
+        const val *want = aws_arg(proposed, dirs[k]), *have = aws_arg(prior, dirs[k]);
+        if (want && val_len(*want) == 0 && have && val_kind(*planned) == VAL_OBJECT)
+            *planned = val_object_set(*planned, dirs[k], val_copy(*have));
+    }
+    return rc;
 }
 
 static const aws_ec2_type sg_type = {
@@ -1265,7 +1265,7 @@ static const prov_resource_type types[] = {
         .schema = &sg_schema,
         .durations = {.create_ms = 2000, .update_ms = 1000, .delete_ms = 2000,
                       .read_ms = 500},
-        .ops = {.validate = sg_validate, .plan = aws_plan_tags, .create = sg_create,
+        .ops = {.validate = sg_validate, .plan = sg_plan, .create = sg_create,
                 .read = sg_read, .read_many = sg_read_many, .update = sg_update,
                 .del = sg_delete, .import = sg_import, .find_by_token = sg_find_by_token},
     },

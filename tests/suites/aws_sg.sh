@@ -263,10 +263,15 @@ check token_not_in_state \
 check state_inline_rule_kept_together \
   'cairn state show -no-color aws_security_group.web | tr -d " \n" |
    grep -q "cidr_blocks=\[\"10.1.0.0/16\",\"10.0.0.0/16\",\]"'
-check state_app_unmanaged_inline_empty \
-  'cairn state show -no-color aws_security_group.app | grep -q "ingress *= \[\]"'
 cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
 check second_plan_no_changes '[ $rc -eq 0 ] && grep -q "No changes." plan.out' plan.out
+# No ingress blocks: not managed; a refresh records the rules there are.
+cairn apply -refresh-only -auto-approve -no-color >refresh.out 2>&1; rc=$?
+check state_unmanaged_rules_reported '[ $rc -eq 0 ] &&
+  cairn state show -no-color aws_security_group.app | grep -q "from_port *= 8080" &&
+  cairn state show -no-color aws_security_group.admin | grep -q "ingress *= \[\]"' refresh.out
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check unmanaged_rules_no_changes '[ $rc -eq 0 ]' plan.out
 
 # --- inline rules added and removed in place -----------------------------------------
 calls_reset
