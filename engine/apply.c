@@ -308,6 +308,24 @@ static int put_state(apply_ctx *ac, task *t, val attrs)
     return rc;
 }
 
+/* The JSON of planned's known top-level attributes (those known only after
+ * apply are null), for the intent journal; NULL when planned is not a
+ * known object or does not encode. */
+static char *intent_planned_json(val planned)
+{
+    if (!val_is_known_object(planned))
+        return NULL;
+    val known = val_object_empty();
+    for (size_t i = 0; i < val_len(planned); i++) {
+        val v = *val_at(planned, i);
+        known = val_object_set(known, val_key_at(planned, i),
+                               val_is_wholly_known(v) ? val_copy(v) : val_null());
+    }
+    char *js = val_to_json(&known, NULL);
+    val_free(known);
+    return js;
+}
+
 static int do_create(apply_ctx *ac, task *t, const prov_call *base)
 {
     const prov_resource_type *rt = t->owner;
@@ -317,7 +335,7 @@ static int do_create(apply_ctx *ac, task *t, const prov_call *base)
     prov_call call = *base;
     call.token = token;
     call.timeout_ms = c->timeouts_ms[DECODE_TIMEOUT_CREATE];
-    char *planned = val_to_json(&t->final, NULL);   /* NULL: not encodable; not recorded */
+    char *planned = intent_planned_json(t->final);
     int rc = state_intent_open_planned(ac->o->env, c->addr, STATE_INTENT_CREATE, token, "apply",
                                        planned);
     free(planned);
