@@ -46,11 +46,12 @@ static void md_html(strbuf *b, const char *s)
     }
 }
 
-/* Plain text in Markdown: every ASCII punctuation character escaped. */
+/* Plain text in Markdown (never at the start of a line): the characters
+ * that open emphasis, code, links, HTML, entities or strikethrough escaped. */
 static void md_text(strbuf *b, const char *s)
 {
     for (; s && *s; s++) {
-        if (strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", *s))
+        if (strchr("\\`*_[]<>&|~!", *s))
             sb_putc(b, '\\');
         sb_putc(b, *s);
     }
@@ -203,8 +204,7 @@ static void md_verdict(strbuf *b, const plan *p, const md_counts *k)
         if (!parts[i].n)
             continue;
         sb_printf(b, "%s%zu %s%s", sep, parts[i].n, parts[i].what,
-                  parts[i].n > 1 && parts[i].what[strlen(parts[i].what) - 1] != 'e' ? "s"
-                  : "");
+                  parts[i].n > 1 && !strcmp(parts[i].what, "output change") ? "s" : "");
         sep = ", ";
     }
     sb_puts(b, "\n\n");
