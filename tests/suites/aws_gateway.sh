@@ -72,7 +72,8 @@ calls_reset() { admin POST /_emu/calls/reset >/dev/null; }
 # nres TYPE: how many resources of TYPE the emulator holds (NAT gateways in
 # state "deleted" do not count: AWS lists them for an hour).
 nres() { admin GET "/_emu/resources?type=$1" | python3 -c \
-  'import json,sys; print(len([r for r in json.load(sys.stdin) if r.get("state") != "deleted"]))'; }
+  'import json,sys
+print(len([r for r in json.load(sys.stdin) if r.get("state") != "deleted"]))'; }
 # field TYPE ID EXPR: a python expression over r, the list holding the
 # resource of TYPE with ID (private fields such as _tags included).
 field() { admin GET /_emu/state | python3 -c "
@@ -174,7 +175,8 @@ check igw_attached_to_vpc \
   '[ "$(field igw "$IGW" "r[0][\"attachmentSet\"][0][\"vpcId\"]")" = "$VPC" ] &&
    [ "$(attr aws_internet_gateway.gw vpc_id)" = "$VPC" ]'
 check igw_arn_and_owner \
-  '[ "$(attr aws_internet_gateway.gw arn)" = "arn:aws:ec2:us-east-1:123456789012:internet-gateway/$IGW" ] &&
+  '[ "$(attr aws_internet_gateway.gw arn)" = \
+     "arn:aws:ec2:us-east-1:123456789012:internet-gateway/$IGW" ] &&
    [ "$(attr aws_internet_gateway.gw owner_id)" = 123456789012 ]'
 PIP=$(field eip "$EIP" "r[0]['publicIp']")
 check eip_addresses '[ -n "$PIP" ] && [ "$(attr aws_nat_gateway.nat public_ip)" = "$PIP" ] &&
@@ -216,7 +218,8 @@ check tags_update_no_create '[ "$(calls CreateNatGateway)" -eq 0 ] &&
 # The EIP's association (made by the NAT gateway after the EIP was read) is
 # in state after the next apply's refresh.
 check eip_association_refreshed \
-  '[ "$(attr aws_eip.nat network_interface)" = "$(attr aws_nat_gateway.nat network_interface_id)" ] &&
+  '[ "$(attr aws_eip.nat network_interface)" = \
+     "$(attr aws_nat_gateway.nat network_interface_id)" ] &&
    [[ "$(attr aws_eip.nat association_id)" == eipassoc-* ]] &&
    [[ "$(attr aws_eip.nat private_dns)" == ip-10-0-1-*.ec2.internal ]]'
 check tags_update_kept_token '[[ "$(token_of natgw $NAT)" =~ ^[0-9a-f]{32}$ ]]'
@@ -369,7 +372,8 @@ RPID=$!
 sleep 1.5
 ec2call DeleteNatGateway "{\"NatGatewayId\": \"$FN\"}" >/dev/null
 wait "$RPID"; rc=$?
-check blocked_deletes_retried '[ $rc -eq 0 ] && [ "$(field igw "$G" "r[0][\"internetGatewayId\"]")" = MISSING ] &&
+check blocked_deletes_retried '[ $rc -eq 0 ] &&
+  [ "$(field igw "$G" "r[0][\"internetGatewayId\"]")" = MISSING ] &&
   [ "$(field eip "$E" "r[0][\"allocationId\"]")" = MISSING ] &&
   [ "$(nres igw)" -eq 1 ] && [ "$(nres eip)" -eq 1 ]' replace.out
 cairn destroy -auto-approve -no-color >/dev/null 2>&1
@@ -387,7 +391,8 @@ check nat_client_token_one_gateway '[ $rc -eq 0 ] && [ "$(calls CreateNatGateway
   [ "$(nres natgw)" -eq 1 ] &&
   [ "$(attr aws_nat_gateway.nat id)" = "$(admin GET "/_emu/resources?type=natgw" |
     python3 -c "import json,sys
-print([n[\"natGatewayId\"] for n in json.load(sys.stdin) if n[\"state\"] != \"deleted\"][0])")" ]' \
+print([n[\"natGatewayId\"] for n in json.load(sys.stdin)
+       if n[\"state\"] != \"deleted\"][0])")" ]' \
   apply.out
 cairn destroy -auto-approve -no-color >/dev/null 2>&1
 
@@ -429,8 +434,13 @@ EOF
   cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
   check import_then_no_changes '[ $rc -eq 0 ] && grep -q "No changes." plan.out' plan.out
   mkdir -p bad && NO_DEFAULT_TAGS=1 provider_block "" >bad/main.tf
-  printf 'resource "aws_eip" "x" {}\nresource "aws_nat_gateway" "x" {\n  subnet_id = "%s"\n}\n' \
-    "$IS" >>bad/main.tf
+  cat >>bad/main.tf <<EOF
+resource "aws_eip" "x" {}
+resource "aws_nat_gateway" "x" {
+  subnet_id         = "$IS"
+  connectivity_type = "private"
+}
+EOF
   cairn -chdir=bad import -no-color aws_eip.x eipalloc-0123456789abcdef0 >bad.out 2>&1; rc1=$?
   cairn -chdir=bad import -no-color aws_nat_gateway.x "igw-0123" >>bad.out 2>&1; rc2=$?
   check import_bad_ids '[ $rc1 -ne 0 ] && [ $rc2 -ne 0 ] &&
