@@ -14,7 +14,8 @@
 #   - destroy leaves nothing; a refresh of 300 subnets costs at most 5
 #     DescribeSubnets (and pages correctly with 5-item pages);
 #   - configuration errors (bad credentials, reserved tag keys) without any
-#     secret in the output; `cairn import` when the verb exists.
+#     secret in the output; a VPC and subnets made outside cairn imported
+#     (then No changes); drift recorded by -refresh-only.
 set -u
 ROOT=${ROOT:-$(pwd)}
 BUILD=${BUILD:-build}
@@ -40,7 +41,7 @@ EMU_LOG="$TMP/calls.jsonl"
 cleanup() {
   [ -n "${APID:-}" ] && kill "$APID" 2>/dev/null
   emu_stop
-  rm -rf "$TMP"
+  [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"
 }
 trap cleanup EXIT
 if ! emu_start --time-scale 0.01; then
@@ -185,6 +186,24 @@ check drift_delete_recreated '[ $rc -eq 0 ] && [ "$(nres subnet)" -eq 3 ] &&
   [ "$(attr "aws_subnet.s[2]" id)" != "$S2" ]' apply.out
 cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
 check drift_converged '[ $rc -eq 0 ]' plan.out
+
+# --- drift recorded by -refresh-only, changing nothing ------------------------------
+S0=$(attr 'aws_subnet.s[0]' id)
+S2B=$(attr 'aws_subnet.s[2]' id)
+admin POST /_emu/update "{\"id\": \"$S0\", \"tags\": {\"Name\": \"renamed\"}}" >/dev/null
+admin POST /_emu/delete "{\"id\": \"$S2B\"}" >/dev/null
+calls_reset
+cairn apply -refresh-only -auto-approve -no-color >refresh.out 2>&1; rc=$?
+check refresh_only_succeeds '[ $rc -eq 0 ]' refresh.out
+cairn state show -no-color "aws_subnet.s[0]" >show.out 2>&1
+check refresh_only_records_tag 'grep -q "^ *\"\\?Name\"\\? *= \"renamed\"" show.out' show.out
+check refresh_only_drops_deleted '! cairn state list | grep -qF "aws_subnet.s[2]"'
+check refresh_only_changes_nothing '[ "$(calls CreateSubnet)" -eq 0 ] &&
+  [ "$(calls CreateTags)" -eq 0 ] && [ "$(nres subnet)" -eq 2 ] &&
+  [ "$(field subnet "$S0" "r[0][\"_tags\"][\"Name\"]")" = renamed ]'
+cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
+check refresh_only_then_apply_restores '[ $rc -eq 0 ] &&
+  grep -q "1 added, 1 changed, 0 destroyed" apply.out && [ "$(nres subnet)" -eq 3 ]' apply.out
 
 # --- attribute updates ------------------------------------------------------------
 cairn apply -auto-approve -no-color -var public=true -var dns_hostnames=true \
@@ -368,22 +387,49 @@ cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
 check invalid_cidr_rejected '[ $rc -ne 0 ] && grep -q "Invalid cidr_block" apply.out &&
   [ "$(nres vpc)" -eq 0 ]' apply.out
 
-# --- import (when the verb exists) --------------------------------------------------
-if cairn import -help 2>&1 | grep -q 'has no command named'; then
-  echo "skip aws_vpc_import # cairn has no import verb yet"
-else
-  newdir import
-  provider_block "" >main.tf
-  echo 'resource "aws_vpc" "x" { cidr_block = "10.3.0.0/16" }' >>main.tf
-  IV=$(admin POST /_emu/call '{"service": "ec2", "action": "CreateVpc",
-    "params": {"CidrBlock": "10.3.0.0/16"}}' | grep -o 'vpc-[0-9a-f]*' | head -1)
-  cairn import -no-color aws_vpc.x "$IV" >import.out 2>&1; rc=$?
-  check import_vpc '[ $rc -eq 0 ] && [ "$(attr aws_vpc.x id)" = "$IV" ]' import.out
-  cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
-  check import_then_no_replacement '[ $rc -eq 0 -o $rc -eq 2 ] &&
-    ! grep -q "must be replaced" plan.out' plan.out
-  cairn destroy -auto-approve -no-color >/dev/null 2>&1
-fi
+# --- import: a VPC and subnets made outside cairn ---------------------------------
+newdir import
+provider_block "" >main.tf
+cat >>main.tf <<'EOF'
+resource "aws_vpc" "x" {
+  cidr_block = "10.3.0.0/16"
+  tags       = { Name = "imported" }
+}
+resource "aws_subnet" "y" {
+  count      = 2
+  vpc_id     = aws_vpc.x.id
+  cidr_block = cidrsubnet(aws_vpc.x.cidr_block, 8, count.index)
+  tags       = { Name = "imported-${count.index}" }
+}
+EOF
+# emu_create ACTION ID_PREFIX RESOURCE_TYPE NAME [PARAM=VALUE...]: an object
+# made through the emulator's EC2 API, tagged as the configuration says
+# (Name, and the provider's default tag).
+emu_create() {
+  local action=$1 prefix=$2 rtype=$3 name=$4; shift 4
+  local params="{\"TagSpecification.1.ResourceType\": \"$rtype\",
+    \"TagSpecification.1.Tag.1.Key\": \"Name\", \"TagSpecification.1.Tag.1.Value\": \"$name\",
+    \"TagSpecification.1.Tag.2.Key\": \"Suite\", \"TagSpecification.1.Tag.2.Value\": \"aws_vpc\""
+  local kv
+  for kv in "$@"; do params="$params, \"${kv%%=*}\": \"${kv#*=}\""; done
+  admin POST /_emu/call "{\"service\": \"ec2\", \"action\": \"$action\", \"params\": $params}}" |
+    grep -o "$prefix-[0-9a-f]*" | head -1
+}
+IV=$(emu_create CreateVpc vpc vpc imported CidrBlock=10.3.0.0/16)
+IS0=$(emu_create CreateSubnet subnet subnet imported-0 VpcId="$IV" CidrBlock=10.3.0.0/24)
+IS1=$(emu_create CreateSubnet subnet subnet imported-1 VpcId="$IV" CidrBlock=10.3.1.0/24)
+cairn import -no-color aws_vpc.x "$IV" >import.out 2>&1; rc=$?
+check import_vpc '[ $rc -eq 0 ] && [ "$(attr aws_vpc.x id)" = "$IV" ]' import.out
+cairn import -no-color 'aws_subnet.y[0]' "$IS0" >import0.out 2>&1; rc0=$?
+cairn import -no-color 'aws_subnet.y[1]' "$IS1" >import1.out 2>&1; rc1=$?
+check import_subnets '[ $rc0 -eq 0 ] && [ $rc1 -eq 0 ] &&
+  [ "$(attr "aws_subnet.y[1]" id)" = "$IS1" ]' import1.out
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check import_then_no_changes '[ $rc -eq 0 ] && grep -q "No changes." plan.out' plan.out
+cairn import -no-color aws_vpc.x "vpc-0000000000000000f" >import_bad.out 2>&1; rc=$?
+check import_twice_refused '[ $rc -ne 0 ]' import_bad.out
+cairn destroy -auto-approve -no-color >destroy.out 2>&1; rc=$?
+check import_destroy '[ $rc -eq 0 ] && [ "$(nres vpc)" -eq 0 ]' destroy.out
 
 # --- 300 subnets: refresh in a handful of calls, pages of 5 ---------------------------
 newdir many
