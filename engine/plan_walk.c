@@ -893,6 +893,34 @@ static char *orphan_reason(plan_ctx *pc, const prior_rec *r)
 
 /* Plan deletes for every unclaimed managed prior (all of them when
  * destroying). */
+/* The `timeouts` of the resource block an instance in state belongs to, if
+ * the configuration still has that block (destroy; count or for_each
+ * shrunk): literal durations only, evaluated without a scope (a timeout
+ * that refers to anything keeps the provider's default).  out_ms as
+ * decode_timeouts fills it; all 0 when there is no such block. */
+static void config_timeouts(plan_ctx *pc, const char *addr, uint64_t out_ms[4])
+{
+    memset(out_ms, 0, 4 * sizeof *out_ms);
+    state_addr a;
+    if (state_addr_parse(&a, addr) < 0)
+        return;
+    const cfg_module *cm = pc->o->cfg;
+    for (size_t i = 0; cm && i < a.nmodules; i++) {
+        const cfg_call *call = cfg_call_find(cm, a.modules[i].name);
+        cm = call ? call->child : NULL;
+    }
+    const cfg_resource *cr = cm ? cfg_resource_find(cm, a.data, a.type, a.name) : NULL;
+    if (cr) {
+        diag_list scratch = {0};
+        eval_ctx ctx;
+        eval_ctx_init(&ctx, &scratch);
+        if (decode_timeouts(cr->body, &ctx, out_ms, &scratch) < 0)
+            memset(out_ms, 0, 4 * sizeof *out_ms);
+        diag_list_free(&scratch);
+    }
+    state_addr_free(&a);
+}
+
 static int plan_deletes(plan_ctx *pc)
 {
     int rc = 0;
@@ -930,6 +958,7 @@ static int plan_deletes(plan_ctx *pc)
         val_free(c->prior);
         c->prior = val_copy(r->attrs);
         c->schema_version = (int)r->inst->schema_version;
+        config_timeouts(pc, r->addr, c->timeouts_ms);
         if (!pc->o->destroy)
             c->reason = orphan_reason(pc, r);
         c->deps = xcalloc(r->inst->ndeps + 1, sizeof *c->deps);

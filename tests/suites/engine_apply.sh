@@ -128,6 +128,25 @@ echo "# 12 creates (1 s call) at -parallelism=3: $secs s"
 check calls_apply '[ $rc -eq 0 ] && [ "$(nobj)" -eq 12 ]'
 check calls_bounded_by_parallelism 'awk -v s="$secs" "BEGIN {exit !(s >= 3.9)}"'
 
+# --- destroy honours the configuration's timeouts { delete } ----------------
+newdir delete_timeout
+cat >main.tf <<'EOF'
+resource "test_resource" "slow" {
+  name         = "slow"
+  delete_delay = "3s"
+  timeouts {
+    delete = "1s"
+  }
+}
+EOF
+"$CAIRN" apply -auto-approve -no-color >out 2>&1
+"$CAIRN" destroy -auto-approve -no-color >out2 2>&1; rc=$?
+check destroy_delete_timeout_applies '[ $rc -eq 1 ] && grep -q "timed out" out2 &&
+  grep -q "waited 1000 ms, its timeout" out2 && [ "$(nobj)" -eq 1 ] && [ "$(nstate)" -eq 1 ]'
+sed -i 's/delete = "1s"/delete = "10s"/' main.tf
+"$CAIRN" destroy -auto-approve -no-color >out3 2>&1; rc=$?
+check destroy_delete_timeout_longer '[ $rc -eq 0 ] && [ "$(nobj)" -eq 0 ] && [ "$(nstate)" -eq 0 ]'
+
 # --- drift: changed and deleted outside cairn --------------------------------
 newdir drift
 cat >main.tf <<'EOF'
