@@ -218,14 +218,17 @@ static int apply_hook(graph *g, graph_res *r, void *payload)
     return 0;
 }
 
-/* Re-evaluate change t's configuration with current values into t->final.
- * Called on the scheduler thread with ac->mu held. */
-static int prepare(apply_ctx *ac, task *t)
+/* What is done in change t's scope: decode its configuration (prepare), or
+ * check its postconditions (postcheck). */
+typedef int (*scope_fn)(apply_ctx *ac, task *t, graph_scope *s, diag_list *d);
+
+/* Build the configuration graph with the values changes have now, find the
+ * scope of t's instance (its module instance, count.index or each.*) and
+ * run fn there.  Diagnostics go to ac->diags; CAIRN_EDIAG when any is an
+ * error.  Called on the scheduler thread with ac->mu held. */
+static int in_scope(apply_ctx *ac, task *t, scope_fn fn)
 {
     plan_change *c = t->c;
-    t->final = val_copy(c->planned);
-    if (!c->cfg || c->action == PLAN_DELETE || val_is_wholly_known(c->planned))
-        return 0;
     diag_list d = {0};
     graph *g = graph_new(ac->o->cfg, ac->o->vars, state_workspace_name(ac->o->env),
                          apply_hook, ac, &d);
@@ -250,25 +253,7 @@ static int prepare(apply_ctx *ac, task *t)
             s.count_index = keys[i];
         else if (keyed == 2)
             s.each_key = keys[i], s.each_value = values[i];
-        eval_ctx ctx;
-        graph_eval_ctx(&s, &ctx);
-        const prov_schema *schema = c->data ? ((const prov_data_source *)t->owner)->schema
-                                            : ((const prov_resource_type *)t->owner)->schema;
-        val config = decode_body(c->cfg->body, schema, t->st_type, c->cfg->range, &ctx,
-                                 c->data ? DECODE_DATA : DECODE_RESOURCE, &d);
-        if (!val_is_valid(config)) {
-            rc = CAIRN_EDIAG;
-            break;
-        }
-        val_free(t->final);
-        if (c->data) {
-            t->final = config;
-        } else {
-            int replacing = c->action == PLAN_REPLACE || c->action == PLAN_REPLACE_CBD;
-            t->final = plan_proposed(schema, t->st_type, config,
-                                     replacing ? val_null() : c->prior, replacing);
-            val_free(config);
-        }
+        rc = fn(ac, t, &s, &d);
     }
     graph_keys_free(keys, values, n);
     graph_free(g);
@@ -278,6 +263,62 @@ static int prepare(apply_ctx *ac, task *t)
     }
     diag_list_free(&d);
     return 0;
+}
+
+static int decode_in_scope(apply_ctx *ac, task *t, graph_scope *s, diag_list *d)
+{
+    (void)ac;
+    plan_change *c = t->c;
+    eval_ctx ctx;
+    graph_eval_ctx(s, &ctx);
+    const prov_schema *schema = c->data ? ((const prov_data_source *)t->owner)->schema
+                                        : ((const prov_resource_type *)t->owner)->schema;
+    val config = decode_body(c->cfg->body, schema, t->st_type, c->cfg->range, &ctx,
+                             c->data ? DECODE_DATA : DECODE_RESOURCE, d);
+    if (!val_is_valid(config))
+        return CAIRN_EDIAG;
+    val_free(t->final);
+    if (c->data) {
+        t->final = config;
+    } else {
+        int replacing = c->action == PLAN_REPLACE || c->action == PLAN_REPLACE_CBD;
+        t->final = plan_proposed(schema, t->st_type, config,
+                                 replacing ? val_null() : c->prior, replacing);
+        val_free(config);
+    }
+    return 0;
+}
+
+/* Re-evaluate change t's configuration with current values into t->final.
+ * Called on the scheduler thread with ac->mu held. */
+static int prepare(apply_ctx *ac, task *t)
+{
+    plan_change *c = t->c;
+    t->final = val_copy(c->planned);
+    if (!c->cfg || c->action == PLAN_DELETE || val_is_wholly_known(c->planned))
+        return 0;
+    return in_scope(ac, t, decode_in_scope);
+}
+
+static int postconditions_in_scope(apply_ctx *ac, task *t, graph_scope *s, diag_list *d)
+{
+    (void)ac;
+    (void)d;   /* plan_check_conditions reports to the graph's list, which is d */
+    s->self = t->c->applied;
+    return plan_check_conditions(s, t->c->cfg->postconditions, t->c->cfg->npostconditions,
+                                 "Resource postcondition failed");
+}
+
+/* The postconditions of a created, updated or read change, checked again
+ * with the applied object as `self` (the plan checked them with planned
+ * values, where some were unknown).  Called on the scheduler thread. */
+static int postcheck(apply_ctx *ac, task *t)
+{
+    plan_change *c = t->c;
+    if (!c->cfg || !c->cfg->npostconditions || c->action == PLAN_DELETE ||
+        !val_is_valid(c->applied) || val_is_null(c->applied))
+        return 0;
+    return in_scope(ac, t, postconditions_in_scope);
 }
 
 /* ---------------------------------------------------------------- workers */
@@ -587,6 +628,14 @@ static void finish(apply_ctx *ac, size_t i, apply_result *res)
     plan_change *c = t->c;
     val_free(c->applied);
     c->applied = val_is_valid(t->result) ? val_copy(t->result) : val_null();
+    if (postcheck(ac, t) < 0) {
+        /* The object exists and is in state; what depends on it does not
+         * start, as Terraform does. */
+        t->st = T_FAILED;
+        res->failed++;
+        skip_dependents(ac, t);
+        return;
+    }
     switch (c->data ? PLAN_READ : c->action) {
     case PLAN_CREATE: res->added++; break;
     case PLAN_UPDATE: res->changed++; break;

@@ -147,6 +147,33 @@ sed -i 's/delete = "1s"/delete = "10s"/' main.tf
 "$CAIRN" destroy -auto-approve -no-color >out3 2>&1; rc=$?
 check destroy_delete_timeout_longer '[ $rc -eq 0 ] && [ "$(nobj)" -eq 0 ] && [ "$(nstate)" -eq 0 ]'
 
+# --- postconditions checked again after apply ---------------------------------
+# name_upper is computed: unknown when planning, so only apply can tell.
+newdir postcondition
+cat >main.tf <<'EOF'
+resource "test_resource" "checked" {
+  name = "web"
+  lifecycle {
+    postcondition {
+      condition     = self.name_upper == "API"
+      error_message = "The name must be api, not ${self.name}."
+    }
+  }
+}
+resource "test_resource" "after" {
+  name  = "after"
+  items = [test_resource.checked.id]
+}
+EOF
+"$CAIRN" plan -no-color >plan 2>&1; prc=$?
+"$CAIRN" apply -auto-approve -no-color >out 2>&1; rc=$?
+check postcondition_unknown_at_plan '[ $prc -eq 0 ] && grep -q "2 to add" plan'
+check postcondition_fails_after_apply '[ $rc -eq 1 ] &&
+  grep -q "Resource postcondition failed" out && grep -q "The name must be api, not web." out'
+check postcondition_object_kept_dependent_skipped '[ "$(nobj)" -eq 1 ] &&
+  "$CAIRN" state list | grep -qx "test_resource.checked" &&
+  ! "$CAIRN" state list | grep -q "test_resource.after"'
+
 # --- drift: changed and deleted outside cairn --------------------------------
 newdir drift
 cat >main.tf <<'EOF'
