@@ -266,6 +266,23 @@ static int bad(const char *where, const char *what)
     return err_set(CAIRN_EINVAL, "Error reading source state: %s: %s", where, what);
 }
 
+static int cmp_imp(const void *a, const void *b)
+{
+    return strcmp(((const struct imp_inst *)a)->addr, ((const struct imp_inst *)b)->addr);
+}
+
+/* Sort im by address and refuse an instance that appears twice (sorting
+ * makes the check one pass: a state of 50,000 instances stays fast). */
+static int imp_sort_unique(struct imp *im)
+{
+    qsort(im->v, im->n, sizeof *im->v, cmp_imp);
+    for (size_t i = 1; i < im->n; i++)
+        if (!strcmp(im->v[i - 1].addr, im->v[i].addr))
+            return bad(im->v[i].addr, "the same instance appears twice");
+    return 0;
+}
+
+
 /* Build the instance address of resource r, instance ii. */
 static int inst_addr(json_t *r, json_t *inst, const char *rlabel, char **out)
 {
@@ -373,13 +390,6 @@ static int imp_instance(struct imp *im, json_t *r, json_t *ji, const char *rlabe
         state_addr_free(&da);
         state_instance_add_dep(in, json_string_value(d));
     }
-    for (size_t i = 0; i < im->n; i++)
-        if (!strcmp(im->v[i].addr, addr)) {
-            rc = bad(addr, "the same instance appears twice");
-            state_instance_free(in);
-            free(addr);
-            return rc;
-        }
     if (im->n == im->cap) {
         im->cap = im->cap ? im->cap * 2 : 64;
         im->v = xrealloc(im->v, im->cap * sizeof *im->v);
@@ -569,6 +579,9 @@ static int parse_doc(const char *text, size_t len, json_t **docp, struct imp *im
         if (rc != 0)
             goto fail;
     }
+    rc = imp_sort_unique(im);
+    if (rc != 0)
+        goto fail;
     json_t *outs = json_object_get(doc, "outputs");
     if (outs && !json_is_object(outs) && !json_is_null(outs)) {
         rc = err_set(CAIRN_EINVAL, "Error reading source state: \"outputs\" must be an object");
@@ -590,18 +603,12 @@ fail:
     return rc;
 }
 
-static int cmp_imp(const void *a, const void *b)
-{
-    return strcmp(((const struct imp_inst *)a)->addr, ((const struct imp_inst *)b)->addr);
-}
-
 /* Delete the workspace's instances that im does not hold (im is sorted
- * by address text here). */
+ * by address text: imp_sort_unique). */
 static int delete_missing(state_txn *x, struct imp *im)
 {
     char **cur = NULL;
     size_t n = 0;
-    qsort(im->v, im->n, sizeof *im->v, cmp_imp);
     int rc = state_list(x, NULL, &cur, &n);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         struct imp_inst key = {cur[i], NULL};
