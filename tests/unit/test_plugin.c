@@ -95,7 +95,7 @@ static int write_text(const char *rel, const char *text)
 
 static const struct { const char *file, *defs; } fakes[] = {
     {"a/cairn-provider-good.so", "-DNAME='\"good\"'"},
-    {"a/cairn-provider-abi.so", "-DNAME='\"abi\"' -DABI=2"},
+    {"a/cairn-provider-abi.so", "-DNAME='\"abi\"' -DABI=(PROV_ABI_VERSION + 1)"},
     {"a/cairn-provider-nosym.so", "-DNAME='\"nosym\"' -DNO_ENTRY"},
     {"a/cairn-provider-nocreate.so", "-DNAME='\"nocreate\"' -DNULL_CREATE"},
     {"a/cairn-provider-badtype.so", "-DNAME='\"badtype\"' -DPORT_TYPE='\"numbr\"'"},
@@ -244,7 +244,7 @@ TEST(plugin_errors_name_the_file)
     if (!setup())
         SKIP("no C compiler to build the fake plugins");
     static const struct { const char *name; int rc; const char *text; } cases[] = {
-        {"abi", CAIRN_EVERSION, "was built for ABI 2; this cairn speaks ABI 1"},
+        {"abi", CAIRN_EVERSION, "was built for ABI 3; this cairn speaks ABI 2"},
         {"nosym", CAIRN_EINVAL, "does not export the entry symbol cairn_provider_entry"},
         {"nocreate", CAIRN_EINVAL,
          ": resource type \"fake_thing\": the MUST slot \"create\" is NULL"},
