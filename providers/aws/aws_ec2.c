@@ -437,7 +437,8 @@ static void recover_by_token(prov_instance *p, const prov_call *c, const aws_ec2
 /* Send the create call req (its TagSpecification carries the token) and
  * return the new id (owned).  A failure that leaves open whether the object
  * was created (transport error, 5xx) is settled by looking for the token
- * tag for AWS_EC2_RECOVER_MS. */
+ * tag for AWS_EC2_RECOVER_MS, and the call is sent again when nothing
+ * carries it (at most AWS_EC2_CREATE_ATTEMPTS sends). */
 static int create_call(prov_instance *p, const prov_call *c, const aws_ec2_type *t,
                        aws_request *req, const char *item_path, char **id, prov_diag *d)
 {
@@ -447,11 +448,20 @@ static int create_call(prov_instance *p, const prov_call *c, const aws_ec2_type 
     snprintf(summary, sizeof summary, "creating %s", t->noun);
     *id = NULL;
     int rc = aws_call(p->client, req, &resp, &e);
-    if (rc < 0) {
-        if (c->token && ambiguous(rc, &e))
-            recover_by_token(p, c, t, id);
-        return *id ? 0 : aws_fail_call(d, rc, &e, summary);
+    /* Nothing carries the token after the recovery window: the call did not
+     * take effect, and is sent again (a bounded number of times). */
+    for (int attempt = 1; rc < 0 && c->token && ambiguous(rc, &e); attempt++) {
+        recover_by_token(p, c, t, id);
+        if (*id)
+            return 0;
+        if (attempt >= AWS_EC2_CREATE_ATTEMPTS || aws_call_cancelled(c))
+            break;
+        aws_log(AWS_LOG_WARN, "ec2: %s create failed and nothing carries its token; "
+                "sending it again", t->noun);
+        rc = aws_call(p->client, req, &resp, &e);
     }
+    if (rc < 0)
+        return aws_fail_call(d, rc, &e, summary);
     const aws_xml_node *item = aws_xml_find(aws_xml_root(resp.xml), item_path);
     *id = aws_xml_text(item, t->id_path);
     aws_response_free(&resp);

@@ -32,6 +32,8 @@
 /* How long an ambiguous create failure (5xx, lost connection) is settled
  * by looking for the token tag before it is reported. */
 #define AWS_EC2_RECOVER_MS 20000
+/* Most sends of a create whose failures left nothing carrying its token. */
+#define AWS_EC2_CREATE_ATTEMPTS 3
 /* Poll delays of waits (jittered, doubling between the two). */
 #define AWS_EC2_WAIT_MIN_MS 500
 #define AWS_EC2_WAIT_MAX_MS 5000

@@ -36,6 +36,9 @@
 #include <string.h>
 #include <strings.h>
 
+/* Sends of a route or association create whose failure left open whether
+ * it took effect, and which turned out not to have. */
+#define RT_CREATE_ATTEMPTS 4
 /* Terraform's defaults for the timeouts blocks (the three types agree). */
 #define RT_CREATE_TIMEOUT_MS (5L * 60 * 1000)
 #define RT_UPDATE_TIMEOUT_MS (2L * 60 * 1000)
@@ -772,6 +775,7 @@ static const aws_ec2_type rtb_type = {
     .wait_gone = 1,
     .create_action = "CreateRouteTable",
     .create_item = "routeTable",
+    .client_token = "ClientToken",
     .create_params = rtb_params,
     .after_create = rtb_change,
     .change = rtb_change,
@@ -1096,10 +1100,18 @@ static int route_create(prov_instance *p, const prov_call *c, val planned, val *
                         "The route's table, destination or target is still unknown.");
     struct route_create_ctx cc = {p, rtb, &r};
     long tmo = aws_timeout(c, RT_CREATE_TIMEOUT_MS);
-    rc = aws_retry_codes(c, tmo < RT_PROPAGATION_MS ? tmo : RT_PROPAGATION_MS,
-                         route_propagation_codes, route_create_once, &cc, &e);
-    if (rc < 0 && ambiguous(rc, &e) && route_landed(p, c, planned, &r))
-        rc = 0;
+    /* An ambiguous failure (5xx, lost answer) is settled by looking: a route
+     * that landed is ours; one that did not is sent again (a table holds
+     * one route per destination, so a second send cannot duplicate it). */
+    for (int attempt = 0;; attempt++) {
+        rc = aws_retry_codes(c, tmo < RT_PROPAGATION_MS ? tmo : RT_PROPAGATION_MS,
+                             route_propagation_codes, route_create_once, &cc, &e);
+        if (rc < 0 && ambiguous(rc, &e) && route_landed(p, c, planned, &r))
+            rc = 0;
+        if (rc == 0 || !ambiguous(rc, &e) || attempt + 1 >= RT_CREATE_ATTEMPTS ||
+            aws_call_cancelled(c))
+            break;
+    }
     if (rc < 0) {
         char summary[224];
         snprintf(summary, sizeof summary,
@@ -1414,11 +1426,18 @@ static int assoc_create(prov_instance *p, const prov_call *c, val planned, val *
                             "associationId", NULL};
     aws_error e;
     long tmo = aws_timeout(c, RT_CREATE_TIMEOUT_MS);
-    rc = assoc_run(c, tmo, &ac, &e);
-    if (rc < 0 && ambiguous(rc, &e)) {
-        aws_error e2;
-        if (assoc_find_id(p, rtb, sub ? sub : gw, &ac.id, &e2) == 0 && ac.id)
-            rc = 0;
+    /* As for routes: an ambiguous failure is settled by looking, and sent
+     * again when nothing landed (a subnet has one association). */
+    for (int attempt = 0;; attempt++) {
+        rc = assoc_run(c, tmo, &ac, &e);
+        if (rc < 0 && ambiguous(rc, &e)) {
+            aws_error e2;
+            if (assoc_find_id(p, rtb, sub ? sub : gw, &ac.id, &e2) == 0 && ac.id)
+                rc = 0;
+        }
+        if (rc == 0 || !ambiguous(rc, &e) || attempt + 1 >= RT_CREATE_ATTEMPTS ||
+            aws_call_cancelled(c))
+            break;
     }
     if (rc < 0) {
         char summary[224];
