@@ -1311,7 +1311,8 @@ static void relevant_attributes(strbuf *b, const plan *p, const pj_opts *o)
         r.mod_prefix = "";
         walk(&r, co->value);
     }
-    qsort(r.attrs, r.nattrs, sizeof *r.attrs, str_cmp);
+    if (r.nattrs > 1)
+        qsort(r.attrs, r.nattrs, sizeof *r.attrs, str_cmp);
     sb_puts(b, ",\"relevant_attributes\":[");
     for (size_t i = 0; i < r.nattrs; i++) {
         char *tab = strchr(r.attrs[i], '\t');

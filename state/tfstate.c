@@ -275,7 +275,8 @@ static int cmp_imp(const void *a, const void *b)
  * makes the check one pass: a state of 50,000 instances stays fast). */
 static int imp_sort_unique(struct imp *im)
 {
-    qsort(im->v, im->n, sizeof *im->v, cmp_imp);
+    if (im->n > 1)
+        qsort(im->v, im->n, sizeof *im->v, cmp_imp);
     for (size_t i = 1; i < im->n; i++)
         if (!strcmp(im->v[i - 1].addr, im->v[i].addr))
             return bad(im->v[i].addr, "the same instance appears twice");
