@@ -5,7 +5,8 @@ against Terraform's plan representation (format_version 1.2).
     check_plan_json.py FILE...          check each; print one line per problem,
                                         exit 1 if any
     check_plan_json.py --normalize FILE print FILE pretty (indent 1) with object
-                                        ids as tr-ID and times as TIME, for
+                                        ids as tr-ID or vpc-ID (AWS ids), bare
+                                        IPv4 addresses as IP and times as TIME, for
                                         golden comparison
 
 What is checked (Terraform's "JSON Output Format" page and its tfjson
@@ -31,6 +32,14 @@ REASONS = {"replace_because_tainted", "replace_because_cannot_update", "replace_
            "delete_because_each_key", "delete_because_no_module",
            "delete_because_no_move_target", "read_because_config_unknown",
            "read_because_dependency_pending", "read_because_check_nested"}
+# AWS object ids (vpc-0a1b..., eipalloc-..., rtbassoc-...) and bare IPv4
+# addresses (public and private IPs the emulator hands out; a CIDR block
+# keeps its address) differ from run to run.
+AWS_ID_RE = re.compile(r"\b(vpc|subnet|igw|eipalloc|eipassoc|eni|nat|rtb|rtbassoc|sg|sgr|acl"
+                       r"|dopt)-[0-9a-f]{8,17}\b")
+ROUTE_ID_RE = re.compile(r"\br-rtb-[0-9a-f]{17}(\d+)\b")   # r-<table id><hash of destination>
+EC2_DNS_RE = re.compile(r"\bec2-\d+-\d+-\d+-\d+\.")
+IPV4_RE = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$")
 TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
@@ -367,6 +376,10 @@ def normalize(v):
     if isinstance(v, str):
         v = re.sub(r"(?i)tr-[0-9a-f]{16}", "tr-ID", v)
         v = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "TIME", v)
+        v = ROUTE_ID_RE.sub(r"r-rtb-ID\1", v)
+        v = AWS_ID_RE.sub(r"\1-ID", v)
+        v = EC2_DNS_RE.sub("ec2-IP.", v)
+        v = IPV4_RE.sub("IP", v)
         return v
     return v
 

@@ -5,7 +5,9 @@
 #      gateway, 3 EIPs and NAT gateways, 4 route tables, 4 routes, 6
 #      associations, 2 security groups), outputs, a second plan with no
 #      changes, destroy in dependency order (the emulator enforces AWS's
-#      rules), nothing left in state or in the emulator;
+#      rules), nothing left in state or in the emulator; the saved plans
+#      of the create, of a reviewed change (replacements, deletions,
+#      updates) and of the destroy have golden `show -json` outputs;
 #   2. with 30% throttling and 5% 5xx injected, apply and destroy succeed;
 #   3. kill -9 of `cairn apply` at 20 random moments: after each, the next
 #      apply converges and the emulator holds exactly one object per address
@@ -86,9 +88,30 @@ W="$TMP/vpc"
 cp -r "$ROOT/examples/vpc" "$W"
 cd "$W" || exit 1
 
+# show_golden NAME PLANFILE: `show -json` of a saved plan of the example is
+# valid Terraform plan JSON (tests/show/check_plan_json.py) and, normalised
+# (AWS ids, IPs and times), equals tests/show/golden/vpc_NAME.json; the
+# golden plans of the review issue that come from the VPC example.
+# GOLDEN_UPDATE=1 rewrites the golden files.
+SHOW="$ROOT/tests/show"
+show_golden() {
+  local want="$SHOW/golden/vpc_$1.json"
+  cairn show -json "$2" >"$1.json" 2>"$1.err" || { nok "show_json_vpc_$1" "show exit $?"; return; }
+  python3 "$SHOW/check_plan_json.py" --normalize "$1.json" >"$1.norm"
+  [ "${GOLDEN_UPDATE:-}" = 1 ] && cp "$1.norm" "$want"
+  if [ -f "$want" ] && diff -u "$want" "$1.norm" >"$1.diff"; then ok "show_json_vpc_$1"
+  else nok "show_json_vpc_$1" "differs from $want"; head -30 "$1.diff" | sed 's/^/# /'; fi
+  if python3 "$SHOW/check_plan_json.py" "$1.json" >"$1.problems" 2>&1; then ok "show_json_vpc_$1_valid"
+  else nok "show_json_vpc_$1_valid"; head -20 "$1.problems" | sed 's/^/# /'; fi
+}
+
 # --- 1. apply, no changes, destroy ---------------------------------------------
 cairn init -no-color >init.out 2>&1; rc=$?
 check init '[ $rc -eq 0 ]' init.out
+cairn plan -no-color -out=create.bin >plan_create.out 2>&1; rc=$?
+check plan_create '[ $rc -eq 0 ] && grep -q "Plan: 30 to add, 0 to change, 0 to destroy." plan_create.out' \
+  plan_create.out
+show_golden create create.bin
 t0=$(date +%s.%N)
 cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
 APPLY_SECS=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
@@ -104,6 +127,27 @@ check output_json 'cairn output -json nat_gateway_public_ips | python3 -c "
 import json, sys; ips = json.load(sys.stdin); assert len(ips) == 3 and all(ips), ips"'
 cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
 check second_plan_no_changes '[ $rc -eq 0 ] && grep -q "No changes." plan.out' plan.out
+# A change a team would review: one shared NAT gateway (two NAT gateways
+# and EIPs destroyed, routes moved), a new environment tag on everything, a
+# narrower SSH range, and the first EIP replaced on request (its NAT gateway
+# must be replaced with it).
+cairn plan -no-color -out=change.bin -var single_nat_gateway=true -var environment=staging \
+  -var 'ssh_allowed_cidrs=["198.51.100.0/24"]' '-replace=aws_eip.nat["us-east-1a"]' \
+  >plan_change.out 2>&1; rc=$?
+check plan_change '[ $rc -eq 0 ] && grep -q "Plan: 2 to add, 17 to change, 6 to destroy." plan_change.out' \
+  plan_change.out
+show_golden change change.bin
+cairn show -markdown change.bin >change.md 2>&1
+missing=0
+for a in 'aws_eip.nat["us-east-1a"]' 'aws_nat_gateway.main["us-east-1a"]' 'aws_eip.nat["us-east-1b"]' \
+    'aws_eip.nat["us-east-1c"]' 'aws_nat_gateway.main["us-east-1b"]' 'aws_nat_gateway.main["us-east-1c"]'; do
+  grep -qF -- "$a" change.md || { missing=$((missing + 1)); echo "# not in the Markdown: $a"; }
+done
+check markdown_lists_destroys_and_replaces '[ "$missing" -eq 0 ] && [ -s change.md ]' change.md
+cairn plan -destroy -no-color -out=destroy.bin >plan_destroy.out 2>&1; rc=$?
+check plan_destroy '[ $rc -eq 0 ] && grep -q "Plan: 0 to add, 0 to change, 30 to destroy." plan_destroy.out' \
+  plan_destroy.out
+show_golden destroy destroy.bin
 cairn destroy -auto-approve -no-color >destroy.out 2>&1; rc=$?
 check destroy_succeeds '[ $rc -eq 0 ] && grep -q "Resources: 30 destroyed." destroy.out' destroy.out
 check destroy_state_empty '[ -z "$(cairn state list 2>/dev/null)" ]'
