@@ -34,7 +34,8 @@ int plan_has_changes(const plan *p)
 {
     for (size_t i = 0; i < p->n; i++)
         if ((p->changes[i].action != PLAN_NOOP && p->changes[i].action != PLAN_READ) ||
-            p->changes[i].moved_from || p->changes[i].import_id)
+            p->changes[i].moved_from || p->changes[i].import_id ||
+            (p->refresh_only && (p->changes[i].gone || p->changes[i].drifted)))
             return 1;
     for (size_t i = 0; i < p->noutputs; i++)
         if (p->outputs[i].changed || p->outputs[i].deleted)
@@ -71,6 +72,7 @@ static void change_free(plan_change *c)
     val_free(c->prior);
     val_free(c->planned);
     val_free(c->applied);
+    val_free(c->before_refresh);
     for (size_t i = 0; i < c->nreplace; i++)
         free(c->replace_paths[i]);
     free(c->replace_paths);

@@ -60,6 +60,13 @@ typedef struct plan_change {
     int schema_version;
     val applied;                /* apply: the new state once done (else invalid) */
     char *import_id;            /* import block: the object adopted under addr */
+    /* The type's schema (borrowed from the plugin registry, which outlives
+     * the plan): which attributes are nested blocks, for the plan text.
+     * NULL when not known. */
+    const prov_schema *schema;
+    /* gone or drifted: the attributes state held before refresh (the
+     * "changed outside cairn" notes draw them); else VAL_INVALID. */
+    val before_refresh;
 } plan_change;
 
 typedef struct plan_output {
@@ -81,7 +88,8 @@ typedef struct plan {
     char digest[65];
     int destroy, refresh_only;
     int nadd, nchange, ndestroy, nimport;
-    char **notes;               /* "has been deleted outside of cairn" etc. */
+    char **notes;               /* more notes on what changed outside cairn: creates of
+                                   interrupted runs adopted (engine/reconcile.c) */
     size_t nnotes;
 } plan;
 
@@ -110,7 +118,8 @@ int plan_make(plan **out, const plan_opts *o, plan_providers *providers, diag_li
 void plan_free(plan *p);
 
 /* Counts of the plan's changes (nadd/nchange/ndestroy) and whether it has
- * any change at all (including outputs). */
+ * any change at all (including outputs; in a -refresh-only plan, objects
+ * changed or deleted outside cairn). */
 int plan_has_changes(const plan *p);
 
 plan_providers *plan_providers_new(plugin_registry *r);

@@ -15,6 +15,8 @@ typedef struct prior_rec {
     char *moved_from;           /* original address when a moved block applied */
     state_instance *inst;
     val attrs;                  /* refreshed attributes; null when gone */
+    val before;                 /* gone or drifted: attrs before refresh; else invalid */
+    const prov_schema *schema;  /* the type's schema, once refreshed */
     int refreshed, claimed, gone, drifted;
 } prior_rec;
 

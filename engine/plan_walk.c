@@ -63,6 +63,7 @@ static void free_priors(plan_ctx *pc)
         free(pc->priors[i].moved_from);
         state_instance_free(pc->priors[i].inst);
         val_free(pc->priors[i].attrs);
+        val_free(pc->priors[i].before);
     }
     free(pc->priors);
     for (size_t i = 0; i < pc->nrefreshed; i++)
@@ -121,12 +122,6 @@ static void apply_moved(plan_ctx *pc, const cfg_module *m)
 
 /* ---------------------------------------------------------------- refresh */
 
-static void note_gone(plan_ctx *pc, prior_rec *r)
-{
-    r->gone = 1;
-    plan_add_note(pc->p, xasprintf("  # %s has been deleted outside of cairn", r->addr));
-}
-
 /* Refresh every not yet refreshed prior of (key, type) with one read_many
  * (or one read each when the provider has none). */
 static int refresh_batch(plan_ctx *pc, prov_conf *conf, const char *key, const char *type,
@@ -148,6 +143,7 @@ static int refresh_batch(plan_ctx *pc, prov_conf *conf, const char *key, const c
             strcmp(r->inst->provider ? r->inst->provider : "", key) != 0)
             continue;
         r->refreshed = 1;
+        r->schema = rt->schema;
         r->attrs = stored_attrs(r, st);
         if (pc->o->refresh)
             batch[n++] = r;
@@ -177,9 +173,9 @@ static int refresh_batch(plan_ctx *pc, prov_conf *conf, const char *key, const c
                 prior_rec *r = batch[i];
                 if (!val_is_valid(out[i]) || val_is_null(out[i])) {
                     val_free(out[i]);
-                    val_free(r->attrs);
+                    r->before = r->attrs;
                     r->attrs = val_null();
-                    note_gone(pc, r);
+                    r->gone = 1;
                     continue;
                 }
                 val nv = val_convert(out[i], st);
@@ -190,9 +186,12 @@ static int refresh_batch(plan_ctx *pc, prov_conf *conf, const char *key, const c
                     continue;
                 }
                 nv = plan_remark(nv, r->attrs);
-                if (!val_raw_equal(nv, r->attrs))
+                if (!val_raw_equal(nv, r->attrs)) {
                     r->drifted = 1;
-                val_free(r->attrs);
+                    r->before = r->attrs;
+                } else {
+                    val_free(r->attrs);
+                }
                 r->attrs = nv;
             }
         }
@@ -630,6 +629,7 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
             c->type = xstrdup(cfg->type);
             c->data = 1;
             c->cfg = cfg;
+            c->schema = ds->schema;
             c->provider = xstrdup(key);
             val_free(c->planned);
             c->planned = val_copy(gi->value);
@@ -641,6 +641,7 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
         c->type = xstrdup(cfg->type);
         c->data = 1;
         c->cfg = cfg;
+        c->schema = ds->schema;
         c->provider = xstrdup(key);
         c->action = PLAN_READ;
         if (defer)
@@ -682,6 +683,7 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
     c->res_addr = xstrdup(r->addr);
     c->type = xstrdup(cfg->type);
     c->cfg = cfg;
+    c->schema = rt->schema;
     c->provider = xstrdup(key);
     c->schema_version = rt->schema_version;
     if (imp) {
@@ -695,6 +697,8 @@ static int plan_instance(plan_ctx *pc, graph_res *r, graph_inst *gi, prov_conf *
         c->prior = val_copy(pr->attrs);
         c->gone = pr->gone;
         c->drifted = pr->drifted;
+        if (val_is_valid(pr->before))
+            c->before_refresh = val_copy(pr->before);
         if (pr->moved_from)
             c->moved_from = xstrdup(pr->moved_from);
     }
@@ -955,6 +959,7 @@ static int plan_deletes(plan_ctx *pc)
         c->type = xstrdup(r->inst->type);
         c->provider = xstrdup(r->inst->provider ? r->inst->provider : "");
         c->action = PLAN_DELETE;
+        c->schema = rt->schema;
         val_free(c->prior);
         c->prior = val_copy(r->attrs);
         c->schema_version = (int)r->inst->schema_version;
@@ -1091,8 +1096,6 @@ static void drift_changes(plan_ctx *pc)
                            : r->drifted && pc->o->refresh_only;
         if (!keep)
             continue;
-        if (r->drifted && !r->gone)
-            plan_add_note(pc->p, xasprintf("  # %s has changed outside of cairn", r->addr));
         plan_change *c = plan_add_change(pc->p, r->addr);
         c->res_addr = plan_res_addr(r->addr);
         c->type = xstrdup(r->inst->type);
@@ -1100,8 +1103,11 @@ static void drift_changes(plan_ctx *pc)
         c->action = PLAN_NOOP;
         c->drifted = r->drifted;
         c->gone = r->gone;
+        c->schema = r->schema;
         val_free(c->prior);
         c->prior = val_copy(r->attrs);
+        if (val_is_valid(r->before))
+            c->before_refresh = val_copy(r->before);
         c->schema_version = (int)r->inst->schema_version;
     }
 }

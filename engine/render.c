@@ -57,7 +57,7 @@ typedef struct r_entry {
 static void r_value(rctx *r, const val *a, const val *b, int indent, ropts o, int forces,
                     int depth);
 static void r_block(rctx *r, const val *a, const val *b, int indent, const plan_change *c,
-                    int forces, int depth);
+                    int forces, const prov_schema *s, int depth);
 
 /* ---------------------------------------------------------------- colour */
 
@@ -378,28 +378,28 @@ static size_t r_slice(const val *const *xs, size_t nx, const val *const *ys, siz
     return n;
 }
 
-/* Pair set elements as Terraform's processSet does: each after element
- * with an equal before one (no-op) or alone (create), in after order, then
- * the unmatched before elements (delete). */
+/* Pair set elements as Terraform's processSet does: each before element
+ * with an equal after one (no-op) or alone (delete), in before order, then
+ * the unmatched after elements (create). */
 static size_t r_set_pairs(const val *const *xs, size_t nx, const val *const *ys, size_t ny,
                           r_pair **out)
 {
-    unsigned char *used = xcalloc(nx + 1, 1);
+    unsigned char *used = xcalloc(ny + 1, 1);
     r_pair *p = xmalloc((nx + ny + 1) * sizeof *p);
     size_t n = 0;
     int match = !r_too_big(nx, ny);
-    for (size_t i = 0; i < ny; i++) {
+    for (size_t j = 0; j < nx; j++) {
         const val *m = NULL;
-        for (size_t j = 0; match && !val_is_unknown(*ys[i]) && j < nx && !m; j++)
-            if (!used[j] && r_action(xs[j], ys[i]) == R_NOOP) {
-                used[j] = 1;
-                m = xs[j];
+        for (size_t i = 0; match && i < ny && !m; i++)
+            if (!used[i] && !val_is_unknown(*ys[i]) && r_action(xs[j], ys[i]) == R_NOOP) {
+                used[i] = 1;
+                m = ys[i];
             }
-        p[n++] = (r_pair){m, ys[i]};
+        p[n++] = (r_pair){xs[j], m};
     }
-    for (size_t j = 0; j < nx; j++)
-        if (!used[j])
-            p[n++] = (r_pair){xs[j], NULL};
+    for (size_t i = 0; i < ny; i++)
+        if (!used[i])
+            p[n++] = (r_pair){NULL, ys[i]};
     free(used);
     *out = p;
     return n;
@@ -915,6 +915,13 @@ static void r_value(rctx *r, const val *a, const val *b, int indent, ropts o, in
 
 /* ---------------------------------------------------------------- blocks */
 
+/* A known object that is neither sensitive nor unknown. */
+static int r_plain_obj(const val *v)
+{
+    return val_kind(*v) == VAL_OBJECT && !val_is_unknown(*v) && !val_is_null(*v) &&
+           !val_is_sensitive(*v);
+}
+
 /* A side of a nested block list: a known list or set whose elements are
  * all known objects (an empty one typed as a list of objects). */
 static int r_blockish(const val *v)
@@ -931,18 +938,60 @@ static int r_blockish(const val *v)
         ty_free(t);
         return ok;
     }
-    for (size_t i = 0; i < n; i++) {
-        const val *e = val_at(*v, i);
-        if (val_kind(*e) != VAL_OBJECT || val_is_unknown(*e) || val_is_null(*e) ||
-            val_is_sensitive(*e))
+    for (size_t i = 0; i < n; i++)
+        if (!r_plain_obj(val_at(*v, i)))
             return 0;
-    }
     return 1;
 }
 
-static int r_is_block(const r_entry *e)
+/* A side of a MAP nested block type: a known map (or object) of known
+ * objects. */
+static int r_block_map(const val *v)
 {
-    return r_blockish(e->a) && r_blockish(e->b);
+    if (!v)
+        return 1;
+    if (val_is_unknown(*v) || val_is_sensitive(*v) ||
+        (val_kind(*v) != VAL_MAP && val_kind(*v) != VAL_OBJECT))
+        return 0;
+    for (size_t i = 0; i < val_len(*v); i++)
+        if (!r_plain_obj(val_at(*v, i)))
+            return 0;
+    return 1;
+}
+
+/* Schema block type `name` of s, or NULL. */
+static const prov_block *r_schema_block(const prov_schema *s, const char *name)
+{
+    for (size_t i = 0; s && i < s->nblocks; i++)
+        if (strcmp(s->blocks[i].type_name, name) == 0)
+            return &s->blocks[i];
+    return NULL;
+}
+
+/* Whether both sides of entry e can be drawn as blocks of type pb (NULL:
+ * no schema, so lists and sets of objects are taken for blocks).  Unknown
+ * and sensitive block values stay attributes ("(known after apply)",
+ * "(sensitive value)"). */
+static int r_is_block(const r_entry *e, const prov_block *pb)
+{
+    if (!pb)
+        return r_blockish(e->a) && r_blockish(e->b);
+    switch (pb->nesting) {
+    case PROV_NEST_SINGLE:
+        return (!e->a || r_plain_obj(e->a)) && (!e->b || r_plain_obj(e->b));
+    case PROV_NEST_MAP:
+        return r_block_map(e->a) && r_block_map(e->b);
+    default:
+        return r_blockish(e->a) && r_blockish(e->b);
+    }
+}
+
+/* Whether a block entry has any block on either side. */
+static int r_has_blocks(const r_entry *e, const prov_block *pb)
+{
+    if (pb && pb->nesting == PROV_NEST_SINGLE)
+        return e->a || e->b;
+    return (e->a && val_len(*e->a)) || (e->b && val_len(*e->b));
 }
 
 static int r_forced(const plan_change *c, const char *key)
@@ -953,16 +1002,56 @@ static int r_forced(const plan_change *c, const char *key)
     return 0;
 }
 
-/* The nested blocks of one block type; returns how many were unchanged
- * (hidden). */
-static size_t r_block_group(rctx *r, const r_entry *e, int indent, const plan_change *c,
+/* The nested blocks of one block type. */
+typedef struct r_group {
+    r_entry e;
+    const prov_block *pb;       /* its schema; NULL when guessed */
+} r_group;
+
+/* Pair the blocks of group g as Terraform does: SINGLE the one block,
+ * MAP by key (*keys: the key of each pair, owned array of borrowed
+ * strings), SET by equal elements, LIST by index.  Returns the count. */
+static size_t r_group_pairs(const r_group *g, r_pair **out, const char ***keys)
+{
+    enum prov_nesting nest = g->pb ? g->pb->nesting
+                             : (g->e.a && val_kind(*g->e.a) == VAL_SET) ||
+                                       (g->e.b && val_kind(*g->e.b) == VAL_SET)
+                                 ? PROV_NEST_SET
+                                 : PROV_NEST_LIST;
+    *keys = NULL;
+    if (nest == PROV_NEST_SINGLE) {
+        *out = xmalloc(sizeof **out);
+        **out = (r_pair){g->e.a, g->e.b};
+        return 1;
+    }
+    if (nest == PROV_NEST_MAP) {
+        r_entry *me;
+        size_t n = r_entries(g->e.a, g->e.b, 0, &me);
+        *out = xmalloc((n + 1) * sizeof **out);
+        *keys = xmalloc((n + 1) * sizeof **keys);
+        for (size_t i = 0; i < n; i++) {
+            (*out)[i] = (r_pair){me[i].a, me[i].b};
+            (*keys)[i] = me[i].key;
+        }
+        free(me);
+        return n;
+    }
+    size_t nx, ny, n;
+    const val **xs = r_elems(g->e.a, &nx), **ys = r_elems(g->e.b, &ny);
+    n = nest == PROV_NEST_SET ? r_set_pairs(xs, nx, ys, ny, out)
+                              : r_index_pairs(xs, nx, ys, ny, out);
+    free(xs), free(ys);
+    return n;
+}
+
+/* The nested blocks of one block type, `name {` or `name "key" {` each;
+ * returns how many were unchanged (hidden). */
+static size_t r_block_group(rctx *r, const r_group *g, int indent, const plan_change *c,
                             int gap, int depth)
 {
-    size_t nx, ny, nunch = 0;
-    const val **xs = r_elems(e->a, &nx), **ys = r_elems(e->b, &ny);
-    int set = (e->a && val_kind(*e->a) == VAL_SET) || (e->b && val_kind(*e->b) == VAL_SET);
     r_pair *p;
-    size_t n = set ? r_set_pairs(xs, nx, ys, ny, &p) : r_index_pairs(xs, nx, ys, ny, &p);
+    const char **keys;
+    size_t n = r_group_pairs(g, &p, &keys), nunch = 0;
     for (size_t i = 0; i < n; i++) {
         enum r_act a = r_action(p[i].a, p[i].b);
         if (a == R_NOOP) {
@@ -974,41 +1063,51 @@ static size_t r_block_group(rctx *r, const r_entry *e, int indent, const plan_ch
         gap = 0;
         r_indent(r, indent + 1);
         r_symbol(r, a);
-        r_key(r->b, e->key, 0, 0);
+        r_key(r->b, g->e.key, 0, 0);
         sb_putc(r->b, ' ');
-        r_block(r, p[i].a, p[i].b, indent + 1, NULL, r_forced(c, e->key), depth + 1);
+        if (keys) {
+            val_fmt_quote(r->b, keys[i], strlen(keys[i]));
+            sb_putc(r->b, ' ');
+        }
+        r_block(r, p[i].a, p[i].b, indent + 1, NULL, r_forced(c, g->e.key),
+                g->pb ? g->pb->schema : NULL, depth + 1);
         sb_putc(r->b, '\n');
     }
-    free(p), free(xs), free(ys);
+    free(p), free(keys);
     return nunch;
 }
 
 /* Split a block's entries into attributes (kept in e, count *nattrs) and
- * nested block types (moved to *blocks, count returned). */
-static size_t r_split(r_entry *e, size_t n, size_t *nattrs, r_entry **blocks)
+ * nested block types (to *groups, count returned): the block types of
+ * schema s, or without one what looks like blocks. */
+static size_t r_split(r_entry *e, size_t n, const prov_schema *s, size_t *nattrs,
+                      r_group **groups)
 {
-    r_entry *bl = xmalloc((n + 1) * sizeof *bl);
-    size_t na = 0, nb = 0;
+    r_group *g = xmalloc((n + 1) * sizeof *g);
+    size_t na = 0, ng = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!r_is_block(&e[i]))
+        const prov_block *pb = r_schema_block(s, e[i].key);
+        if ((s && !pb) || !r_is_block(&e[i], pb))
             e[na++] = e[i];
-        else if ((e[i].a && val_len(*e[i].a)) || (e[i].b && val_len(*e[i].b)))
-            bl[nb++] = e[i];
+        else if (r_has_blocks(&e[i], pb))
+            g[ng++] = (r_group){e[i], pb};
     }
     *nattrs = na;
-    *blocks = bl;
-    return nb;
+    *groups = g;
+    return ng;
 }
 
-/* A block (a resource's body or a nested block): its attributes, then
- * its nested blocks, "{" ... "}".  c gives the replace paths (top level
- * only); forces marks the header "# forces replacement". */
+/* A block (a resource's body or a nested block) under schema s (NULL when
+ * unknown): its attributes, then its nested blocks, "{" ... "}".  c gives
+ * the replace paths (top level only); forces marks the header "# forces
+ * replacement". */
 static void r_block(rctx *r, const val *a, const val *b, int indent, const plan_change *c,
-                    int forces, int depth)
+                    int forces, const prov_schema *s, int depth)
 {
-    r_entry *e, *bl;
+    r_entry *e;
+    r_group *bl;
     size_t n = r_entries(a, b, R_TYPED | R_BLANK, &e), na, width = 0, nunch = 0;
-    size_t nb = r_split(e, n, &na, &bl);
+    size_t nb = r_split(e, n, s, &na, &bl);
     if (na == 0 && nb == 0) {
         sb_puts(r->b, "{}");
         r_forces(r, forces);
@@ -1162,16 +1261,38 @@ static const val *r_obj_side(const val *v)
     return v;
 }
 
+/* TYPE and NAME of a change's address (TYPE from c->type when set). */
+static void r_type_name(const plan_change *c, const char **type, size_t *ntype,
+                        const char **name, size_t *nname)
+{
+    r_addr_parts(c->addr, type, ntype, name, nname);
+    if (c->type) {
+        *type = c->type;
+        *ntype = strlen(c->type);
+    }
+}
+
+/* The header of a change's block and its diff from a to b, with the
+ * symbol of action. */
+static void r_body(rctx *r, const plan_change *c, enum plan_action action, const val *a,
+                   const val *b)
+{
+    const char *type, *name;
+    size_t ntype, nname;
+    r_type_name(c, &type, &ntype, &name, &nname);
+    r_color(r, r_change_sym(action));
+    sb_printf(r->b, " %s \"%.*s\" \"%.*s\" ", c->data ? "data" : "resource", (int)ntype, type,
+              (int)nname, name);
+    r_block(r, a, b, 0, c, 0, c->schema, 0);
+    sb_putc(r->b, '\n');
+}
+
 /* One change: a blank line, its comment, its block. */
 static void r_change(rctx *r, const plan_change *c)
 {
     const char *type, *name;
     size_t ntype, nname;
-    r_addr_parts(c->addr, &type, &ntype, &name, &nname);
-    if (c->type) {
-        type = c->type;
-        ntype = strlen(c->type);
-    }
+    r_type_name(c, &type, &ntype, &name, &nname);
     strbuf t = {0}, *save = r->b;
     r->b = &t;
     r_comment(r, c, type, ntype, name, nname);
@@ -1182,11 +1303,35 @@ static void r_change(rctx *r, const plan_change *c)
     const val *a = c->action == PLAN_CREATE || c->action == PLAN_READ ? NULL
                                                                      : r_obj_side(&c->prior);
     const val *b = c->action == PLAN_DELETE ? NULL : r_obj_side(&c->planned);
-    r_color(r, r_change_sym(c->action));
-    sb_printf(r->b, " %s \"%.*s\" \"%.*s\" ", c->data ? "data" : "resource", (int)ntype, type,
-              (int)nname, name);
-    r_block(r, a, b, 0, c, 0, 0);
+    r_body(r, c, c->action, a, b);
+}
+
+/* Whether c is in the notes on objects changed outside cairn: deleted,
+ * or (-refresh-only) changed.  Terraform shows only the drift that a
+ * planned change or output refers to, and only the attributes referred
+ * to as changed; cairn does not track those references, so outside
+ * -refresh-only it notes every deleted object, with every attribute as
+ * unchanged, and no changed one. */
+static int r_drift_shown(const plan *p, const plan_change *c)
+{
+    if (c->data || !r_obj_side(&c->before_refresh))
+        return 0;
+    return c->gone || (c->drifted && p->refresh_only);
+}
+
+/* One note on an object changed outside cairn: a blank line, "# ADDR has
+ * been deleted" (or "has changed") and the block, as Terraform's drift. */
+static void r_drift_change(rctx *r, const plan *p, const plan_change *c)
+{
+    strbuf t = {0};
+    sb_printf(&t, "[bold]  # %s[reset] %s", c->addr, c->gone ? "has been deleted" : "has changed");
     sb_putc(r->b, '\n');
+    r_color(r, t.s ? t.s : "");
+    sb_putc(r->b, '\n');
+    sb_free(&t);
+    const val *a = r_obj_side(&c->before_refresh);
+    const val *b = c->gone ? (p->refresh_only ? NULL : a) : r_obj_side(&c->prior);
+    r_body(r, c, c->gone ? PLAN_DELETE : PLAN_UPDATE, a, b);
 }
 
 /* ---------------------------------------------------------------- outputs */
@@ -1247,7 +1392,7 @@ static void r_outputs(rctx *r, const plan *p)
 /* ---------------------------------------------------------------- the plan */
 
 typedef struct r_tally {
-    size_t shown, counted, outputs;
+    size_t shown, counted, outputs, drift;
     size_t by[PLAN_DELETE + 1];
 } r_tally;
 
@@ -1256,6 +1401,7 @@ static void r_count(const plan *p, r_tally *t)
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < p->n; i++) {
         const plan_change *c = &p->changes[i];
+        t->drift += (size_t)r_drift_shown(p, c);
         if (!r_shown(c))
             continue;
         t->shown++;
@@ -1294,6 +1440,9 @@ static void r_drift(rctx *r, const plan *p)
         sb_append(r->b, s, n);
         sb_putc(r->b, '\n');
     }
+    for (size_t i = 0; i < p->n; i++)
+        if (r_drift_shown(p, &p->changes[i]))
+            r_drift_change(r, p, &p->changes[i]);
     if (p->refresh_only)
         sb_puts(r->b, "\n\nThis is a refresh-only plan, so cairn will not take any actions to "
                       "undo\nthese. If you were expecting these changes then you can apply this "
@@ -1361,7 +1510,7 @@ static void r_plan(rctx *r, const plan *p)
     r_tally t;
     r_count(p, &t);
     int empty = t.shown == 0 && t.outputs == 0;
-    int drift = p->nnotes > 0 && (!empty || p->refresh_only);
+    int drift = t.drift + p->nnotes > 0 && (!empty || p->refresh_only);
     if (drift)
         r_drift(r, p);
     if (empty) {
@@ -1437,6 +1586,7 @@ plan *render_reveal(const plan *p)
         q->changes[i] = p->changes[i];
         q->changes[i].prior = r_reveal_val(p->changes[i].prior);
         q->changes[i].planned = r_reveal_val(p->changes[i].planned);
+        q->changes[i].before_refresh = r_reveal_val(p->changes[i].before_refresh);
     }
     for (size_t i = 0; i < p->noutputs; i++) {
         q->outputs[i] = p->outputs[i];
@@ -1454,6 +1604,7 @@ void render_reveal_free(plan *q)
     for (size_t i = 0; i < q->n; i++) {
         val_free(q->changes[i].prior);
         val_free(q->changes[i].planned);
+        val_free(q->changes[i].before_refresh);
     }
     for (size_t i = 0; i < q->noutputs; i++) {
         val_free(q->outputs[i].value);

@@ -15,13 +15,26 @@
  * "=", prefixed with the symbol of their own action (+ ~ -); unchanged
  * ones are hidden and counted ("# (N unchanged attributes hidden)") except
  * id, name and tags; a replace-forcing attribute ends in
- * "# forces replacement".  Lists and sets whose elements are objects are
- * drawn as nested blocks (a plan value does not say which attributes were
- * blocks); maps, lists and objects elsewhere as Terraform draws attribute
- * values, lists with one unchanged element of context around changes.
+ * "# forces replacement".  Nested blocks are the block types of the
+ * change's schema (plan_change.schema), drawn after the attributes by
+ * nesting mode: SINGLE `name {`, MAP `name "key" {` in key order, LIST
+ * paired by index, SET by equal elements (prior ones first, as Terraform's
+ * processSet); without a schema, lists and sets of objects are taken for
+ * blocks.  Maps, lists and objects elsewhere are drawn as Terraform draws
+ * attribute values, lists with one unchanged element of context around
+ * changes, sets with the removed elements before the added ones.
  * Strings holding JSON print as jsonencode(...) diffs and strings with
  * newlines as <<-EOT heredocs; unknown values as "(known after apply)",
  * sensitive ones as "(sensitive value)".
+ *
+ * The notes on objects changed outside cairn are Terraform's drift
+ * entries, drawn from plan_change.before_refresh in address order after
+ * plan->notes: "# ADDR has been deleted" with a `- resource` block, and in
+ * a -refresh-only plan also "# ADDR has changed" with a `~` block.
+ * Terraform shows only the drift a planned change refers to, as changed
+ * only where referred to; cairn does not track those references, so
+ * outside -refresh-only it shows every deleted object with its attributes
+ * unchanged, and no changed one.
  *
  * Outputs carry only their new value (plan_output has no prior), so a
  * changed output prints as "+ name = value"; a deleted one as

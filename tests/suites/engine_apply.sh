@@ -199,9 +199,13 @@ rm -f "$TEST_PROVIDER_DIR/$idb.json"
 "$CAIRN" plan -no-color >plan 2>&1; rc=$?
 check drift_plan_ok '[ $rc -eq 0 ]'
 check drift_update_planned 'grep -q "test_resource.a" plan && grep -q "1 to add, 1 to change, 0 to destroy" plan'
-check drift_deleted_note 'grep -q "test_resource.b has been deleted outside of cairn" plan'
+check drift_deleted_note 'grep -qx "  # test_resource.b has been deleted" plan &&
+  grep -qx "  - resource \"test_resource\" \"b\" {" plan'
 "$CAIRN" apply -refresh-only -auto-approve -no-color >out 2>&1; rc=$?
 check drift_refresh_only_ok '[ $rc -eq 0 ]'
+check drift_refresh_only_notes 'grep -qx "  # test_resource.a has changed" out &&
+  grep -q "^      ~ name *= \"a\" -> \"changed-outside\"$" out &&
+  grep -q "^      - name *= \"b\" -> null$" out'
 check drift_refresh_only_recorded '[ "$(nstate)" -eq 1 ] && "$CAIRN" state show test_resource.a | grep -q changed-outside'
 check drift_refresh_only_no_change '[ "$(nobj)" -eq 1 ]'
 "$CAIRN" apply -auto-approve -no-color >out 2>&1

@@ -407,7 +407,8 @@ TEST(render_notes_and_rule)
     set_change(p, 0, "aws_x.a", "aws_x", PLAN_CREATE, val_null(), obj(1, "v", val_string("1")));
     p->nadd = 1;
     p->notes = xcalloc(1, sizeof *p->notes);
-    p->notes[p->nnotes++] = xstrdup("  # aws_x.b has been deleted outside of cairn");
+    p->notes[p->nnotes++] = xstrdup("  # aws_x.b was created by an interrupted run and has "
+                                    "been adopted");
     char rule[77 * 3 + 1];
     for (int i = 0; i < 77; i++)
         memcpy(rule + 3 * i, "\xe2\x94\x80", 3);
@@ -417,7 +418,7 @@ TEST(render_notes_and_rule)
              "\nNote: Objects have changed outside of cairn\n"
              "\ncairn detected the following changes made outside of cairn since the\n"
              "last \"cairn apply\" which may have affected this plan:\n"
-             "\n  # aws_x.b has been deleted outside of cairn\n"
+             "\n  # aws_x.b was created by an interrupted run and has been adopted\n"
              "\n\nUnless you have made equivalent changes to your configuration, or ignored the\n"
              "relevant attributes using ignore_changes, the following plan may include\n"
              "actions to undo or respond to these changes.\n"
@@ -432,14 +433,94 @@ TEST(render_notes_and_rule)
     plan_free(p);
 }
 
+static char *rule_line(void)
+{
+    static char rule[77 * 3 + 1];
+    for (int i = 0; i < 77; i++)
+        memcpy(rule + 3 * i, "\xe2\x94\x80", 3);
+    rule[77 * 3] = '\0';
+    return rule;
+}
+
+/* An object deleted outside cairn and planned again: Terraform's drift
+ * entry with every attribute unchanged (nothing refers to them). */
+TEST(render_drift_deleted)
+{
+    plan *p = new_plan(1);
+    plan_change *c = set_change(p, 0, "aws_x.b", "aws_x", PLAN_CREATE, val_null(),
+                                obj(1, "name", val_string("b")));
+    c->gone = 1;
+    c->before_refresh = obj(3, "id", val_string("b-1"), "name", val_string("b"), "size",
+                            val_number(3));
+    p->nadd = 1;
+    char want[4096];
+    snprintf(want, sizeof want,
+             "\nNote: Objects have changed outside of cairn\n"
+             "\ncairn detected the following changes made outside of cairn since the\n"
+             "last \"cairn apply\" which may have affected this plan:\n"
+             "\n  # aws_x.b has been deleted\n"
+             "  - resource \"aws_x\" \"b\" {\n"
+             "        id   = \"b-1\"\n"
+             "        name = \"b\"\n"
+             "        # (1 unchanged attribute hidden)\n"
+             "    }\n"
+             "\n\nUnless you have made equivalent changes to your configuration, or ignored the\n"
+             "relevant attributes using ignore_changes, the following plan may include\n"
+             "actions to undo or respond to these changes.\n"
+             "\n%s\n"
+             "%s  + create\n%s\n"
+             "  # aws_x.b will be created\n"
+             "  + resource \"aws_x\" \"b\" {\n"
+             "      + name = \"b\"\n"
+             "    }\n"
+             "\nPlan: 1 to add, 0 to change, 0 to destroy.\n", rule_line(), LEGEND, ACTIONS);
+    CHECK_PLAN(p, 0, want);
+    plan_free(p);
+}
+
+/* -refresh-only: every drift shown, deleted attributes as deleted. */
+TEST(render_drift_refresh_only)
+{
+    plan *p = new_plan(2);
+    p->refresh_only = 1;
+    plan_change *c = set_change(p, 0, "aws_x.b", "aws_x", PLAN_NOOP, val_null(), val_null());
+    c->gone = 1;
+    c->before_refresh = obj(2, "id", val_string("b-1"), "size", val_number(3));
+    c = set_change(p, 1, "aws_x.c", "aws_x", PLAN_NOOP, obj(1, "size", val_number(2)),
+                   val_null());
+    c->drifted = 1;
+    c->before_refresh = obj(1, "size", val_number(1));
+    CHECK_PLAN(p, 0,
+               "\nNote: Objects have changed outside of cairn\n"
+               "\ncairn detected the following changes made outside of cairn since the\n"
+               "last \"cairn apply\" which may have affected this plan:\n"
+               "\n  # aws_x.b has been deleted\n"
+               "  - resource \"aws_x\" \"b\" {\n"
+               "      - id   = \"b-1\" -> null\n"
+               "      - size = 3 -> null\n"
+               "    }\n"
+               "\n  # aws_x.c has changed\n"
+               "  ~ resource \"aws_x\" \"c\" {\n"
+               "      ~ size = 1 -> 2\n"
+               "    }\n"
+               "\n\nThis is a refresh-only plan, so cairn will not take any actions to undo\n"
+               "these. If you were expecting these changes then you can apply this plan to\n"
+               "record the updated values in the cairn state without changing any remote\n"
+               "objects.\n");
+    plan_free(p);
+}
+
 /* ---------------------------------------------------------------- values */
 
 /* The block of a single-change plan (from its "resource" line through
- * its closing brace); prior and planned consumed. */
-static char *block_of(enum plan_action a, val prior, val planned, const char *forces)
+ * its closing brace) under schema (may be NULL); prior and planned
+ * consumed. */
+static char *schema_block_of(enum plan_action a, val prior, val planned, const char *forces,
+                             const prov_schema *schema)
 {
     plan *p = new_plan(1);
     plan_change *c = set_change(p, 0, "t_x.y", "t_x", a, prior, planned);
+    c->schema = schema;
     if (forces)
         add_replace_path(c, forces);
     char *s = render(p, 0);
@@ -451,13 +532,15 @@ static char *block_of(enum plan_action a, val prior, val planned, const char *fo
     return out;
 }
 
-#define CHECK_BLOCK(a, prior, planned, forces, want) do {                  \
-        char *got_ = block_of(a, prior, planned, forces);                 \
+#define CHECK_SCHEMA_BLOCK(a, prior, planned, forces, schema, want) do {  \
+        char *got_ = schema_block_of(a, prior, planned, forces, schema);  \
         if (strcmp(got_, want) != 0)                                      \
             show_diff(got_, want);                                        \
         CHECK_STR(got_, want);                                            \
         free(got_);                                                       \
     } while (0)
+#define CHECK_BLOCK(a, prior, planned, forces, want)                       \
+    CHECK_SCHEMA_BLOCK(a, prior, planned, forces, NULL, want)
 
 TEST(render_list_context)
 {
@@ -489,14 +572,16 @@ TEST(render_map_update)
                 "    }");
 }
 
+/* Terraform's processSet: the prior elements first (removals), then the
+ * additions. */
 TEST(render_set_update)
 {
     CHECK_BLOCK(PLAN_UPDATE, obj(1, "zones", strs(1, 2, "a", "b")),
                 obj(1, "zones", strs(1, 2, "b", "c")), NULL,
                 "resource \"t_x\" \"y\" {\n"
                 "      ~ zones = [\n"
-                "          + \"c\",\n"
                 "          - \"a\",\n"
+                "          + \"c\",\n"
                 "            # (1 unchanged element hidden)\n"
                 "        ]\n"
                 "    }");
@@ -581,6 +666,90 @@ TEST(render_block_forces_replacement)
                 "    }");
 }
 
+/* A schema with a SINGLE and a MAP block type and a list(object)
+ * attribute, as a provider declares them. */
+static const prov_attr inner_attrs[] = {{"x", "string", PROV_OPTIONAL, NULL, NULL}};
+static const prov_schema inner_schema = {inner_attrs, 1, NULL, 0};
+static const prov_attr outer_attrs[] = {
+    {"name", "string", PROV_OPTIONAL, NULL, NULL},
+    {"rules", "list(object({x=string}))", PROV_OPTIONAL, NULL, NULL},
+};
+static const prov_block outer_blocks[] = {
+    {"one", PROV_NEST_SINGLE, 0, 1, 0, &inner_schema},
+    {"site", PROV_NEST_MAP, 0, 0, 0, &inner_schema},
+};
+static const prov_schema outer_schema = {outer_attrs, 2, outer_blocks, 2};
+
+/* The object of outer_schema with one { x = one_x } and sites a and b. */
+static val outer_obj(const char *one_x, const char *site_b)
+{
+    val sites = val_map_empty(ty_any());
+    sites = val_map_set(sites, "b", obj(1, "x", val_string(site_b)));
+    sites = val_map_set(sites, "a", obj(1, "x", val_string("s1")));
+    val rules = val_list_append(val_list_empty(ty_any()), obj(1, "x", val_string("r")));
+    return obj(4, "name", val_string("n"), "one", obj(1, "x", val_string(one_x)), "rules",
+               rules, "site", sites);
+}
+
+/* With the schema, the block types are drawn as blocks after the
+ * attributes (SINGLE `one {`, MAP `site "a" {` in key order) and a list of
+ * objects that is an attribute as an attribute. */
+TEST(render_schema_blocks)
+{
+    CHECK_SCHEMA_BLOCK(PLAN_CREATE, val_null(), outer_obj("a", "s2"), NULL, &outer_schema,
+                       "resource \"t_x\" \"y\" {\n"
+                       "      + name  = \"n\"\n"
+                       "      + rules = [\n"
+                       "          + {\n"
+                       "              + x = \"r\"\n"
+                       "            },\n"
+                       "        ]\n"
+                       "\n"
+                       "      + one {\n"
+                       "          + x = \"a\"\n"
+                       "        }\n"
+                       "\n"
+                       "      + site \"a\" {\n"
+                       "          + x = \"s1\"\n"
+                       "        }\n"
+                       "      + site \"b\" {\n"
+                       "          + x = \"s2\"\n"
+                       "        }\n"
+                       "    }");
+    CHECK_SCHEMA_BLOCK(PLAN_UPDATE, outer_obj("a", "s2"), outer_obj("b", "s3"), NULL,
+                       &outer_schema,
+                       "resource \"t_x\" \"y\" {\n"
+                       "        name  = \"n\"\n"
+                       "        # (1 unchanged attribute hidden)\n"
+                       "\n"
+                       "      ~ one {\n"
+                       "          ~ x = \"a\" -> \"b\"\n"
+                       "        }\n"
+                       "\n"
+                       "      ~ site \"b\" {\n"
+                       "          ~ x = \"s2\" -> \"s3\"\n"
+                       "        }\n"
+                       "\n"
+                       "        # (1 unchanged block hidden)\n"
+                       "    }");
+}
+
+/* A set of blocks: the prior element first, as Terraform's processSet. */
+TEST(render_set_block_order)
+{
+    val before = val_set_add(val_set_empty(ty_any()), obj(1, "port", val_number(80)));
+    val after = val_set_add(val_set_empty(ty_any()), obj(1, "port", val_number(81)));
+    CHECK_BLOCK(PLAN_UPDATE, obj(1, "rule", before), obj(1, "rule", after), NULL,
+                "resource \"t_x\" \"y\" {\n"
+                "      - rule {\n"
+                "          - port = 80 -> null\n"
+                "        }\n"
+                "      + rule {\n"
+                "          + port = 81\n"
+                "        }\n"
+                "    }");
+}
+
 TEST(render_object_and_unknown_collection)
 {
     CHECK_BLOCK(PLAN_UPDATE,
@@ -631,7 +800,7 @@ TEST(render_long_list)
         a = val_list_append(a, val_number(i));
         b = val_list_append(b, val_number(i == N / 2 ? -1 : i));
     }
-    char *got = block_of(PLAN_UPDATE, obj(1, "l", a), obj(1, "l", b), NULL);
+    char *got = schema_block_of(PLAN_UPDATE, obj(1, "l", a), obj(1, "l", b), NULL, NULL);
     CHECK_STR(got, "resource \"t_x\" \"y\" {\n"
                    "      ~ l = [\n"
                    "            # (1499 unchanged elements hidden)\n"
