@@ -36,6 +36,16 @@ int cmd_graph(int argc, char **argv);     /* cairn graph [-type=plan|apply|destr
 int cmd_import(int argc, char **argv);    /* cairn import [options] ADDRESS ID */
 int cmd_show(int argc, char **argv);      /* cairn show [-json] [PLANFILE] */
 
+/* One instance of the state as `cairn show` prints it (and so `cairn state
+ * show`, as Terraform's): "# ADDR:" (with " (tainted)"), then its
+ * `resource "TYPE" "NAME" {` block with attributes sorted and aligned, map
+ * keys quoted, nested blocks drawn as blocks from the provider's schema
+ * when reg (may be NULL) loads its plugin, sensitive values as
+ * "(sensitive value)".  inst borrowed.  Returns 0, or CAIRN_ECORRUPT when
+ * the address or the stored attributes do not decode (nothing written). */
+int cli_show_instance(FILE *out, plugin_registry *reg, const char *addr,
+                      const state_instance *inst);
+
 /* Whether colour should be used on this stream (terminal, no -no-color,
  * NO_COLOR unset). */
 int cli_use_color(FILE *stream);

@@ -289,6 +289,13 @@ static int show_instance(const char *addr, const state_instance *inst, void *pay
     return 0;
 }
 
+int cli_show_instance(FILE *out, plugin_registry *reg, const char *addr,
+                      const state_instance *inst)
+{
+    show_ctx x = {.out = out, .reg = reg};
+    return show_instance(addr, inst, &x);
+}
+
 /* The root outputs, "name = value", sensitive ones redacted. */
 static int show_outputs(show_ctx *x, state_txn *txn)
 {

@@ -17,8 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-#define STATE_SHOW_MAX_DEPTH 64
-
 struct args {
     state_cli_opts o;
     int dry_run, force;
@@ -140,122 +138,11 @@ static int state_list_cmd(struct args *a)
 
 /* ---------------------------------------------------------------- show */
 
-static int path_is_sensitive(json_t *sens, const char *attr)
-{
-    size_t i;
-    json_t *path;
-    json_array_foreach(sens, i, path) {
-        json_t *step = json_is_array(path) ? json_array_get(path, 0) : path;
-        const char *v = json_string_value(json_object_get(step, "value"));
-        if (v && !strcmp(v, attr))
-            return 1;
-    }
-    return 0;
-}
-
-static void show_value(json_t *v, int indent, int depth);
-
-static void show_string(const char *s)
-{
-    putchar('"');
-    for (const char *c = s; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            printf("\\%c", *c);
-        else if (*c == '\n')
-            fputs("\\n", stdout);
-        else
-            putchar(*c);
-    }
-    putchar('"');
-}
-
-static int cmp_key(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Attributes in name order, "=" aligned, nulls left out (as Terraform). */
-static void show_object_body(json_t *o, int indent, int depth, json_t *sens)
-{
-    size_t width = 0, n = 0;
-    const char *k;
-    json_t *v;
-    const char **keys = xcalloc(json_object_size(o) + 1, sizeof *keys);
-    json_object_foreach(o, k, v) {
-        if (json_is_null(v))
-            continue;
-        keys[n++] = k;
-        if (strlen(k) > width)
-            width = strlen(k);
-    }
-    qsort(keys, n, sizeof *keys, cmp_key);
-    for (size_t i = 0; i < n; i++) {
-        printf("%*s%-*s = ", indent, "", (int)width, keys[i]);
-        if (sens && path_is_sensitive(sens, keys[i]))
-            fputs("(sensitive value)", stdout);
-        else
-            show_value(json_object_get(o, keys[i]), indent, depth + 1);
-        putchar('\n');
-    }
-    free(keys);
-}
-
-static void show_value(json_t *v, int indent, int depth)
-{
-    if (depth > STATE_SHOW_MAX_DEPTH) {
-        fputs("...", stdout);
-        return;
-    }
-    switch (json_typeof(v)) {
-    case JSON_STRING:
-        show_string(json_string_value(v));
-        break;
-    case JSON_INTEGER:
-        printf("%lld", (long long)json_integer_value(v));
-        break;
-    case JSON_REAL: {
-        char num[VAL_NUMBER_BUF];
-        val_number_fmt(json_real_value(v), num, sizeof num);
-        fputs(num, stdout);
-        break;
-    }
-    case JSON_TRUE:
-        fputs("true", stdout);
-        break;
-    case JSON_FALSE:
-        fputs("false", stdout);
-        break;
-    case JSON_NULL:
-        fputs("null", stdout);
-        break;
-    case JSON_ARRAY: {
-        if (json_array_size(v) == 0) {
-            fputs("[]", stdout);
-            break;
-        }
-        fputs("[\n", stdout);
-        size_t i;
-        json_t *e;
-        json_array_foreach(v, i, e) {
-            printf("%*s", indent + 4, "");
-            show_value(e, indent + 4, depth + 1);
-            fputs(",\n", stdout);
-        }
-        printf("%*s]", indent, "");
-        break;
-    }
-    case JSON_OBJECT:
-        if (json_object_size(v) == 0) {
-            fputs("{}", stdout);
-            break;
-        }
-        fputs("{\n", stdout);
-        show_object_body(v, indent + 4, depth, NULL);
-        printf("%*s}", indent, "");
-        break;
-    }
-}
-
+/* `state show ADDRESS`: the instance as `cairn show` prints it (Terraform
+ * prints the same block for both), map keys quoted.  Without the schema:
+ * nested blocks stay attributes, because `cairn show` would draw blocks in
+ * attributes-as-blocks mode (aws_security_group's ingress) as blocks where
+ * Terraform draws attributes. */
 static int state_show_cmd(struct args *a)
 {
     if (a->npos != 1) {
@@ -300,18 +187,15 @@ static int state_show_cmd(struct args *a)
         return 1;
     }
     char *canon = state_addr_str(&t);
-    json_error_t je;
-    json_t *attrs = json_loads(inst->attrs_json, 0, &je);
-    json_t *sens = inst->sensitive_json ? json_loads(inst->sensitive_json, 0, &je) : NULL;
-    printf("# %s:%s\n", canon, inst->status == STATE_STATUS_TAINTED ? " (tainted)" : "");
-    printf("%s \"%s\" \"%s\" {\n", t.data ? "data" : "resource", t.type, t.name);
-    show_object_body(attrs, 4, 0, sens);
-    printf("}\n");
-    json_decref(attrs);
-    json_decref(sens);
+    rc = cli_show_instance(stdout, NULL, canon, inst);
     free(canon);
     state_addr_free(&t);
     state_instance_free(inst);
+    if (rc < 0) {
+        state_cli_error("Failed to load state", "The stored attributes of this instance do not "
+                        "decode.");
+        return 1;
+    }
     return 0;
 }
 

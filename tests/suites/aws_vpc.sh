@@ -154,7 +154,7 @@ check token_tag_on_subnet \
   '[[ "$(field subnet "$S1" "r[0][\"_tags\"].get(\"cairn:token\",\"\")")" =~ ^[0-9a-f]{32}$ ]]'
 check token_not_in_state '! cairn state show -no-color aws_vpc.main | grep -q "cairn:token"'
 check default_tags_in_tags_all \
-  'cairn state show -no-color aws_vpc.main | grep -q "Suite *= \"aws_vpc\""'
+  'cairn state show -no-color aws_vpc.main | grep -q "\"Suite\" *= \"aws_vpc\""'
 check vpc_defaults_read \
   '[[ "$(attr aws_vpc.main main_route_table_id)" == rtb-* ]] &&
    [[ "$(attr aws_vpc.main default_security_group_id)" == sg-* ]] &&

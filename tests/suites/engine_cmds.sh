@@ -3,7 +3,7 @@
 # with the test provider: DOT output (edges, order, determinism, destroy
 # direction, cycles), import (success then "No changes.", missing id,
 # unconfigured address, already managed, lock held), show (state, sensitive
-# values, outputs, -json, modules, saved plans).
+# values, outputs, -json, modules, saved plans), state show's map keys.
 set -u
 ROOT=${ROOT:-$(pwd)}
 BUILD=${BUILD:-build}
@@ -237,6 +237,13 @@ check show_map_and_block 'grep -qx "        \"two words\" = \"x\"" out &&
   grep -qx "        port = 443" out'
 check show_outputs 'grep -qx "Outputs:" out && grep -qx "id = \"$ID\"" out &&
   grep -qx "secret = (sensitive value)" out'
+# state show: map keys quoted ("env" too), as Terraform's `state show`, and
+# sensitive values redacted.
+"$CAIRN" state show test_resource.src >state_show.out 2>&1; rc=$?
+check state_show_map_keys_quoted '[ $rc -eq 0 ] &&
+  grep -qx "        \"env\"       = \"ci\"" state_show.out &&
+  grep -qx "        \"two words\" = \"x\"" state_show.out &&
+  grep -qx "    secret *= (sensitive value)" state_show.out && ! grep -q s3cr3t state_show.out'
 "$CAIRN" show -json >out.json 2>err; rc=$?
 check show_json_parses '[ $rc -eq 0 ] && python3 - out.json "$ID" <<'"'"'EOF'"'"'
 import json, sys
