@@ -277,6 +277,8 @@ struct acc {
     struct item *v;
     size_t n, cap;
     int unknown;    /* a dynamic block with an unknown for_each contributed */
+    val assigned;   /* PROV_AS_ATTR: the argument's value; invalid when not assigned */
+    srange assigned_at;
 };
 
 /* Append v (consumed) with a copy of key. */
@@ -296,6 +298,8 @@ static void acc_free(struct acc *a)
         free(a->v[i].key);
     }
     free(a->v);
+    if (val_is_valid(a->assigned))
+        val_free(a->assigned);
 }
 
 /* Take item i's value out of the accumulator. */
@@ -383,12 +387,34 @@ static val map_value(struct dec *d, const prov_block *b, struct acc *a, const ty
     return val_is_valid(out) ? out : collection_failed(d, b, t, open);
 }
 
-/* The value of block type b (t is its member type in the parent object). */
+/* A PROV_AS_ATTR block type assigned as an argument: that value, unless
+ * blocks of the type were written too. */
+static val assigned_value(struct dec *d, const prov_block *b, const ty *t, struct acc *a)
+{
+    if (a->n == 0 && !a->unknown) {
+        val v = a->assigned;
+        a->assigned = val_invalid();
+        return v;
+    }
+    char where[512];
+    range_str(a->assigned_at, where, sizeof where);
+    err_typed(d, a->n ? a->v[0].def : a->assigned_at, "Duplicate %s definition", b->type_name,
+              "\"%s\" is set as an argument at %s; it cannot also be written as blocks.",
+              b->type_name, where);
+    return val_null_of(ty_copy(t));
+}
+
+/* The value of block type b (t is its member type in the parent object).
+ * A PROV_AS_ATTR type with neither blocks nor the argument is null. */
 static val block_value(struct dec *d, const prov_block *b, const ty *t, struct acc *a,
                        srange open)
 {
+    if (val_is_valid(a->assigned))
+        return assigned_value(d, b, t, a);
     if (a->unknown)
         return val_unknown(ty_copy(t));
+    if ((b->flags & PROV_AS_ATTR) && a->n == 0)
+        return val_null_of(ty_copy(t));
     check_count(d, b, a, open);
     switch (b->nesting) {
     case PROV_NEST_SINGLE:
@@ -423,14 +449,38 @@ static val attr_eval(struct dec *d, const ast_attr *a, const prov_attr *pa, cons
     return v;
 }
 
-/* One attribute of the body into its slot (vals[i], seen[i]). */
+/* A PROV_AS_ATTR block type written as an argument (`ingress = []`): its
+ * value, converted to the blocks' collection type, into acc. */
+static void block_as_attr(struct dec *d, const ast_attr *a, const prov_block *b, const ty *t,
+                          struct acc *acc)
+{
+    val v = eval_expr(d->ctx, a->expr);
+    if (!val_is_valid(v))
+        return;
+    v = val_convert(v, t);
+    if (!val_is_valid(v)) {
+        err(d, a->expr->range, "Incorrect attribute value type",
+            "Inappropriate value for attribute \"%s\": %s.", b->type_name, err_msg());
+        return;
+    }
+    acc->assigned = v;
+    acc->assigned_at = a->name.range;
+}
+
+/* One attribute of the body into its slot (vals[i]); a PROV_AS_ATTR block
+ * type written as an argument into its accumulator. */
 static void attr_item(struct dec *d, const ast_attr *a, const prov_schema *s, const ty *type,
-                      val *vals, unsigned flags)
+                      val *vals, struct acc *accs, unsigned flags)
 {
     const char *name = a->name.s;
     if (is_meta(name, 0, flags))
         return;
     long i = find_attr(s, name);
+    long j = i < 0 ? find_block(s, name) : -1;
+    if (j >= 0 && (s->blocks[j].flags & PROV_AS_ATTR)) {
+        block_as_attr(d, a, &s->blocks[j], member_ty(type, name), &accs[j]);
+        return;
+    }
     if (i < 0) {
         unsupported_arg(d, name, a->name.range, s);
         return;
@@ -517,7 +567,7 @@ static val body_decode(struct dec *d, const ast_body *body, srange open, const p
     for (size_t i = 0; body && i < body->n; i++) {
         const ast_item *it = &body->items[i];
         if (it->kind == AST_ITEM_ATTR)
-            attr_item(d, it->u.attr, s, type, vals, flags);
+            attr_item(d, it->u.attr, s, type, vals, accs, flags);
         else
             block_item(d, it->u.block, s, type, accs, flags);
     }

@@ -159,9 +159,15 @@ val plan_proposed(const prov_schema *s, const ty *st, val config, val prior, int
     for (size_t i = 0; i < s->nblocks; i++) {
         const char *name = s->blocks[i].type_name;
         const val *cv = val_is_known_object(config) ? val_lookup(config, name) : NULL;
+        const val *pv = have_prior ? val_lookup(prior, name) : NULL;
         long ti = ty_attr_find(st, name);
-        val v = cv ? val_copy(*cv)
-                   : val_null_of(ti >= 0 ? ty_copy(ty_index(st, (size_t)ti)) : ty_any());
+        const ty *bt = ti >= 0 ? ty_index(st, (size_t)ti) : ty_any();
+        val v;
+        if ((s->blocks[i].flags & PROV_AS_ATTR) && (!cv || val_is_null(*cv)))
+            v = pv && !val_is_null(*pv) && !replacing ? val_copy(*pv)
+                                                          : val_unknown(ty_copy(bt));   /* unset */
+        else
+            v = cv ? val_copy(*cv) : val_null_of(ty_copy(bt));
         out = val_object_set(out, name, v);
     }
     val conv = val_convert(val_copy(out), st);

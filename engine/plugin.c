@@ -205,6 +205,10 @@ static int block_check(const prov_block *b)
         (b->nesting == PROV_NEST_SINGLE && (b->min_items > 1 || b->max_items > 1)))
         return err_set(CAIRN_EINVAL, "block type \"%s\" has inconsistent min_items %d and "
                        "max_items %d", b->type_name, b->min_items, b->max_items);
+    if ((b->flags & PROV_AS_ATTR) &&
+        (b->min_items > 0 || (b->nesting != PROV_NEST_LIST && b->nesting != PROV_NEST_SET)))
+        return err_set(CAIRN_EINVAL, "block type \"%s\" is PROV_AS_ATTR but not an optional "
+                       "list or set", b->type_name);
     return 0;
 }
 

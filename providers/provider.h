@@ -45,6 +45,14 @@ enum prov_attr_flag {
     PROV_COMPUTED = 1u << 2,   /* the provider sets it (with OPTIONAL: may default) */
     PROV_FORCE_NEW = 1u << 3,  /* a change forces replacement */
     PROV_SENSITIVE = 1u << 4,  /* redacted in every output */
+    /* On a LIST or SET block only: Terraform's attributes-as-blocks mode.
+     * The configuration may also assign the block type as an argument
+     * (`ingress = []`, `route = [{...}]`, every field given), and writing
+     * neither blocks nor the argument leaves it unset: the engine then
+     * plans the prior value (or unknown on create), as for an optional and
+     * computed attribute, so the provider manages the blocks only when the
+     * configuration says something about them. */
+    PROV_AS_ATTR = 1u << 5,
 };
 
 /* One attribute.  `type` is a Terraform type expression ("string",
@@ -73,7 +81,7 @@ typedef struct prov_block {
     const char *type_name;
     enum prov_nesting nesting;
     int min_items, max_items;  /* 0 = no limit for max */
-    unsigned flags;            /* PROV_FORCE_NEW applies to the whole block */
+    unsigned flags;            /* PROV_FORCE_NEW (the whole block), PROV_AS_ATTR */
     const struct prov_schema *schema;
 } prov_block;
 

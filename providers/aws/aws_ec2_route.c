@@ -17,11 +17,14 @@
  *   - a refresh of n route tables, routes or associations is one
  *     DescribeRouteTables per 200 route tables (routes) or association ids,
  *     following NextToken; never one call per instance;
- *   - a route table's `route` blocks: none at all means "routes not
- *     managed" (Terraform's route = null): nothing is created or deleted,
- *     and the state keeps the empty set; one or more blocks are the exact
- *     set of the table's routes, besides the local route, propagated routes
- *     and VPC endpoint routes, which are never touched;
+ *   - a route table's `route` is in attributes-as-blocks mode (PROV_AS_ATTR),
+ *     as in Terraform: neither blocks nor `route = ...` means "routes not
+ *     managed" (the engine plans the state's routes, or unknown on create),
+ *     and no route call is made unless the planned routes differ from the
+ *     state's; blocks, or `route = []`, are the exact set of the table's
+ *     routes, besides the local route, propagated routes and VPC endpoint
+ *     routes, which are never touched; reads report every other route, as
+ *     Terraform's do (routes of aws_route resources included);
  *   - routes and associations cannot carry the cairn:token tag, so both an
  *     ambiguous create (lost answer) and find_by_token after a crash (from
  *     the object the create was called with, prov_call.planned) settle by
@@ -462,7 +465,7 @@ static const prov_attr rtb_attrs[] = {
 /* Terraform's `route` is an attribute-as-blocks set; the engine has blocks
  * only, so `route { ... }` is a block and no block means "not managed". */
 static const prov_block rtb_blocks[] = {
-    {"route", PROV_NEST_SET, 0, 0, 0, &route_block_schema},
+    {"route", PROV_NEST_SET, 0, 0, PROV_AS_ATTR, &route_block_schema},
 };
 static const prov_schema rtb_schema = {rtb_attrs, NELEM(rtb_attrs), rtb_blocks,
                                        NELEM(rtb_blocks)};
@@ -489,21 +492,12 @@ static ty *route_block_ty(void)
     return ty_object(names, types, RF_N, NULL, NULL);
 }
 
-/* Whether prior manages the table's routes: not when its `route` is a
- * known empty set (no route blocks: Terraform's route = null). */
-static int rtb_routes_managed(val prior)
-{
-    const val *r = aws_arg(prior, "route");
-    return !(r && val_kind(*r) == VAL_SET && val_len(*r) == 0);
-}
-
-/* The `route` set of item: its routes besides the foreign ones, or the
- * empty set when routes are not managed. */
-static val rtb_routes_val(const aws_xml_node *item, int managed)
+/* The `route` set of item: its routes besides the foreign ones. */
+static val rtb_routes_val(const aws_xml_node *item)
 {
     ty *obj = route_block_ty();
     val set = val_set_empty(ty_copy(obj));
-    const aws_xml_node *rs = managed ? aws_xml_find(item, "routeSet") : NULL;
+    const aws_xml_node *rs = aws_xml_find(item, "routeSet");
     for (aws_xml_node *it = aws_xml_first(rs, "item"); it; it = aws_xml_next(it, "item")) {
         route r;
         route_from_xml(&r, it);
@@ -540,7 +534,7 @@ static val rtb_build(prov_instance *p, const aws_xml_node *item, val prior)
         free(gw);
     }
     st = val_object_set(st, "propagating_vgws", vgws);
-    st = val_object_set(st, "route", rtb_routes_val(item, rtb_routes_managed(prior)));
+    st = val_object_set(st, "route", rtb_routes_val(item));
     aws_kvlist tags = {0};
     aws_ec2_tags(&tags, item, NULL);
     st = aws_state_tags(st, p, &tags, prior);
@@ -570,19 +564,6 @@ static int rtb_validate(prov_instance *p, const prov_call *c, val cfg, prov_diag
                             val_get_string(*v));
     }
     return aws_tags_validate(cfg, "tags", d);
-}
-
-/* plan: tags_all; and no route blocks keeps the routes in the state as
- * they are (Terraform's optional+computed `route`), so that removing the
- * last block or importing a table plans no change. */
-static int rtb_plan(prov_instance *p, const prov_call *c, val prior, val proposed,
-                    val *planned, val *replace_paths, prov_diag *d)
-{
-    int rc = aws_plan_tags(p, c, prior, proposed, planned, replace_paths, d);
-    const val *had = aws_arg(prior, "route");
-    if (rc == 0 && had && !rtb_routes_managed(*planned))
-        *planned = val_object_set(*planned, "route", val_copy(*had));
-    return rc;
 }
 
 /* ================================================================ aws_route_table: writing */
@@ -641,20 +622,24 @@ static int rtb_route_call(prov_instance *p, const char *action, const char *id,
 /* Bring the routes of table id to planned's route blocks: DeleteRoute for
  * routes (besides foreign ones) whose destination is not planned,
  * ReplaceRoute where the target differs, CreateRoute for new destinations.
- * No route blocks: routes are not managed, nothing is done.  The table is
- * listed afresh, so that routes added or removed outside cairn count.
- * Returns the number of calls made. */
-static int rtb_sync_routes(prov_instance *p, const char *id, val planned, prov_diag *d)
+ * Nothing is done when the planned routes are unset (not managed) or the
+ * same as prior's (another resource's aws_route may be landing now), nor
+ * for a new table without routes.  The table is listed afresh, so that
+ * routes added or removed outside cairn count.  Returns the number of
+ * calls made. */
+static int rtb_sync_routes(prov_instance *p, const char *id, val prior, val planned,
+                           prov_diag *d)
 {
     route *want = NULL;
     size_t nwant = 0;
     rtb_snap s = {0};
     aws_error e;
     int calls = 0;
-    if (!rtb_routes_managed(planned))
+    const val *to = aws_arg(planned, "route"), *from = aws_arg(prior, "route");
+    if (!to || (from && val_raw_equal(*from, *to)))
         return 0;
     int rc = rtb_planned_routes(planned, &want, &nwant, d);
-    if (rc == 0 && nwant == 0)
+    if (rc == 0 && nwant == 0 && !from)
         goto done;
     if (rc == 0 && (rc = rtb_snapshot(p, id, &s, &e)) < 0)
         aws_fail_call(d, rc, &e, "reading EC2 Route Table routes");
@@ -741,7 +726,7 @@ static int rtb_change(prov_instance *p, const prov_call *c, const char *id, val 
     int vg = rtb_sync_vgws(p, id, prior, planned, d);
     if (vg < 0)
         return vg;
-    int rt = rtb_sync_routes(p, id, planned, d);
+    int rt = rtb_sync_routes(p, id, prior, planned, d);
     return rt < 0 ? rt : vg + rt;
 }
 
@@ -1558,7 +1543,7 @@ static const prov_resource_type types[] = {
         .schema = &rtb_schema,
         .durations = {.create_ms = 1500, .update_ms = 1000, .delete_ms = 1500,
                       .read_ms = 500},
-        .ops = {.validate = rtb_validate, .plan = rtb_plan, .create = rtb_gen_create,
+        .ops = {.validate = rtb_validate, .plan = aws_plan_tags, .create = rtb_gen_create,
                 .read = rtb_gen_read, .read_many = rtb_gen_read_many,
                 .update = rtb_gen_update, .del = rtb_del, .import = rtb_gen_import,
                 .find_by_token = rtb_gen_find_by_token},

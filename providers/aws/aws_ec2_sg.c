@@ -16,10 +16,11 @@
  * that come (one call per direction and verb).
  *
  * What must stay true:
- *   - the engine has no attributes-as-blocks mode, so ingress / egress are
- *     blocks: no blocks of a kind (an empty set) means "not managed", as an
- *     unset attribute does in Terraform — reads report every rule, the plan
- *     keeps the state's rules, and an update never touches them;
+ *   - ingress / egress are in attributes-as-blocks mode (PROV_AS_ATTR), as
+ *     in Terraform: neither blocks nor `ingress = ...` means "not managed"
+ *     (the engine plans the state's rules, or unknown on create, and no
+ *     rule call is made); blocks, or `ingress = []`, are the exact rules of
+ *     that direction; reads report every rule;
  *   - a refresh of n groups is one DescribeSecurityGroups per 200 ids, of n
  *     rules one DescribeSecurityGroupRules per 200 ids;
  *   - a create removes AWS's default allow-all egress rule, as Terraform.
@@ -96,8 +97,8 @@ static const prov_attr sg_attrs[] = {
      "The VPC of the group."},
 };
 static const prov_block sg_blocks[] = {
-    {"egress", PROV_NEST_SET, 0, 0, 0, &rule_block_schema},
-    {"ingress", PROV_NEST_SET, 0, 0, 0, &rule_block_schema},
+    {"egress", PROV_NEST_SET, 0, 0, PROV_AS_ATTR, &rule_block_schema},
+    {"ingress", PROV_NEST_SET, 0, 0, PROV_AS_ATTR, &rule_block_schema},
 };
 static const prov_schema sg_schema = {sg_attrs, NELEM(sg_attrs), sg_blocks, NELEM(sg_blocks)};
 
@@ -747,8 +748,8 @@ static int rules_change(prov_instance *p, const char *id, val prior, val planned
 {
     int ingress = strcmp(dir, "ingress") == 0;
     const val *want = aws_arg(planned, dir);
-    if (!want || val_len(*want) == 0)
-        return 0;   /* no blocks: not managed (the plan kept the state's rules) */
+    if (!want)
+        return 0;   /* unset: not managed */
     atoms have = {0}, need = {0};
     atoms_from_set(&have, prior, dir);
     atoms_from_set(&need, planned, dir);
@@ -771,13 +772,14 @@ static int rules_change(prov_instance *p, const char *id, val prior, val planned
     return rc < 0 ? rc : calls;
 }
 
-/* Every element of the managed directions must be known at apply. */
+/* Every element of the managed directions must be known at apply (an
+ * unknown set as a whole is an unset direction: not managed). */
 static int rules_known(val planned, prov_diag *d)
 {
     static const char *const dirs[] = {"ingress", "egress"};
     for (size_t k = 0; k < NELEM(dirs); k++) {
         const val *set = val_lookup(planned, dirs[k]);
-        if (set && !val_is_wholly_known(*set))
+        if (set && !val_is_unknown(*set) && !val_is_wholly_known(*set))
             return aws_fail(d, CAIRN_EINVAL, dirs[k], "Rules not known at apply",
                             "The %s rules still hold values known only after apply.", dirs[k]);
     }
@@ -840,21 +842,6 @@ static int sg_after_create(prov_instance *p, const prov_call *c, const char *id,
     rc = sg_change(p, c, id, none, planned, d);
     val_free(none);
     return rc < 0 ? rc : rc + 2;
-}
-
-/* plan: tags_all, and a direction without blocks keeps the state's rules
- * (Terraform's unset optional+computed attribute: not managed). */
-static int sg_plan(prov_instance *p, const prov_call *c, val prior, val proposed,
-                   val *planned, val *replace_paths, prov_diag *d)
-{
-    static const char *const dirs[] = {"ingress", "egress"};
-    int rc = aws_plan_tags(p, c, prior, proposed, planned, replace_paths, d);
-    for (size_t k = 0; rc == 0 && aws_arg(prior, "id") && k < NELEM(dirs); k++) {
-        const val *want = aws_arg(proposed, dirs[k]), *have = aws_arg(prior, dirs[k]);
-        if (want && val_len(*want) == 0 && have && val_kind(*planned) == VAL_OBJECT)
-            *planned = val_object_set(*planned, dirs[k], val_copy(*have));
-    }
-    return rc;
 }
 
 static const aws_ec2_type sg_type = {
@@ -1265,7 +1252,7 @@ static const prov_resource_type types[] = {
         .schema = &sg_schema,
         .durations = {.create_ms = 2000, .update_ms = 1000, .delete_ms = 2000,
                       .read_ms = 500},
-        .ops = {.validate = sg_validate, .plan = sg_plan, .create = sg_create,
+        .ops = {.validate = sg_validate, .plan = aws_plan_tags, .create = sg_create,
                 .read = sg_read, .read_many = sg_read_many, .update = sg_update,
                 .del = sg_delete, .import = sg_import, .find_by_token = sg_find_by_token},
     },

@@ -11,6 +11,8 @@
 #     an association moved to another table (ReplaceRouteTableAssociation);
 #   - drift: routes deleted and added outside cairn are planned back;
 #   - ambiguous creates of routes and associations settled by natural key;
+#   - attributes as blocks: `route = []` removes every route, unset routes
+#     are not managed (read, never changed), both forms at once is an error;
 #   - configuration errors; import of each type with its id format;
 #   - destroy disassociates what others associated and leaves no route table
 #     but the main one; a refresh of many instances costs a few
@@ -247,12 +249,19 @@ check token_tag_on_route_table \
 check tags_on_route_table '[ "$(rtb "$PUB" "t[\"_tags\"].get(\"Name\")")" = public ] &&
   [ "$(rtb "$PUB" "t[\"_tags\"].get(\"Suite\")")" = aws_route ]'
 cairn state show -no-color aws_route_table.public >show_pub.out 2>&1
-cairn state show -no-color 'aws_route_table.private[0]' >show_priv.out 2>&1
+# The VPC's local route (gateway "local") is AWS's, never the table's.
 check inline_routes_in_state 'grep -q "192.168.0.0/16" show_pub.out &&
-  grep -q "$IGW" show_pub.out && ! grep -q "local" show_pub.out' show_pub.out
-check unmanaged_routes_not_in_state '! grep -q "0.0.0.0/0" show_priv.out' show_priv.out
+  grep -q "$IGW" show_pub.out && ! grep -q "\"local\"" show_pub.out' show_pub.out
 cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
 check second_plan_no_changes '[ $rc -eq 0 ] && grep -q "No changes." plan.out' plan.out
+# A table whose routes are not managed reads them all, as Terraform's does
+# (aws_route's too), and still plans no change.
+cairn apply -refresh-only -auto-approve -no-color >refresh.out 2>&1; rc=$?
+cairn state show -no-color 'aws_route_table.private[0]' >show_priv.out 2>&1
+check unmanaged_routes_read_into_state '[ $rc -eq 0 ] && grep -q "0.0.0.0/0" show_priv.out &&
+  grep -q "$IGW" show_priv.out' show_priv.out
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check unmanaged_routes_no_changes '[ $rc -eq 0 ] && grep -q "No changes." plan.out' plan.out
 
 # --- routes changed in place ---------------------------------------------------------
 # igw -> NAT gateway: ReplaceRoute for the inline route and both aws_route.
@@ -379,6 +388,62 @@ cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
 check ambiguous_converged '[ $rc -eq 0 ]' plan.out
 cairn destroy -auto-approve -no-color >destroy.out 2>&1; rc=$?
 check ambiguous_destroyed '[ $rc -eq 0 ] && [ "$(nres rtb)" -eq 1 ]' destroy.out
+
+# --- attributes as blocks: `route = []` ------------------------------------------------
+# As in Terraform, `route` may be assigned as an argument: `route = []`
+# removes every route of the table (besides the local one); with neither
+# blocks nor the argument the routes are not managed, and a new table's plan
+# says they are known after apply.  Both forms at once is an error.
+newdir asattr
+provider_block >main.tf
+cat >>main.tf <<EOF
+resource "aws_route_table" "t" {
+  vpc_id = "$VPC"
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = "$IGW"
+  }
+}
+resource "aws_route_table" "loose" {
+  vpc_id = "$VPC"
+}
+EOF
+cairn plan -no-color >plan.out 2>&1; rc=$?
+check unset_routes_known_after_apply '[ $rc -eq 0 ] &&
+  grep -A3 "aws_route_table.loose will be created" plan.out >/dev/null &&
+  grep -q "+ route *= (known after apply)" plan.out' plan.out
+cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
+T=$(attr aws_route_table.t id)
+check asattr_applied '[ $rc -eq 0 ] && [ "$(route_to "$T" 0.0.0.0/0)" = "$IGW" ]' apply.out
+sed -i '/^  route {/,/^  }/c\  route = []' main.tf
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check empty_route_argument_plans_removal '[ $rc -eq 2 ] &&
+  grep -q "aws_route_table.t will be updated in-place" plan.out &&
+  grep -q "Plan: 0 to add, 1 to change, 0 to destroy." plan.out' plan.out
+calls_reset
+cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
+check empty_route_argument_removes_routes '[ $rc -eq 0 ] && [ "$(calls DeleteRoute)" -eq 1 ] &&
+  [ "$(rtb "$T" "len(t[\"routeSet\"])")" -eq 1 ] && [ "$(route_to "$T" 0.0.0.0/0)" = "-" ]' apply.out
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check empty_route_argument_converged '[ $rc -eq 0 ]' plan.out
+# A route added outside: `route = []` manages the routes, so it is planned away.
+ec2 CreateRoute RouteTableId="$T" DestinationCidrBlock=172.16.0.0/12 GatewayId="$IGW" >/dev/null
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check empty_route_argument_removes_foreign '[ $rc -eq 2 ] && grep -q "172.16.0.0/12" plan.out' \
+  plan.out
+sed -i 's/^  route = \[\]/  route = []\n  route {\n    cidr_block = "10.9.0.0\/16"\n    gateway_id = "x"\n  }/' \
+  main.tf
+cairn plan -no-color >plan.out 2>&1; rc=$?
+line=$(grep -n "^  route {" main.tf | cut -d: -f1)
+check route_argument_and_blocks_rejected '[ $rc -eq 1 ] &&
+  grep -q "Duplicate route definition" plan.out && grep -q "main.tf:$line:" plan.out' plan.out
+sed -i '/^  route = \[\]/,/^  }/c\  route = [{ cidr_block = "10.9.0.0/16", gateway_id = "x" }]' main.tf
+cairn plan -no-color >plan.out 2>&1; rc=$?
+check route_argument_needs_every_field '[ $rc -eq 1 ] &&
+  grep -q "Incorrect attribute value type" plan.out && grep -q "\"nat_gateway_id\",.* are required" plan.out' \
+  plan.out
+cairn destroy -auto-approve -no-color >destroy.out 2>&1; rc=$?
+check asattr_destroyed '[ $rc -eq 0 ] && [ "$(nres rtb)" -eq 1 ]' destroy.out
 
 # --- configuration errors: refused before any call that creates ------------------------
 newdir config

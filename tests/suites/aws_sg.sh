@@ -11,6 +11,8 @@
 #     place (ModifySecurityGroupRules); a description change replaces;
 #   - drift: a rule revoked outside cairn is an update, a group deleted
 #     outside cairn is re-created (with its rules);
+#   - attributes as blocks: `ingress = []` revokes every ingress rule, an
+#     unset direction is not managed (kept, never touched);
 #   - import of each type; revoke_rules_on_delete; configuration errors;
 #   - a delete blocked by another group's rule retries DependencyViolation
 #     for the delete timeout only;
@@ -431,6 +433,66 @@ check destroy_revokes_rules_first '[ $rc -eq 0 ] &&
   [ "$(calls RevokeSecurityGroupEgress)" -eq 1 ] &&
   [ "$(field sg "$IG" "r[0][\"groupId\"]")" = MISSING ]' destroy.out
 ec2 DeleteVpc "{\"VpcId\": \"$VPC\"}" >/dev/null
+
+# --- attributes as blocks: `ingress = []` ---------------------------------------------
+# `ingress = []` revokes every ingress rule; egress with neither blocks nor
+# the argument is not managed: its rule stays in AWS and in the state, and no
+# call touches it.  A new group's unset directions are known after apply.
+newdir asattr
+provider_block >main.tf
+cat >>main.tf <<'EOF'
+resource "aws_vpc" "v" {
+  cidr_block = "10.7.0.0/16"
+}
+resource "aws_security_group" "g" {
+  name   = "asattr"
+  vpc_id = aws_vpc.v.id
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+resource "aws_security_group" "bare" {
+  name   = "bare"
+  vpc_id = aws_vpc.v.id
+}
+EOF
+cairn plan -no-color >plan.out 2>&1; rc=$?
+check unset_rules_known_after_apply '[ $rc -eq 0 ] &&
+  [ "$(grep -c "+ ingress *= (known after apply)" plan.out)" -eq 1 ] &&
+  [ "$(grep -c "+ egress *= (known after apply)" plan.out)" -eq 1 ]' plan.out
+cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
+G=$(attr aws_security_group.g id)
+check asattr_applied '[ $rc -eq 0 ] && [ "$(rules "$G" | wc -l)" -eq 2 ]' apply.out
+python3 - main.tf <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+s = re.sub(r"  ingress \{.*?\n  \}\n", "  ingress = []\n", s, flags=re.S)
+s = re.sub(r"  egress \{.*?\n  \}\n", "", s, flags=re.S)
+open(sys.argv[1], "w").write(s)
+PY
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check empty_ingress_plans_revoke '[ $rc -eq 2 ] &&
+  grep -q "aws_security_group.g will be updated in-place" plan.out &&
+  grep -q "Plan: 0 to add, 1 to change, 0 to destroy." plan.out &&
+  ! grep -q "egress" plan.out' plan.out
+calls_reset
+cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
+check empty_ingress_revokes_unset_egress_kept '[ $rc -eq 0 ] &&
+  [ "$(calls RevokeSecurityGroupIngress)" -eq 1 ] && [ "$(calls RevokeSecurityGroupEgress)" -eq 0 ] &&
+  [ "$(rules "$G")" = "out -1 -1 -1 0.0.0.0/0" ]' apply.out
+cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
+check empty_ingress_converged '[ $rc -eq 0 ]' plan.out
+cairn destroy -auto-approve -no-color >destroy.out 2>&1; rc=$?
+check asattr_destroyed '[ $rc -eq 0 ] && [ "$(ngroups)" -eq 0 ]' destroy.out
 
 # --- configuration errors ------------------------------------------------------------------
 newdir config
