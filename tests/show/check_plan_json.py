@@ -5,8 +5,9 @@ against Terraform's plan representation (format_version 1.2).
     check_plan_json.py FILE...          check each; print one line per problem,
                                         exit 1 if any
     check_plan_json.py --normalize FILE print FILE pretty (indent 1) with object
-                                        ids as tr-ID or vpc-ID (AWS ids), bare
-                                        IPv4 addresses as IP and times as TIME, for
+                                        ids as tr-ID or vpc-ID (AWS ids), the
+                                        IPv4 addresses of *_ip/*_ips keys as IP
+                                        and times as TIME, for
                                         golden comparison
 
 What is checked (Terraform's "JSON Output Format" page and its tfjson
@@ -368,18 +369,26 @@ def _tuple(t):
     return t if isinstance(t, tuple) else (t,)
 
 
-def normalize(v):
+def _assigned_ip(key):
+    # Addresses AWS hands out (private_ip, public_ip, private_ips ...) differ
+    # from run to run; addresses a configuration writes (cidr blocks, a
+    # resolver's items) must stay in the golden.
+    return key.endswith("_ip") or key.endswith("_ips")
+
+
+def normalize(v, ips=False):
     if isinstance(v, dict):
-        return {k: normalize(x) for k, x in v.items()}
+        return {k: normalize(x, _assigned_ip(k)) for k, x in v.items()}
     if isinstance(v, list):
-        return [normalize(x) for x in v]
+        return [normalize(x, ips) for x in v]
     if isinstance(v, str):
         v = re.sub(r"(?i)tr-[0-9a-f]{16}", "tr-ID", v)
         v = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "TIME", v)
         v = ROUTE_ID_RE.sub(r"r-rtb-ID\1", v)
         v = AWS_ID_RE.sub(r"\1-ID", v)
         v = EC2_DNS_RE.sub("ec2-IP.", v)
-        v = IPV4_RE.sub("IP", v)
+        if ips:
+            v = IPV4_RE.sub("IP", v)
         return v
     return v
 
