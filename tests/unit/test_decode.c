@@ -56,6 +56,12 @@ static const prov_block need_blocks[] = {
 };
 static const prov_schema need = {NULL, 0, need_blocks, 2};
 
+/* A block type that may also be assigned as an argument (PROV_AS_ATTR). */
+static const prov_block asattr_blocks[] = {
+    {"rule", PROV_NEST_SET, 0, 0, PROV_AS_ATTR, &rule_schema},
+};
+static const prov_schema asattr = {outer_attrs, 1, asattr_blocks, 1};
+
 /* ---------------------------------------------------------------- running */
 
 static eval_table *scope(void)
@@ -331,6 +337,44 @@ TEST(decode_block_attribute_confusion)
                                        "you mean \"ingress\"?");
         CHECK_STR(R.d.items[3].detail, "Blocks of type \"frobnicate\" are not expected here.");
     }
+    reset();
+}
+
+TEST(decode_attributes_as_blocks)
+{
+    /* Neither form: null, which the plan reads as "keep the prior value". */
+    dec("resource \"t\" \"x\" {\n  name = \"a\"\n}\n", &asattr, DECODE_RESOURCE);
+    CHECK_NDIAG(0);
+    CHECK_STR(attr("rule"), "null");
+    /* An empty list assigned: an empty set, not null. */
+    dec("resource \"t\" \"x\" {\n  rule = []\n}\n", &asattr, DECODE_RESOURCE);
+    CHECK_NDIAG(0);
+    CHECK_STR(attr("rule"), "<>");
+    /* Assigned objects carry every field. */
+    dec("resource \"t\" \"x\" {\n"
+        "  rule = [{ port = 443, protocol = \"tcp\", cidr_blocks = [] }]\n"
+        "}\n", &asattr, DECODE_RESOURCE);
+    CHECK_NDIAG(0);
+    CHECK_STR(attr("rule"), "<{cidr_blocks=[],port=443,protocol=\"tcp\"}>");
+    /* Blocks still work, defaults included. */
+    dec("resource \"t\" \"x\" {\n  rule {\n    port = 22\n  }\n}\n", &asattr,
+        DECODE_RESOURCE);
+    CHECK_NDIAG(0);
+    CHECK_STR(attr("rule"), "<{cidr_blocks=null,port=22,protocol=\"tcp\"}>");
+    /* A missing field in the argument form is a type error at the value. */
+    dec("resource \"t\" \"x\" {\n  rule = [{ port = 443 }]\n}\n", &asattr,
+        DECODE_RESOURCE);
+    CHECK_INT(R.d.nerrors, 1);
+    CHECK(find("Incorrect attribute value type") != NULL);
+    /* Both forms: one error, at the first block, naming the argument. */
+    dec("resource \"t\" \"x\" {\n"
+        "  rule = []\n"
+        "  rule {\n    port = 22\n  }\n"
+        "}\n", &asattr, DECODE_RESOURCE);
+    CHECK_INT(R.d.nerrors, 1);
+    CHECK_DIAG("Duplicate rule definition", 3, 3,
+               "\"rule\" is set as an argument at <t>:2,3-7; it cannot also be written as "
+               "blocks.");
     reset();
 }
 
