@@ -371,14 +371,16 @@ def _tuple(t):
 
 def _assigned_ip(key):
     # Addresses AWS hands out (private_ip, public_ip, private_ips ...) differ
-    # from run to run; addresses a configuration writes (cidr blocks, a
+    # from run to run (so does their order, in an output such as
+    # nat_gateway_public_ips): everything under such a key is folded.
+    # Addresses a configuration writes (cidr blocks, a
     # resolver's items) must stay in the golden.
     return key.endswith("_ip") or key.endswith("_ips")
 
 
 def normalize(v, ips=False):
     if isinstance(v, dict):
-        return {k: normalize(x, _assigned_ip(k)) for k, x in v.items()}
+        return {k: normalize(x, ips or _assigned_ip(k)) for k, x in v.items()}
     if isinstance(v, list):
         return [normalize(x, ips) for x in v]
     if isinstance(v, str):
