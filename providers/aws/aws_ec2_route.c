@@ -462,8 +462,8 @@ static const prov_attr rtb_attrs[] = {
     {"tags_all", "map(string)", PROV_COMPUTED, NULL, "tags with the provider's default_tags."},
     {"vpc_id", "string", PROV_REQUIRED | PROV_FORCE_NEW, NULL, "The VPC of the table."},
 };
-/* Terraform's `route` is an attribute-as-blocks set; the engine has blocks
- * only, so `route { ... }` is a block and no block means "not managed". */
+/* Terraform's `route` is an attribute-as-blocks set (PROV_AS_ATTR): blocks
+ * or `route = [...]`; neither means "not managed". */
 static const prov_block rtb_blocks[] = {
     {"route", PROV_NEST_SET, 0, 0, PROV_AS_ATTR, &route_block_schema},
 };
