@@ -84,7 +84,7 @@ fail:
 }
 
 static int intent_close(state_env *env, const char *addr, const state_instance *inst,
-                        int touch_instance, const char *operation)
+                        int touch_instance, const char *dkey, const char *operation)
 {
     char *canon = NULL, key[KEY_CAP];
     state_txn *x = NULL;
@@ -106,6 +106,15 @@ static int intent_close(state_env *env, const char *addr, const state_instance *
         goto fail;
     }
     rc = state__record(x, canon, "intent-close");
+    if (rc == 0 && touch_instance && inst && dkey) {
+        state_instance *old = NULL;
+        rc = state_get(x, canon, &old);
+        if (rc == 0)
+            rc = state_deposed_put(x, canon, dkey, old);
+        else if (rc == CAIRN_ENOTFOUND)
+            rc = 0;
+        state_instance_free(old);
+    }
     if (rc == 0 && touch_instance && inst)
         rc = state_put(x, canon, inst);
     if (rc == 0 && touch_instance && !inst) {
@@ -126,12 +135,18 @@ fail:
 int state_intent_complete(state_env *env, const char *addr, const state_instance *inst,
                           const char *operation)
 {
-    return intent_close(env, addr, inst, 1, operation);
+    return intent_close(env, addr, inst, 1, NULL, operation);
+}
+
+int state_intent_complete_depose(state_env *env, const char *addr, const state_instance *inst,
+                                 const char *key, const char *operation)
+{
+    return intent_close(env, addr, inst, 1, key, operation);
 }
 
 int state_intent_abandon(state_env *env, const char *addr, const char *operation)
 {
-    return intent_close(env, addr, NULL, 0, operation);
+    return intent_close(env, addr, NULL, 0, NULL, operation);
 }
 
 void state_intents_free(state_intent *v, size_t n)

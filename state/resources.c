@@ -2,9 +2,11 @@
  * state/resources.c — instances and outputs of the workspace in use:
  * get, put, delete, move, list and walk by address pattern.
  *
- * Keys are "<workspace> NUL <canonical address>".  A walk narrows the
- * cursor range to the pattern's text up to its last key, then filters with
- * state_addr_matches, then sorts with state_addr_compare.
+ * Keys are "<workspace> NUL <canonical address>", and for a deposed object
+ * "<workspace> NUL <canonical address> NUL <deposed key>".  A walk narrows
+ * the cursor range to the pattern's text up to its last key, then filters
+ * with state_addr_matches, then sorts with state_addr_compare; it takes
+ * either the current instances or the deposed objects, never both.
  */
 #include "state/internal.h"
 
@@ -203,6 +205,7 @@ out:
 
 struct hit {
     char *addr;
+    char *dkey;                  /* deposed key, in a walk of deposed objects */
     state_addr a;
     void *data;
     size_t len;
@@ -211,7 +214,8 @@ struct hit {
 static int hit_cmp(const void *pa, const void *pb)
 {
     const struct hit *a = pa, *b = pb;
-    return state_addr_compare(&a->a, &b->a);
+    int c = state_addr_compare(&a->a, &b->a);
+    return c ? c : strcmp(a->dkey ? a->dkey : "", b->dkey ? b->dkey : "");
 }
 
 /* The pattern's text up to its last key: every match starts with it. */
@@ -237,16 +241,17 @@ static void hits_free(struct hit *h, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(h[i].addr);
+        free(h[i].dkey);
         free(h[i].data);
         state_addr_free(&h[i].a);
     }
     free(h);
 }
 
-/* Collect (and sort) the instances matching pattern; values copied when
- * want_values. */
-static int collect(state_txn *x, const char *pattern, int want_values, struct hit **out,
-                   size_t *nout)
+/* Collect (and sort) the instances matching pattern (the deposed objects
+ * instead when deposed); values copied when want_values. */
+static int collect(state_txn *x, const char *pattern, int want_values, int deposed,
+                   struct hit **out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;
@@ -274,15 +279,25 @@ static int collect(state_txn *x, const char *pattern, int want_values, struct hi
         mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
     while (mrc == 0 && k.mv_size >= (size_t)kl && !memcmp(k.mv_data, key, (size_t)kl)) {
         struct hit h = {0};
-        h.addr = xstrndup((const char *)k.mv_data + wsl, k.mv_size - wsl);
+        const char *rest = (const char *)k.mv_data + wsl;
+        const char *sep = memchr(rest, 0, k.mv_size - wsl);
+        if (!sep != !deposed) {
+            mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+            continue;
+        }
+        h.addr = xstrndup(rest, sep ? (size_t)(sep - rest) : k.mv_size - wsl);
+        if (sep)
+            h.dkey = xstrndup(sep + 1, k.mv_size - wsl - (size_t)(sep + 1 - rest));
         if (state_addr_parse(&h.a, h.addr) != 0) {
             rc = err_set(CAIRN_ECORRUPT, "the state store %s holds a damaged address key "
                          "\"%s\"", x->env->data_path, h.addr);
             free(h.addr);
+            free(h.dkey);
             break;
         }
         if (have_pat && !state_addr_matches(&pat, &h.a)) {
             free(h.addr);
+            free(h.dkey);
             state_addr_free(&h.a);
         } else {
             if (want_values) {
@@ -322,7 +337,7 @@ int state_list(state_txn *x, const char *pattern, char ***out, size_t *n)
     size_t nh = 0;
     *out = NULL;
     *n = 0;
-    int rc = collect(x, pattern, 0, &h, &nh);
+    int rc = collect(x, pattern, 0, 0, &h, &nh);
     if (rc != 0)
         return rc;
     *out = xcalloc(nh ? nh : 1, sizeof **out);
@@ -339,7 +354,7 @@ int state_each(state_txn *x, const char *pattern, state_each_fn fn, void *payloa
 {
     struct hit *h = NULL;
     size_t nh = 0;
-    int rc = collect(x, pattern, 1, &h, &nh);
+    int rc = collect(x, pattern, 1, 0, &h, &nh);
     for (size_t i = 0; rc == 0 && i < nh; i++) {
         state_instance *inst = NULL;
         rc = state_instance_decode(&inst, h[i].data, h[i].len);
@@ -352,6 +367,121 @@ int state_each(state_txn *x, const char *pattern, state_each_fn fn, void *payloa
         state_instance_free(inst);
     }
     hits_free(h, nh);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- deposed */
+
+/* The key of deposed object addr/dkey into buf; its length, or <0 (txn
+ * poisoned) for a bad address or key.  *canon owned on success. */
+static int deposed_key(state_txn *x, const char *addr, const char *dkey, char *buf,
+                       char **canon)
+{
+    size_t dl = dkey ? strlen(dkey) : 0;
+    if (dl == 0 || dl > STATE_DEPOSED_KEY_MAX || strspn(dkey, "0123456789abcdef") != dl)
+        return state__poison(x, err_set(CAIRN_EINVAL, "invalid deposed object key \"%s\"",
+                                        dkey ? dkey : ""));
+    int rc = state__canon_instance(addr, canon);
+    if (rc != 0)
+        return state__poison(x, rc);
+    size_t al = strlen(*canon);
+    char rest[STATE_ADDR_MAX + STATE_DEPOSED_KEY_MAX + 2];
+    int kl = -1;
+    if (al + 1 + dl < sizeof rest) {
+        memcpy(rest, *canon, al);
+        rest[al] = 0;
+        memcpy(rest + al + 1, dkey, dl);
+        kl = state__key(x->env, rest, al + 1 + dl, buf, KEY_CAP);
+    }
+    if (kl < 0) {
+        free(*canon);
+        *canon = NULL;
+        return state__poison(x, err_set(CAIRN_ELIMIT, "address too long: %s", addr));
+    }
+    return kl;
+}
+
+int state_deposed_put(state_txn *x, const char *addr, const char *dkey,
+                      const state_instance *inst)
+{
+    int rc = write_check(x);
+    if (rc != 0)
+        return state__poison(x, rc);
+    char key[KEY_CAP], *canon = NULL, *enc = NULL;
+    size_t elen = 0;
+    int kl = deposed_key(x, addr, dkey, key, &canon);
+    if (kl < 0)
+        return kl;
+    rc = state_instance_encode(&enc, &elen, inst);
+    if (rc == 0) {
+        MDB_val k = {(size_t)kl, key}, v = {elen, enc};
+        int mrc = mdb_put(x->txn, x->env->db_res, &k, &v, 0);
+        rc = mrc ? state__mdb_err(x->env, mrc, "write deposed object")
+                 : state__record(x, canon, "depose");
+    }
+    free(canon);
+    free(enc);
+    return rc ? state__poison(x, rc) : 0;
+}
+
+int state_deposed_delete(state_txn *x, const char *addr, const char *dkey)
+{
+    int rc = write_check(x);
+    if (rc != 0)
+        return state__poison(x, rc);
+    char key[KEY_CAP], *canon = NULL;
+    int kl = deposed_key(x, addr, dkey, key, &canon);
+    if (kl < 0)
+        return kl;
+    MDB_val k = {(size_t)kl, key};
+    int mrc = mdb_del(x->txn, x->env->db_res, &k, NULL);
+    if (mrc == MDB_NOTFOUND)
+        rc = err_set(CAIRN_ENOTFOUND, "no deposed object %s of %s in state", dkey, canon);
+    else if (mrc != 0)
+        rc = state__poison(x, state__mdb_err(x->env, mrc, "delete deposed object"));
+    else
+        rc = state__record(x, canon, "delete-deposed");
+    free(canon);
+    return rc;
+}
+
+void state_deposed_free(state_deposed *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].address);
+        free(v[i].key);
+        state_instance_free(v[i].inst);
+    }
+    free(v);
+}
+
+int state_deposed_list(state_txn *x, state_deposed **out, size_t *n)
+{
+    struct hit *h = NULL;
+    size_t nh = 0;
+    *out = NULL;
+    *n = 0;
+    int rc = collect(x, NULL, 1, 1, &h, &nh);
+    if (rc != 0)
+        return rc;
+    *out = xcalloc(nh ? nh : 1, sizeof **out);
+    for (size_t i = 0; rc == 0 && i < nh; i++) {
+        state_deposed *d = &(*out)[(*n)++];
+        rc = state_instance_decode(&d->inst, h[i].data, h[i].len);
+        d->address = h[i].addr;
+        d->key = h[i].dkey;
+        h[i].addr = h[i].dkey = NULL;
+        if (rc != 0) {
+            state__wrap(rc, d->address);
+            state__poison(x, rc);
+        }
+    }
+    hits_free(h, nh);
+    if (rc != 0) {
+        state_deposed_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
     return rc;
 }
 

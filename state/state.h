@@ -240,6 +240,27 @@ int state_list(state_txn *txn, const char *pattern, char ***out, size_t *n);
 typedef int (*state_each_fn)(const char *addr, const state_instance *inst, void *payload);
 int state_each(state_txn *txn, const char *pattern, state_each_fn fn, void *payload);
 
+/* Deposed objects: the object a create_before_destroy replacement
+ * replaced at an address, kept in state until its delete succeeds
+ * (Terraform's "deposed object").  key: 1..STATE_DEPOSED_KEY_MAX
+ * lowercase hex digits (cairn writes 8).  Walks of instances
+ * (state_list, state_each) do not include them.
+ * state_deposed_put: copies inst; creates or replaces.
+ * state_deposed_delete: CAIRN_ENOTFOUND if absent (does not poison).
+ * state_deposed_list: every deposed object of the workspace, sorted by
+ * address then key; *out owned (state_deposed_free). */
+#define STATE_DEPOSED_KEY_MAX 16
+typedef struct state_deposed {
+    char *address;
+    char *key;
+    state_instance *inst;
+} state_deposed;
+int state_deposed_put(state_txn *txn, const char *addr, const char *key,
+                      const state_instance *inst);
+int state_deposed_delete(state_txn *txn, const char *addr, const char *key);
+int state_deposed_list(state_txn *txn, state_deposed **out, size_t *n);
+void state_deposed_free(state_deposed *v, size_t n);
+
 /* Root module outputs.  value_json / type_json: JSON text (type_json may be
  * NULL).  get: owned strings; CAIRN_ENOTFOUND if absent. */
 typedef struct state_output {
@@ -311,6 +332,12 @@ int state_intent_open_planned(state_env *env, const char *addr,
  * if no intent is open for addr (nothing is written). */
 int state_intent_complete(state_env *env, const char *addr, const state_instance *inst,
                           const char *operation);
+/* The same for a create that replaced the object at addr first
+ * (create_before_destroy): in the one transaction, the instance that was
+ * at addr (if any) becomes the deposed object addr/key, then inst is put
+ * at addr.  The caller deletes the deposed object next. */
+int state_intent_complete_depose(state_env *env, const char *addr, const state_instance *inst,
+                                 const char *key, const char *operation);
 /* Close an intent without touching the instance at addr (the call
  * certainly had no effect, e.g. a create the provider refused), in one
  * committed transaction.  CAIRN_ENOTFOUND if no intent is open. */

@@ -782,7 +782,12 @@ int state__ws_is_empty(state_txn *x, int *empty)
     size_t n = 0;
     rc = state_list(x, NULL, &v, &n);
     state_strv_free(v, n);
-    *empty = rc == 0 && serial == 0 && n == 0;
+    state_deposed *dv = NULL;
+    size_t nd = 0;
+    if (rc == 0)
+        rc = state_deposed_list(x, &dv, &nd);
+    state_deposed_free(dv, nd);
+    *empty = rc == 0 && serial == 0 && n == 0 && nd == 0;
     return rc;
 }
 

@@ -6,11 +6,12 @@
  * Export writes fields in Terraform's order with two-space indentation:
  * version, terraform_version, serial, lineage, outputs, resources,
  * check_results; a resource is module?, mode, type, name, provider,
- * instances; an instance is index_key?, status?, schema_version,
+ * instances; an instance is index_key?, status?, deposed?, schema_version,
  * attributes, sensitive_attributes, private?, dependencies?,
- * create_before_destroy?.  Import refuses what cairn cannot carry over
- * (deposed objects, pre-0.12 flat attributes, other format versions)
- * with a message naming the resource.
+ * create_before_destroy?.  Deposed objects go into their resource's
+ * instances after its current ones.  Import refuses what cairn cannot
+ * carry over (pre-0.12 flat attributes, other format versions) with a
+ * message naming the resource.
  */
 #include "state/internal.h"
 #include "lang/val_json.h"
@@ -121,16 +122,37 @@ static json_t *key_json(const state_key *k)
     return NULL;
 }
 
-static int export_one(const char *addr, const state_instance *inst, void *payload)
+/* The exported resource object of a deposed object: the one its current
+ * instances went into, else NULL. */
+static json_t *find_resource(json_t *resources, const char *mod, const state_addr *a)
 {
-    struct exp *ex = payload;
+    size_t i;
+    json_t *r;
+    json_array_foreach(resources, i, r) {
+        const char *m = json_string_value(json_object_get(r, "module"));
+        if (!strcmp(m ? m : "", mod) &&
+            !strcmp(json_string_value(json_object_get(r, "mode")), a->data ? "data" : "managed") &&
+            !strcmp(json_string_value(json_object_get(r, "type")), a->type) &&
+            !strcmp(json_string_value(json_object_get(r, "name")), a->name))
+            return r;
+    }
+    return NULL;
+}
+
+/* Add the instance (deposed object dkey when not NULL) at addr. */
+static int export_inst(struct exp *ex, const char *addr, const char *dkey,
+                       const state_instance *inst)
+{
     state_addr a;
     int rc = state_addr_parse(&a, addr);
     if (rc != 0)
         return rc;
     char *mod = state_addr_module_str(&a);
     char *rkey = xasprintf("%s|%d|%s|%s", mod, a.data, a.type, a.name);
-    if (!ex->cur_key || strcmp(rkey, ex->cur_key) != 0) {
+    json_t *found = dkey ? find_resource(ex->resources, mod, &a) : NULL;
+    if (found) {
+        ex->cur = found;
+    } else if (!ex->cur_key || strcmp(rkey, ex->cur_key) != 0) {
         json_t *r = json_object();
         if (*mod)
             json_object_set_new(r, "module", json_string(mod));
@@ -151,6 +173,8 @@ static int export_one(const char *addr, const state_instance *inst, void *payloa
         json_object_set_new(i, "index_key", kj);
     if (inst->status == STATE_STATUS_TAINTED)
         json_object_set_new(i, "status", json_string("tainted"));
+    if (dkey)
+        json_object_set_new(i, "deposed", json_string(dkey));
     json_object_set_new(i, "schema_version", json_integer(inst->schema_version));
     json_t *attrs = parse_or_null(inst->attrs_json);
     json_object_set_new(i, "attributes", attrs ? attrs : json_object());
@@ -171,6 +195,11 @@ static int export_one(const char *addr, const state_instance *inst, void *payloa
     free(mod);
     state_addr_free(&a);
     return 0;
+}
+
+static int export_one(const char *addr, const state_instance *inst, void *payload)
+{
+    return export_inst(payload, addr, NULL, inst);
 }
 
 int state_tfstate_export(state_txn *x, char **out)
@@ -203,6 +232,13 @@ int state_tfstate_export(state_txn *x, char **out)
     }
     if (rc == 0)
         rc = state_each(x, NULL, export_one, &ex);
+    state_deposed *dv = NULL;
+    size_t nd = 0;
+    if (rc == 0)
+        rc = state_deposed_list(x, &dv, &nd);
+    for (size_t i = 0; rc == 0 && i < nd; i++)
+        rc = export_inst(&ex, dv[i].address, dv[i].key, dv[i].inst);
+    state_deposed_free(dv, nd);
     if (rc != 0)
         goto fail;
     tfver = state__tfver(x);
@@ -238,6 +274,7 @@ fail:
 
 struct imp_inst {
     char *addr;
+    char *dkey;             /* deposed object key, or NULL */
     state_instance *inst;
 };
 
@@ -250,6 +287,7 @@ static void imp_free(struct imp *im)
 {
     for (size_t i = 0; i < im->n; i++) {
         free(im->v[i].addr);
+        free(im->v[i].dkey);
         state_instance_free(im->v[i].inst);
     }
     free(im->v);
@@ -266,9 +304,11 @@ static int bad(const char *where, const char *what)
     return err_set(CAIRN_EINVAL, "Error reading source state: %s: %s", where, what);
 }
 
-static int cmp_imp(const void *a, const void *b)
+static int cmp_imp(const void *pa, const void *pb)
 {
-    return strcmp(((const struct imp_inst *)a)->addr, ((const struct imp_inst *)b)->addr);
+    const struct imp_inst *a = pa, *b = pb;
+    int c = strcmp(a->addr, b->addr);
+    return c ? c : strcmp(a->dkey ? a->dkey : "", b->dkey ? b->dkey : "");
 }
 
 /* Sort im by address and refuse an instance that appears twice (sorting
@@ -278,8 +318,9 @@ static int imp_sort_unique(struct imp *im)
     if (im->n > 1)
         qsort(im->v, im->n, sizeof *im->v, cmp_imp);
     for (size_t i = 1; i < im->n; i++)
-        if (!strcmp(im->v[i - 1].addr, im->v[i].addr))
-            return bad(im->v[i].addr, "the same instance appears twice");
+        if (!cmp_imp(&im->v[i - 1], &im->v[i]))
+            return bad(im->v[i].addr, im->v[i].dkey ? "the same deposed object appears twice"
+                                                    : "the same instance appears twice");
     return 0;
 }
 
@@ -338,10 +379,12 @@ static int imp_instance(struct imp *im, json_t *r, json_t *ji, const char *rlabe
 {
     if (!json_is_object(ji))
         return bad(rlabel, "an instance must be an object");
-    if (json_object_get(ji, "deposed"))
-        return bad(rlabel, "it has a deposed object (left by an interrupted "
-                   "create_before_destroy replacement); cairn cannot carry deposed objects "
-                   "over. Run terraform apply to finish the replacement first");
+    json_t *dep = json_object_get(ji, "deposed");
+    const char *dkey = json_string_value(dep);
+    if (dep && !json_is_null(dep) &&
+        (!dkey || !*dkey || strlen(dkey) > STATE_DEPOSED_KEY_MAX ||
+         strspn(dkey, "0123456789abcdef") != strlen(dkey)))
+        return bad(rlabel, "deposed must be a key of 1 to 16 lowercase hex digits");
     if (json_object_get(ji, "attributes_flat") && !json_object_get(ji, "attributes"))
         return bad(rlabel, "it has flat (pre-0.12) attributes; upgrade the state with "
                    "terraform 0.12 or later first");
@@ -396,6 +439,7 @@ static int imp_instance(struct imp *im, json_t *r, json_t *ji, const char *rlabe
         im->v = xrealloc(im->v, im->cap * sizeof *im->v);
     }
     im->v[im->n].addr = addr;
+    im->v[im->n].dkey = dkey ? xstrdup(dkey) : NULL;
     im->v[im->n].inst = in;
     im->n++;
     return 0;
@@ -612,11 +656,19 @@ static int delete_missing(state_txn *x, struct imp *im)
     size_t n = 0;
     int rc = state_list(x, NULL, &cur, &n);
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        struct imp_inst key = {cur[i], NULL};
+        struct imp_inst key = {cur[i], NULL, NULL};
         if (!bsearch(&key, im->v, im->n, sizeof *im->v, cmp_imp))
             rc = state_delete(x, cur[i]);
     }
     state_strv_free(cur, n);
+    /* Deposed objects: the file's replace them all. */
+    state_deposed *dv = NULL;
+    size_t nd = 0;
+    if (rc == 0)
+        rc = state_deposed_list(x, &dv, &nd);
+    for (size_t i = 0; rc == 0 && i < nd; i++)
+        rc = state_deposed_delete(x, dv[i].address, dv[i].key);
+    state_deposed_free(dv, nd);
     return rc;
 }
 
@@ -658,7 +710,8 @@ int state_tfstate_import(state_txn *x, const char *text, size_t len, int force)
             rc = state_output_delete(x, onames[i]);
     state_strv_free(onames, non);
     for (size_t i = 0; rc == 0 && i < im.n; i++)
-        rc = state_put(x, im.v[i].addr, im.v[i].inst);
+        rc = im.v[i].dkey ? state_deposed_put(x, im.v[i].addr, im.v[i].dkey, im.v[i].inst)
+                          : state_put(x, im.v[i].addr, im.v[i].inst);
     json_object_foreach(outs, oname, o) {
         if (rc != 0)
             break;

@@ -139,10 +139,21 @@ printf '{"version": 4, "serial": 3, "lineage": "x", "resources": [' >"$T/malform
 c state push -state-dir="$B" "$T/malformed.tfstate" >/dev/null 2>"$T/e"; rc=$?
 check state_bad_malformed_json \
   '[ $rc -eq 1 ] && grep -q "not valid JSON" "$T/e" && [ "$(fp "$B")" = "$before" ]'
-sed 's/"index_key": 0,/"index_key": 0, "deposed": "00000001",/' "$FIX" >"$T/deposed.tfstate"
+sed 's/"index_key": 0,/"index_key": 0, "deposed": "0000000G",/' "$FIX" >"$T/deposed.tfstate"
 c state push -state-dir="$B" "$T/deposed.tfstate" >/dev/null 2>"$T/e"; rc=$?
-check state_bad_uncarriable_deposed \
-  '[ $rc -eq 1 ] && grep -q "deposed" "$T/e" && [ "$(fp "$B")" = "$before" ]'
+check state_bad_deposed_key \
+  '[ $rc -eq 1 ] && grep -q "deposed must be a key" "$T/e" && [ "$(fp "$B")" = "$before" ]'
+# A deposed object (left by an interrupted create_before_destroy
+# replacement) is carried over and pulled back where it was.
+D="$T/dep"; cp -r "$A" "$D"
+sed 's/"index_key": 0,/"index_key": 0, "deposed": "00000001",/' "$FIX" >"$T/deposed.tfstate"
+c state push -force -state-dir="$D" "$T/deposed.tfstate" >/dev/null 2>"$T/e"; rc=$?
+c state pull -state-dir="$D" >"$T/dep.pull"
+check state_push_pull_deposed \
+  '[ $rc -eq 0 ] && [ "$(grep -c "\"deposed\": \"00000001\"" "$T/deposed.tfstate")" -eq 2 ] &&
+   [ "$(grep -c "\"deposed\": \"00000001\"" "$T/dep.pull")" -eq 2 ] &&
+   c state list -state-dir="$D" | grep -qx "aws_eip.nat\[1\]" &&
+   ! c state list -state-dir="$D" | grep -q "aws_eip.nat\[0\]"'
 sed 's/"version": 4,/"version": 5,/' "$FIX" >"$T/v5.tfstate"
 c state push -state-dir="$B" "$T/v5.tfstate" >/dev/null 2>"$T/e"; rc=$?
 check state_bad_v5_file '[ $rc -eq 1 ] && grep -q "version 5" "$T/e" && [ "$(fp "$B")" = "$before" ]'

@@ -386,6 +386,79 @@ TEST(intents_open_complete_list)
     state_close(e);
 }
 
+TEST(deposed_objects)
+{
+    state_env *e = open_new();
+    if (!e)
+        return;
+    CHECK_INT(put1(e, "aws_vpc.a[0]", "aws_vpc", "{\"id\":\"vpc-old\"}"), 0);
+    /* A create_before_destroy replacement: the old object is deposed and
+     * the new one takes the address, in one transaction. */
+    CHECK_INT(state_intent_open(e, "aws_vpc.a[0]", STATE_INTENT_CREATE, "tok", "apply"), 0);
+    state_instance *ni = mk("aws_vpc", "{\"id\":\"vpc-new\"}");
+    CHECK_INT(state_intent_complete_depose(e, "aws_vpc.a[0]", ni, "0a1b2c3d", "apply"), 0);
+    state_instance_free(ni);
+    state_txn *t = NULL;
+    state_deposed *dv = NULL;
+    size_t n = 0;
+    char **names = NULL;
+    size_t nn = 0;
+    CHECK_INT(state_txn_begin(&t, e, STATE_TXN_RDONLY, NULL), 0);
+    CHECK_INT(state_deposed_list(t, &dv, &n), 0);
+    CHECK_INT(n, 1);
+    if (n == 1) {
+        CHECK_STR(dv[0].address, "aws_vpc.a[0]");
+        CHECK_STR(dv[0].key, "0a1b2c3d");
+        CHECK_STR(dv[0].inst->attrs_json, "{\"id\":\"vpc-old\"}");
+    }
+    state_deposed_free(dv, n);
+    state_instance *g = NULL;
+    CHECK_INT(state_get(t, "aws_vpc.a[0]", &g), 0);
+    CHECK_STR(g ? g->attrs_json : "", "{\"id\":\"vpc-new\"}");
+    state_instance_free(g);
+    /* Walks of instances do not see deposed objects. */
+    CHECK_INT(state_list(t, NULL, &names, &nn), 0);
+    CHECK_INT(nn, 1);
+    state_strv_free(names, nn);
+    CHECK_INT(state_list(t, "aws_vpc.a", &names, &nn), 0);
+    CHECK_INT(nn, 1);
+    state_strv_free(names, nn);
+    /* Exported as Terraform does: an instance with "deposed". */
+    char *js = NULL;
+    CHECK_INT(state_tfstate_export(t, &js), 0);
+    CHECK(js && strstr(js, "\"deposed\": \"0a1b2c3d\"") != NULL);
+    CHECK(js && strstr(js, "vpc-old") != NULL && strstr(js, "vpc-new") != NULL);
+    state_abort(t);
+    /* Pushed into a fresh store, the deposed object comes back. */
+    state_env *e2 = open_new();
+    CHECK_INT(state_txn_begin(&t, e2, 0, "state push"), 0);
+    CHECK_INT(state_tfstate_import(t, js ? js : "", js ? strlen(js) : 0, 0), 0);
+    CHECK_INT(state_commit(t), 0);
+    CHECK_INT(state_txn_begin(&t, e2, STATE_TXN_RDONLY, NULL), 0);
+    CHECK_INT(state_deposed_list(t, &dv, &n), 0);
+    CHECK_INT(n, 1);
+    CHECK_STR(n == 1 ? dv[0].key : "", "0a1b2c3d");
+    state_deposed_free(dv, n);
+    state_abort(t);
+    state_close(e2);
+    free(js);
+    /* Deleted when its delete succeeded; a second delete is not found. */
+    CHECK_INT(state_txn_begin(&t, e, 0, "apply"), 0);
+    CHECK_INT(state_deposed_delete(t, "aws_vpc.a[0]", "0a1b2c3d"), 0);
+    CHECK_INT(state_deposed_delete(t, "aws_vpc.a[0]", "0a1b2c3d"), CAIRN_ENOTFOUND);
+    CHECK_INT(state_commit(t), 0);
+    CHECK_INT(state_txn_begin(&t, e, 0, "apply"), 0);
+    CHECK_INT(state_deposed_list(t, &dv, &n), 0);
+    CHECK_INT(n, 0);
+    state_deposed_free(dv, n);
+    /* A bad key is refused. */
+    state_instance *bi = mk("aws_vpc", "{}");
+    CHECK_INT(state_deposed_put(t, "aws_vpc.a[0]", "XYZ", bi), CAIRN_EINVAL);
+    state_instance_free(bi);
+    state_abort(t);
+    state_close(e);
+}
+
 TEST(workspaces)
 {
     state_env *e = open_new();
@@ -708,6 +781,8 @@ TEST(tfstate_validate_accepts_and_refuses)
 {
     CHECK_INT(validate(V4_HEAD RES("{\"attributes\":{}}") "]}"), 0);
     CHECK_INT(validate(V4_HEAD "]}"), 0);
+    CHECK_INT(validate(V4_HEAD RES("{\"attributes\":{}},{\"deposed\":\"00ab\","
+                                   "\"attributes\":{}}") "]}"), 0);
     struct { const char *doc, *msg; } bad[] = {
         {"[1]", "top level"},
         {"{\"serial\":1,\"lineage\":\"l\"}", "no state format"},
@@ -719,7 +794,9 @@ TEST(tfstate_validate_accepts_and_refuses)
         {V4_HEAD RES("{\"index_key\":true,\"attributes\":{}}") "]}", "index_key"},
         {V4_HEAD RES("{\"index_key\":-1,\"attributes\":{}}") "]}", "negative"},
         {V4_HEAD RES("{\"attributes_flat\":{\"id\":\"x\"}}") "]}", "pre-0.12"},
-        {V4_HEAD RES("{\"deposed\":\"00ab\",\"attributes\":{}}") "]}", "deposed"},
+        {V4_HEAD RES("{\"deposed\":\"0XAB\",\"attributes\":{}}") "]}", "deposed must be"},
+        {V4_HEAD RES("{\"deposed\":\"ab\",\"attributes\":{}},{\"deposed\":\"ab\","
+                     "\"attributes\":{}}") "]}", "same deposed object appears twice"},
         {V4_HEAD RES("{\"attributes\":[]}") "]}", "attributes"},
         {V4_HEAD RES("{\"attributes\":{},\"dependencies\":[\"not an address\"]}") "]}",
          "dependencies"},
