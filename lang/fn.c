@@ -403,6 +403,26 @@ static int fn_check_count(const fn_def *f, size_t nargs, fn_err *err)
     return 0;
 }
 
+/* Remove from *arg the sensitive marks its parameter p does not let the impl
+ * see (all of them, or with FN_OWN_MARKS the argument's own), as cty's
+ * function.Call does.  Returns 1 when a mark was removed: the result must
+ * then be sensitive. */
+static int fn_take_marks(const fn_param *p, val *arg)
+{
+    if (p->flags & FN_ALLOW_SENSITIVE)
+        return 0;
+    if (p->flags & FN_OWN_MARKS) {
+        if (!val_is_sensitive(*arg))
+            return 0;
+        *arg = val_unmark(*arg, VAL_MARK_SENSITIVE);
+        return 1;
+    }
+    if (!val_contains_sensitive(*arg))
+        return 0;
+    *arg = val_unmark_deep(*arg);
+    return 1;
+}
+
 val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err)
 {
     fn_ctx local = {0};
@@ -464,9 +484,8 @@ val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err)
         const fn_param *p = fn_param_at(f, i);
         if (val_is_unknown(args[i]) && !(p->flags & FN_ALLOW_UNKNOWN))
             want_unknown = 1;
-        if (!(p->flags & FN_ALLOW_SENSITIVE) && val_contains_sensitive(args[i])) {
+        if (fn_take_marks(p, &args[i])) {
             marks |= VAL_MARK_SENSITIVE;
-            args[i] = val_unmark_deep(args[i]);
             if (i < 8 * sizeof ctx->sensitive_args)
                 ctx->sensitive_args |= 1UL << i;
         }

@@ -25,10 +25,16 @@
  *     which returns an unknown where cty does.
  *   - a null argument to a parameter without FN_ALLOW_NULL is an error
  *     ("argument must not be null").
- *   - sensitive marks: for parameters without FN_ALLOW_SENSITIVE the argument
- *     is deeply unmarked before the impl sees it, and the result is then
- *     marked sensitive (the whole result, as Terraform does).  An unknown
- *     result keeps the sensitive mark too (cty drops it; we do not leak).
+ *   - sensitive marks: for parameters without FN_ALLOW_SENSITIVE or
+ *     FN_OWN_MARKS the argument is deeply unmarked before the impl sees it,
+ *     and the result is then marked sensitive (the whole result, as cty's
+ *     function.Call does with UnmarkDeep).  With FN_OWN_MARKS only the
+ *     argument's own mark is removed and put on the result; marks nested
+ *     inside stay where they are (cty's AllowMarked parameters that
+ *     Unmark() and re-apply, as length and keys do: an object with a
+ *     sensitive attribute is not itself sensitive, so neither is its
+ *     length).  An unknown result keeps the sensitive mark too (cty drops
+ *     it; we do not leak).
  *
  * Functions (Terraform's names): numeric abs ceil floor log max min
  * parseint pow signum; string chomp endswith format formatlist indent join
@@ -144,6 +150,9 @@ enum fn_param_flag {
     FN_ALLOW_NULL = 1u << 0,
     FN_ALLOW_UNKNOWN = 1u << 1,     /* impl sees wholly unknown arguments */
     FN_ALLOW_SENSITIVE = 1u << 2,   /* impl sees and handles marks itself */
+    /* Only the argument's own mark reaches the result; the impl sees the marks
+     * nested inside and must not let them leak into values it builds. */
+    FN_OWN_MARKS = 1u << 3,
 };
 
 typedef struct fn_param {

@@ -1015,8 +1015,10 @@ static const fn_param p_list_any[] = {{"list", FN_T_LIST_ANY, 0}};
 static const fn_param p_element[] = {{"list", FN_T_ANY, 0}, {"index", FN_T_NUMBER, 0}};
 static const fn_param p_list_dyn[] = {{"list", FN_T_ANY, 0}};
 static const fn_param p_index[] = {{"list", FN_T_ANY, 0}, {"value", FN_T_ANY, 0}};
-static const fn_param p_keys[] = {{"inputMap", FN_T_ANY, FN_ALLOW_UNKNOWN}};
-static const fn_param p_length[] = {{"value", FN_T_ANY, FN_ALLOW_UNKNOWN}};
+/* Keys and a length do not depend on the values inside, so only the
+ * argument's own mark reaches the result (Terraform's length, cty's keys). */
+static const fn_param p_keys[] = {{"inputMap", FN_T_ANY, FN_ALLOW_UNKNOWN | FN_OWN_MARKS}};
+static const fn_param p_length[] = {{"value", FN_T_ANY, FN_ALLOW_UNKNOWN | FN_OWN_MARKS}};
 static const fn_param p_lookup[] = {{"inputMap", FN_T_ANY, 0}, {"key", FN_T_STRING, 0}};
 static const fn_param p_lookup_def = {"default", FN_T_ANY, FN_ALLOW_NULL | FN_ALLOW_UNKNOWN};
 static const fn_param p_matchkeys[] = {{"values", FN_T_LIST_ANY, 0}, {"keys", FN_T_LIST_ANY, 0},

@@ -190,6 +190,22 @@ TEST(eval_sensitive_propagation)
     CHECK_EV("nonsensitive(var.secret)", "\"hunter2\"");
 }
 
+/* An object with a sensitive attribute is not itself sensitive: length and
+ * keys see only its own mark, functions that read the values mark their whole
+ * result, and a sensitive key marks the whole object (checked with hclsyntax
+ * and go-cty; the length of an object is Terraform's own length). */
+TEST(eval_sensitive_nested)
+{
+    CHECK_EV("length([{pw = var.secret}, {pw = var.secret}])", "2");
+    CHECK_EV("length(keys({name = \"n\", pw = var.secret}))", "2");
+    CHECK_EV("keys({name = \"n\", pw = var.secret})[1]", "\"pw\"");
+    CHECK_EV("length({name = \"n\", pw = var.secret})", "2");
+    CHECK_EV("jsonencode({name = \"n\", pw = var.secret})", "(sensitive value)");
+    CHECK_EV("tostring({name = \"n\", pw = var.secret}.pw)", "(sensitive value)");
+    CHECK_EV("keys({(var.secret) = 1})", "(sensitive value)");
+    CHECK_EV("length({(var.secret) = 1})", "(sensitive value)");
+}
+
 TEST(eval_can_and_try)
 {
     CHECK_EV("can(var.nope)", "false");

@@ -289,6 +289,38 @@ TEST(fn_coll_sensitive)
               "sensitive(tuple[\"a\"])");
 }
 
+/* length and keys take only the argument's own mark: a value with a sensitive
+ * value inside is not itself sensitive, and its length and keys do not show
+ * what is inside (Terraform's length, cty's keys; checked with go-cty). */
+TEST(fn_length_keys_nested_sensitive)
+{
+    val secret = val_mark(S("x"), VAL_MARK_SENSITIVE);
+    val obj = O(2, "name", S("n"), "secret", val_copy(secret));
+    val map = AS(O(2, "a", S("1"), "b", val_copy(secret)), ty_map(ty_string()));
+    CHECK_STR(call("length", 1, T(2, val_copy(obj), val_copy(obj))), "2");
+    CHECK_STR(call("length", 1, AS(T(2, val_copy(obj), val_copy(obj)),
+                                   ty_list(val_type(obj)))), "2");
+    CHECK_STR(call("length", 1, val_copy(obj)), "2");
+    CHECK_STR(call("length", 1, val_copy(map)), "2");
+    CHECK_STR(call("keys", 1, val_copy(obj)), "tuple[\"name\", \"secret\"]");
+    CHECK_STR(call("keys", 1, val_copy(map)), "list[\"a\", \"b\"]");
+    /* The argument's own mark still reaches the result. */
+    CHECK_STR(call("length", 1, val_mark(T(1, val_copy(obj)), VAL_MARK_SENSITIVE)),
+              "sensitive(1)");
+    CHECK_STR(call("keys", 1, val_mark(val_copy(map), VAL_MARK_SENSITIVE)),
+              "sensitive(list[\"a\", \"b\"])");
+    CHECK_STR(call("length", 1, val_mark(val_unknown(ty_list(ty_string())), VAL_MARK_SENSITIVE)),
+              "sensitive(unknown(number))");
+    /* Functions that read the values still mark the whole result. */
+    CHECK_STR(call("contains", 2, T(2, S("1"), val_copy(secret)), S("1")), "sensitive(true)");
+    CHECK_STR(call("sort", 1, LS(1, "b")), "list[\"b\"]");
+    CHECK_STR(call("sort", 1, T(2, S("b"), val_copy(secret))),
+              "sensitive(list[\"b\", \"x\"])");
+    val_free(secret);
+    val_free(obj);
+    val_free(map);
+}
+
 int main(int argc, char **argv)
 {
     return harness_main(argc, argv);
