@@ -234,11 +234,12 @@ static int load_scope(const char *path, eval_table *tab)
             diag_print_all(stderr, &d, 0);
             src_free(src2);
         } else {
+            int sensitive = strncmp(s, "sensitive ", 10) == 0;
             char *eq = strchr(s, '=');
             if (!eq)
                 goto bad;
             *eq = 0;
-            char *ref = trim(s), *expr = eq + 1;
+            char *ref = trim(s + (sensitive ? 10 : 0)), *expr = eq + 1;
             if (ref_name(ref, &kind, &name) < 0)
                 goto bad;
             eval_ctx c;
@@ -248,6 +249,8 @@ static int load_scope(const char *path, eval_table *tab)
             v = eval_string(&c, "<scope>", expr, strlen(expr), &src);
             if (!val_is_valid(v))
                 goto bad;
+            if (sensitive)
+                v = val_mark(v, VAL_MARK_SENSITIVE);
         }
         eval_table_set(tab, kind, NULL, name, v);
         diag_list_free(&d);

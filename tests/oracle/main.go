@@ -14,7 +14,8 @@
 // and below 2^53 in magnitude, else shortest round-trip %e form; strings as
 // JSON-like quoted text (only " \ and control characters escaped); lists,
 // tuples [a, b]; sets the same with elements sorted by their canonical text;
-// maps and objects {"k": v} sorted by key.
+// maps and objects {"k": v} sorted by key.  A value marked sensitive, at
+// any depth, is preceded by "sensitive ".
 //
 // Only functions the libraries provide are wired, under the names Terraform
 // gives them.  Nothing of Terraform's own function library is reimplemented
@@ -24,8 +25,9 @@
 // Usage: oracle SCOPEFILE < expressions
 // SCOPEFILE lines: "var.NAME = EXPR", "local.NAME = EXPR" (evaluated in order
 // with the scope built so far), "typed var.NAME TYPEEXPR := EXPR" (the value
-// converted to the type, as Terraform does for a typed variable), or
-// "unknown var.NAME TYPEEXPR".
+// converted to the type, as Terraform does for a typed variable),
+// "unknown var.NAME TYPEEXPR", or "sensitive var.NAME = EXPR" (the value
+// marked sensitive, as a sensitive variable's value is).
 package main
 
 import (
@@ -300,6 +302,8 @@ func loadScope(path string) (*scope, error) {
 			s.set(rest[:sp], v)
 			continue
 		}
+		sensitive := strings.HasPrefix(line, "sensitive ")
+		line = strings.TrimPrefix(line, "sensitive ")
 		eq := strings.Index(line, "=")
 		if eq < 0 {
 			return nil, fmt.Errorf("bad scope line %q", line)
@@ -307,6 +311,10 @@ func loadScope(path string) (*scope, error) {
 		v, ok := eval(strings.TrimSpace(line[eq+1:]), s.ctx())
 		if !ok {
 			return nil, fmt.Errorf("scope line fails: %q", line)
+		}
+		if sensitive {
+			// Terraform's mark for a sensitive variable (marks.Sensitive).
+			v = v.Mark("sensitive")
 		}
 		s.set(strings.TrimSpace(line[:eq]), v)
 	}
