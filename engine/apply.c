@@ -25,7 +25,6 @@
 #include "lang/val_fmt.h"
 #include "lang/val_json.h"
 
-#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,6 +33,13 @@ enum task_state { T_WAIT, T_READY, T_RUNNING, T_DONE, T_FAILED, T_SKIPPED };
 
 typedef struct task {
     plan_change *c;
+    /* A create_before_destroy replacement is two tasks: the create (which
+     * deposes the old object) and, once what depends on the instance has
+     * been updated to the new object, the delete of the deposed object
+     * (deposed_phase).  Both know its key; label names the second. */
+    int deposed_phase;
+    char dkey[9];
+    char *label;
     enum task_state st;
     size_t npending;
     size_t *dependents;
@@ -295,7 +301,8 @@ static int prepare(apply_ctx *ac, task *t)
 {
     plan_change *c = t->c;
     t->final = val_copy(c->planned);
-    if (!c->cfg || c->action == PLAN_DELETE || val_is_wholly_known(c->planned))
+    if (!c->cfg || c->action == PLAN_DELETE || t->deposed_phase ||
+        val_is_wholly_known(c->planned))
         return 0;
     return in_scope(ac, t, decode_in_scope);
 }
@@ -322,15 +329,6 @@ static int postcheck(apply_ctx *ac, task *t)
 }
 
 /* ---------------------------------------------------------------- workers */
-
-static void new_token(char out[33])
-{
-    unsigned char b[16];
-    if (RAND_bytes(b, sizeof b) != 1)
-        abort();
-    for (int i = 0; i < 16; i++)
-        snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
 
 static int put_state(apply_ctx *ac, task *t, val attrs)
 {
@@ -367,12 +365,15 @@ static char *intent_planned_json(val planned)
     return js;
 }
 
-static int do_create(apply_ctx *ac, task *t, const prov_call *base)
+/* Create t's object.  depose: create_before_destroy, the object in state
+ * at the address becomes deposed object depose when the new one is
+ * recorded (else NULL). */
+static int do_create(apply_ctx *ac, task *t, const prov_call *base, const char *depose)
 {
     const prov_resource_type *rt = t->owner;
     plan_change *c = t->c;
     char token[33];
-    new_token(token);
+    plan_token(token, sizeof token);
     prov_call call = *base;
     call.token = token;
     call.timeout_ms = c->timeouts_ms[DECODE_TIMEOUT_CREATE];
@@ -401,31 +402,51 @@ static int do_create(apply_ctx *ac, task *t, const prov_call *base)
     }
     state_instance *si = plan_state_instance(c->type, c->provider, c->schema_version,
                                              val_copy(conv), c->deps, c->ndeps);
-    rc = si ? state_intent_complete(ac->o->env, c->addr, si, "apply") : CAIRN_EINVAL;
+    rc = !si ? CAIRN_EINVAL
+         : depose ? state_intent_complete_depose(ac->o->env, c->addr, si, depose, "apply")
+                  : state_intent_complete(ac->o->env, c->addr, si, "apply");
     state_instance_free(si);
     t->result = conv;
     return rc;
 }
 
-static int do_delete(apply_ctx *ac, task *t, const prov_call *base, int journal)
+static int do_delete(apply_ctx *ac, task *t, const prov_call *base)
 {
     const prov_resource_type *rt = t->owner;
     plan_change *c = t->c;
     prov_call call = *base;
     call.timeout_ms = c->timeouts_ms[DECODE_TIMEOUT_DELETE];
-    int rc = journal ? state_intent_open(ac->o->env, c->addr, STATE_INTENT_DELETE, "", "apply")
-                     : 0;
+    int rc = state_intent_open(ac->o->env, c->addr, STATE_INTENT_DELETE, "", "apply");
     if (rc < 0)
         return rc;
     rc = rt->ops.del(t->inst, &call, c->prior, &t->pd);
-    if (!journal)
-        return rc;
     if (rc < 0) {
         if (rc != CAIRN_ECANCEL)
             state_intent_abandon(ac->o->env, c->addr, "apply");
         return rc;
     }
     return state_intent_complete(ac->o->env, c->addr, NULL, "apply");
+}
+
+/* Delete deposed object key of t's address: the deposed record in state
+ * is its journal (kept until the delete succeeds; the next plan reads the
+ * object and deletes it again, or finds it gone). */
+static int do_delete_deposed(apply_ctx *ac, task *t, const prov_call *base, const char *key)
+{
+    const prov_resource_type *rt = t->owner;
+    plan_change *c = t->c;
+    prov_call call = *base;
+    call.timeout_ms = c->timeouts_ms[DECODE_TIMEOUT_DELETE];
+    int rc = rt->ops.del(t->inst, &call, c->prior, &t->pd);
+    if (rc < 0)
+        return rc;
+    state_txn *txn;
+    rc = state_txn_begin(&txn, ac->o->env, 0, "apply");
+    if (rc == 0) {
+        rc = state_deposed_delete(txn, c->addr, key);
+        rc = rc < 0 ? (state_abort(txn), rc) : state_commit(txn);
+    }
+    return rc;
 }
 
 /* Give t's call slot back.  Called with ac->mu held. */
@@ -480,7 +501,7 @@ static int run_task(apply_ctx *ac, task *t)
     const prov_resource_type *rt = t->owner;
     switch (c->action) {
     case PLAN_CREATE:
-        return do_create(ac, t, &base);
+        return do_create(ac, t, &base, NULL);
     case PLAN_UPDATE: {
         val out = val_invalid();
         base.timeout_ms = c->timeouts_ms[DECODE_TIMEOUT_UPDATE];
@@ -491,15 +512,17 @@ static int run_task(apply_ctx *ac, task *t)
         return val_is_valid(t->result) ? put_state(ac, t, t->result) : CAIRN_EPROTO;
     }
     case PLAN_REPLACE:
-        rc = do_delete(ac, t, &base, 1);
-        return rc < 0 ? rc : do_create(ac, t, &base);
+        rc = do_delete(ac, t, &base);
+        return rc < 0 ? rc : do_create(ac, t, &base, NULL);
     case PLAN_REPLACE_CBD:
-        /* The new object replaces the old one in state when created; the
-         * old object is deleted after (not journaled: see docs/engine.md). */
-        rc = do_create(ac, t, &base);
-        return rc < 0 ? rc : do_delete(ac, t, &base, 0);
+        /* The new object takes the address when created, and the old one
+         * becomes a deposed object in the same transaction; the second
+         * task deletes it and removes that record. */
+        return t->deposed_phase ? do_delete_deposed(ac, t, &base, t->dkey)
+                                : do_create(ac, t, &base, t->dkey);
     case PLAN_DELETE:
-        return do_delete(ac, t, &base, 1);
+        return c->deposed ? do_delete_deposed(ac, t, &base, c->deposed)
+                          : do_delete(ac, t, &base);
     default:
         return 0;
     }
@@ -535,17 +558,31 @@ struct verbs {
     const char *start, *still, *done;
 };
 
-static struct verbs verbs_of(const plan_change *c)
+/* What t does, as one action: the two tasks of a create_before_destroy
+ * replacement are a create and a delete. */
+static enum plan_action task_action(const task *t)
 {
-    if (c->data)
+    if (t->c->action != PLAN_REPLACE_CBD)
+        return t->c->action;
+    return t->deposed_phase ? PLAN_DELETE : PLAN_CREATE;
+}
+
+/* How progress and errors name t. */
+static const char *task_label(const task *t)
+{
+    return t->label ? t->label : plan_change_label(t->c);
+}
+
+static struct verbs verbs_of(const task *t)
+{
+    if (t->c->data)
         return (struct verbs){"Reading...", "Still reading...", "Read complete"};
-    switch (c->action) {
+    switch (task_action(t)) {
     case PLAN_UPDATE:
         return (struct verbs){"Modifying...", "Still modifying...", "Modifications complete"};
     case PLAN_DELETE:
         return (struct verbs){"Destroying...", "Still destroying...", "Destruction complete"};
     case PLAN_REPLACE:
-    case PLAN_REPLACE_CBD:
         return (struct verbs){"Replacing...", "Still replacing...", "Replacement complete"};
     default:
         return (struct verbs){"Creating...", "Still creating...", "Creation complete"};
@@ -561,9 +598,9 @@ static const char *id_of(val v)
 
 static void say_start(apply_ctx *ac, task *t)
 {
-    const char *id = t->c->action != PLAN_CREATE ? id_of(t->c->prior) : NULL;
-    fprintf(ac->o->out, "%s%s:%s %s%s%s%s\n", ac->o->color ? "\033[1m" : "", t->c->addr,
-            ac->o->color ? "\033[0m" : "", verbs_of(t->c).start, id ? " [id=" : "",
+    const char *id = task_action(t) != PLAN_CREATE ? id_of(t->c->prior) : NULL;
+    fprintf(ac->o->out, "%s%s:%s %s%s%s%s\n", ac->o->color ? "\033[1m" : "", task_label(t),
+            ac->o->color ? "\033[0m" : "", verbs_of(t).start, id ? " [id=" : "",
             id ? id : "", id ? "]" : "");
     fflush(ac->o->out);
 }
@@ -571,10 +608,10 @@ static void say_start(apply_ctx *ac, task *t)
 static void say_done(apply_ctx *ac, task *t)
 {
     const char *id = id_of(val_is_valid(t->result) ? t->result : t->c->prior);
-    if (t->c->action == PLAN_DELETE)
+    if (task_action(t) == PLAN_DELETE)
         id = NULL;
     fprintf(ac->o->out, "%s%s:%s %s after %.0fs%s%s%s\n", ac->o->color ? "\033[1m" : "",
-            t->c->addr, ac->o->color ? "\033[0m" : "", verbs_of(t->c).done,
+            task_label(t), ac->o->color ? "\033[0m" : "", verbs_of(t).done,
             since(&t->started), id ? " [id=" : "", id ? id : "", id ? "]" : "");
     fflush(ac->o->out);
 }
@@ -588,7 +625,7 @@ static void say_still(apply_ctx *ac)
         int ticks = (int)(since(&t->started) / APPLY_PROGRESS_SECONDS);
         if (ticks > t->ticks) {
             t->ticks = ticks;
-            fprintf(ac->o->out, "%s: %s [%ds elapsed]\n", t->c->addr, verbs_of(t->c).still,
+            fprintf(ac->o->out, "%s: %s [%ds elapsed]\n", task_label(t), verbs_of(t).still,
                     ticks * APPLY_PROGRESS_SECONDS);
             fflush(ac->o->out);
         }
@@ -619,15 +656,17 @@ static void finish(apply_ctx *ac, size_t i, apply_result *res)
                                                    : "Operation failed";
         diag_add(ac->diags, DIAG_ERROR, t->c->cfg ? t->c->cfg->range : (srange){0}, sum,
                  "%s%swith %s", t->pd.detail[0] ? t->pd.detail : err_msg(),
-                 t->pd.detail[0] || *err_msg() ? "\n\n" : "", t->c->addr);
+                 t->pd.detail[0] || *err_msg() ? "\n\n" : "", task_label(t));
         skip_dependents(ac, t);
         return;
     }
     t->st = T_DONE;
     say_done(ac, t);
     plan_change *c = t->c;
-    val_free(c->applied);
-    c->applied = val_is_valid(t->result) ? val_copy(t->result) : val_null();
+    if (!t->deposed_phase) {
+        val_free(c->applied);
+        c->applied = val_is_valid(t->result) ? val_copy(t->result) : val_null();
+    }
     if (postcheck(ac, t) < 0) {
         /* The object exists and is in state; what depends on it does not
          * start, as Terraform does. */
@@ -636,11 +675,10 @@ static void finish(apply_ctx *ac, size_t i, apply_result *res)
         skip_dependents(ac, t);
         return;
     }
-    switch (c->data ? PLAN_READ : c->action) {
+    switch (c->data ? PLAN_READ : task_action(t)) {
     case PLAN_CREATE: res->added++; break;
     case PLAN_UPDATE: res->changed++; break;
-    case PLAN_REPLACE:
-    case PLAN_REPLACE_CBD: res->added++, res->destroyed++; break;
+    case PLAN_REPLACE: res->added++, res->destroyed++; break;
     case PLAN_DELETE: res->destroyed++; break;
     default: break;
     }
@@ -683,7 +721,7 @@ static int bind_provider(apply_ctx *ac, task *t)
         t->owner = rt;
         t->st_type = rt ? plugin_schema_type(pl, rt->schema) : NULL;
         if (rt)
-            t->dur = (c->action == PLAN_DELETE ? rt->durations.delete_ms
+            t->dur = (task_action(t) == PLAN_DELETE ? rt->durations.delete_ms
                       : c->action == PLAN_UPDATE ? rt->durations.update_ms
                                                  : rt->durations.create_ms) / 1000.0;
     }
@@ -723,10 +761,11 @@ static int record_refresh(apply_ctx *ac)
         if (c->action != PLAN_NOOP || c->data)
             continue;
         if (c->gone) {
-            rc = state_delete(txn, c->addr);
+            rc = c->deposed ? state_deposed_delete(txn, c->addr, c->deposed)
+                            : state_delete(txn, c->addr);
             if (rc == CAIRN_ENOTFOUND)
                 rc = 0;
-        } else if (c->drifted && p->refresh_only) {
+        } else if (c->drifted && p->refresh_only && !c->deposed) {
             state_instance *old = NULL;
             rc = state_get(txn, c->addr, &old);
             if (rc == 0) {
@@ -742,9 +781,36 @@ static int record_refresh(apply_ctx *ac)
     return rc < 0 ? (state_abort(txn), rc) : state_commit(txn);
 }
 
+/* The second task of each create_before_destroy replacement: delete the
+ * deposed object after the create and after everything that waits for the
+ * create (what refers to the instance moves to the new object first, as
+ * Terraform orders it). */
+static void add_deposed_tasks(apply_ctx *ac)
+{
+    size_t n = ac->n;
+    for (size_t i = 0; i < n; i++) {
+        task *t = &ac->t[i];
+        if (t->c->action != PLAN_REPLACE_CBD || t->c->data)
+            continue;
+        plan_token(t->dkey, sizeof t->dkey);
+        size_t j = ac->n++;
+        task *d = &ac->t[j];
+        d->c = t->c;
+        d->deposed_phase = 1;
+        memcpy(d->dkey, t->dkey, sizeof d->dkey);
+        d->label = xasprintf("%s (deposed object %s)", t->c->addr, t->dkey);
+        d->final = val_invalid();
+        d->result = val_invalid();
+        d->dur = 1;
+        for (size_t k = 0; k < t->ndependents; k++)
+            add_edge(&ac->t[t->dependents[k]], j, d);
+        add_edge(t, j, d);
+    }
+}
+
 static void setup(apply_ctx *ac, plan *p)
 {
-    ac->t = xcalloc(p->n + 1, sizeof *ac->t);
+    ac->t = xcalloc(2 * p->n + 1, sizeof *ac->t);
     for (size_t i = 0; i < p->n; i++) {
         plan_change *c = &p->changes[i];
         if (!val_is_valid(c->applied))
@@ -758,6 +824,7 @@ static void setup(apply_ctx *ac, plan *p)
         t->dur = 1;
     }
     build_edges(ac);
+    add_deposed_tasks(ac);
     for (size_t i = 0; i < ac->n; i++) {
         if (bind_provider(ac, &ac->t[i]) < 0) {
             ac->t[i].rc = CAIRN_ENOTFOUND;
@@ -855,6 +922,7 @@ int apply_run(const apply_opts *o, apply_result *res, diag_list *diags)
         val_free(t->final);
         val_free(t->result);
         free(t->dependents);
+        free(t->label);
     }
     free(ac.t);
     free(ac.work);

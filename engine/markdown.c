@@ -137,6 +137,8 @@ static char *md_reason(const plan *p, const plan_change *c)
         }
         return xstrdup("cannot be updated in place");
     case PLAN_DELETE:
+        if (c->deposed)
+            return xstrdup("left over from a partially-failed replacement");
         if (p->destroy)
             return xstrdup("destroy plan");
         if (!strcmp(why, "it is not in configuration"))
@@ -223,7 +225,7 @@ static void md_alert(strbuf *b, const plan *p, const md_counts *k)
             continue;
         char *why = md_reason(p, c);
         sb_puts(b, "> - ");
-        md_code(b, c->addr);
+        md_code(b, plan_change_label(c));
         sb_printf(b, " **%s**", c->action == PLAN_DELETE ? "destroy" : "replace");
         if (why[0]) {
             sb_puts(b, ": ");
@@ -247,7 +249,7 @@ static void md_table(strbuf *b, const plan *p, const md_counts *k)
             continue;
         char *why = md_reason(p, c);
         sb_puts(b, "<tr><td><code>");
-        md_html(b, c->addr);
+        md_html(b, plan_change_label(c));
         sb_puts(b, "</code></td><td>");
         sb_puts(b, md_destructive(c) ? "<b>" : "");
         md_html(b, md_action(c));
@@ -318,7 +320,7 @@ static char *md_change_block(const plan *p, const plan_change *c)
         d++;
     (void)p;
     sb_puts(&sum, "<code>");
-    md_html(&sum, c->addr);
+    md_html(&sum, plan_change_label(c));
     sb_puts(&sum, "</code> ");
     md_html(&sum, md_action(c));
     md_fenced(&out, sum.s ? sum.s : "", d);

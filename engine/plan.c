@@ -17,6 +17,7 @@
 #include "engine/plan_int.h"
 #include "lang/val_json.h"
 
+#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -89,6 +90,24 @@ static void change_free(plan_change *c)
     free(c->reason);
     free(c->moved_from);
     free(c->import_id);
+    free(c->deposed);
+    free(c->label);
+}
+
+void plan_token(char *out, size_t size)
+{
+    unsigned char b[64];
+    size_t n = (size - 1) / 2;
+    if (n > sizeof b || RAND_bytes(b, (int)n) != 1)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + 2 * i, 3, "%02x", b[i]);
+    out[2 * n] = 0;
+}
+
+const char *plan_change_label(const plan_change *c)
+{
+    return c->label ? c->label : c->addr;
 }
 
 void plan_free(plan *p)

@@ -60,6 +60,11 @@ typedef struct plan_change {
     int schema_version;
     val applied;                /* apply: the new state once done (else invalid) */
     char *import_id;            /* import block: the object adopted under addr */
+    /* A deposed object of addr (left by a create_before_destroy
+     * replacement whose delete failed or was cut short): its key, and
+     * label "ADDR (deposed object KEY)" for messages; both NULL for the
+     * current object.  Its changes are deletes (or gone no-ops). */
+    char *deposed, *label;
     /* The type's schema (borrowed from the plugin registry, which outlives
      * the plan): which attributes are nested blocks, for the plan text.
      * NULL when not known. */
@@ -128,6 +133,9 @@ void plan_providers_free(plan_providers *pp);
  * plan_make); NULL if none. */
 prov_instance *plan_provider_instance(plan_providers *pp, const char *key,
                                       const prov_plugin **api);
+
+/* How messages name c: its address, or "ADDR (deposed object KEY)". */
+const char *plan_change_label(const plan_change *c);
 
 /* Names for messages: "create", "update", ... */
 const char *plan_action_name(enum plan_action a);

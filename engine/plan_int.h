@@ -67,7 +67,11 @@ int plan_check_conditions(graph_scope *s, const cfg_check *checks, size_t n,
  * same paths: refreshed values keep what the configuration made
  * sensitive, as Terraform's do. */
 val plan_remark(val v, val from);
-/* Order of changes (by address), for bsearch. */
+/* A random token of size - 1 lowercase hex digits (size odd, at most 129)
+ * into out: creation tokens, deposed object keys. */
+void plan_token(char *out, size_t size);
+/* Order of changes (by address; the current object before deposed ones),
+ * for bsearch. */
 int plan_cmp_change(const void *a, const void *b);
 
 /* Whether addr is prefix itself or lies under it (a module, a resource's

@@ -246,9 +246,12 @@ static void res_push(pj_res **v, size_t *n, const state_addr *a, char *json)
 
 /* Whether a change belongs in resource_changes: data sources only when
  * they are read during apply (those read at plan time are prior state). */
+/* Whether resource_changes lists c: managed resources and reads; a
+ * deposed object only when it is deleted (one found gone just leaves
+ * state). */
 static int listed(const plan_change *c)
 {
-    return !c->data || c->action == PLAN_READ;
+    return c->deposed ? c->action == PLAN_DELETE : !c->data || c->action == PLAN_READ;
 }
 
 static const char *actions_of(enum plan_action a)
@@ -346,6 +349,10 @@ static void resource_change(strbuf *b, const plan *p, const plan_change *c, int 
     if (c->moved_from) {
         sb_puts(b, ",\"previous_address\":");
         quote(b, c->moved_from);
+    }
+    if (c->deposed) {
+        sb_puts(b, ",\"deposed\":");
+        quote(b, c->deposed);
     }
     sb_printf(b, ",\"change\":{\"actions\":%s", actions_of(c->action));
     val before = before_of(c), after = after_of(c);
@@ -502,7 +509,7 @@ static void values_tree(strbuf *b, const plan *p, int prior, int show)
         else
             v = c->action == PLAN_DELETE ? val_invalid() : c->planned;
         if (!val_is_valid(v) || val_is_null(v) || val_is_unknown(v) ||
-            (c->data && c->action == PLAN_DELETE))
+            (c->data && c->action == PLAN_DELETE) || c->deposed)
             continue;
         state_addr a;
         if (state_addr_parse(&a, c->addr) < 0)
@@ -1499,7 +1506,7 @@ static void ui_change(FILE *out, const plan *p, const plan_change *c, int drift)
 void plan_ui_plan(FILE *out, const plan *p)
 {
     for (size_t i = 0; i < p->n; i++)
-        if (p->changes[i].drifted || p->changes[i].gone)
+        if ((p->changes[i].drifted || p->changes[i].gone) && !p->changes[i].deposed)
             ui_change(out, p, &p->changes[i], 1);
     for (size_t i = 0; i < p->n; i++) {
         const plan_change *c = &p->changes[i];

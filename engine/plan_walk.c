@@ -975,6 +975,93 @@ static int plan_deletes(plan_ctx *pc)
     return rc;
 }
 
+/* ---------------------------------------------------------------- deposed */
+
+/* One deposed object: read it (one call: deposed objects are few), then
+ * plan its delete, or a gone no-op that apply drops from state. */
+static int plan_one_deposed(plan_ctx *pc, const state_deposed *d)
+{
+    const char *key = d->inst->provider ? d->inst->provider : "";
+    prov_conf *conf = plan_provider_by_key(pc, key, d->inst->type);
+    const prov_resource_type *rt = conf ? plugin_resource(conf->plugin, d->inst->type) : NULL;
+    if (!rt)
+        return CAIRN_EDIAG;   /* plan_deletes says why for the current object */
+    const ty *st = plugin_schema_type(conf->plugin, rt->schema);
+    prior_rec pr = {.addr = d->address, .inst = d->inst};
+    val attrs = stored_attrs(&pr, st), before = val_invalid();
+    int gone = 0;
+    if (pc->o->refresh) {
+        char *label = xasprintf("%s (deposed object %s)", d->address, d->key);
+        prov_call call;
+        prov_diag pd = {0};
+        plan_call_init(&call, label, d->inst->type, 0, pc->o->cancel);
+        val out = val_invalid();
+        int rc = rt->ops.read(conf->inst, &call, attrs, &out, &pd);
+        free(label);
+        if (rc < 0) {
+            plan_prov_diag(pc->diags, &pd, NULL, "refreshing", d->inst->type);
+            val_free(attrs);
+            return CAIRN_EDIAG;
+        }
+        gone = !val_is_valid(out) || val_is_null(out);
+        val nv = gone ? val_null() : val_convert(out, st);
+        if (!gone && !val_is_valid(nv)) {
+            diag_add(pc->diags, DIAG_ERROR, (srange){0}, "Provider returned invalid state",
+                     "Refreshing %s (deposed object %s): %s", d->address, d->key, err_msg());
+            val_free(attrs);
+            return CAIRN_EDIAG;
+        }
+        before = attrs;
+        attrs = gone ? nv : plan_remark(nv, before);
+    }
+    if (!gone && pc->o->refresh_only) {
+        val_free(attrs);
+        val_free(before);
+        return 0;
+    }
+    plan_change *c = plan_add_change(pc->p, d->address);
+    c->deposed = xstrdup(d->key);
+    c->label = xasprintf("%s (deposed object %s)", d->address, d->key);
+    c->res_addr = plan_res_addr(d->address);
+    c->type = xstrdup(d->inst->type);
+    c->provider = xstrdup(key);
+    c->action = gone ? PLAN_NOOP : PLAN_DELETE;
+    c->gone = gone;
+    c->schema = rt->schema;
+    c->schema_version = (int)d->inst->schema_version;
+    val_free(c->prior);
+    c->prior = attrs;
+    val_free(before);
+    config_timeouts(pc, d->address, c->timeouts_ms);
+    c->deps = xcalloc(d->inst->ndeps + 1, sizeof *c->deps);
+    for (size_t j = 0; j < d->inst->ndeps; j++)
+        c->deps[c->ndeps++] = xstrdup(d->inst->deps[j]);
+    return 0;
+}
+
+/* Deposed objects in state (Terraform's word): each is planned for
+ * delete, with -destroy and without. */
+static int plan_deposed(plan_ctx *pc)
+{
+    state_txn *txn;
+    state_deposed *dv = NULL;
+    size_t n = 0;
+    int rc = state_txn_begin(&txn, pc->o->env, STATE_TXN_RDONLY, NULL);
+    if (rc == 0) {
+        rc = state_deposed_list(txn, &dv, &n);
+        state_abort(txn);
+    }
+    if (rc < 0) {
+        diag_add(pc->diags, DIAG_ERROR, (srange){0}, "Failed to read state", "%s", err_msg());
+        return CAIRN_EDIAG;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (plan_one_deposed(pc, &dv[i]) < 0)
+            rc = CAIRN_EDIAG;
+    state_deposed_free(dv, n);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- walk */
 
 static int walk_module(plan_ctx *pc, graph_mod *m)
@@ -1080,9 +1167,13 @@ static void count_changes(plan *p)
     }
 }
 
-int plan_cmp_change(const void *a, const void *b)
+int plan_cmp_change(const void *pa, const void *pb)
 {
-    return strcmp(((const plan_change *)a)->addr, ((const plan_change *)b)->addr);
+    const plan_change *a = pa, *b = pb;
+    int c = strcmp(a->addr, b->addr);
+    if (c || (!a->deposed && !b->deposed))
+        return c;
+    return !a->deposed ? -1 : !b->deposed ? 1 : strcmp(a->deposed, b->deposed);
 }
 
 /* What refresh found, for -refresh-only (recorded by apply) and for
@@ -1137,6 +1228,8 @@ int plan_make(plan **out, const plan_opts *o, plan_providers *pp, diag_list *dia
         if (!o->destroy && !o->refresh_only)
             rc = walk_module(&pc, graph_root(pc.g));
         if (plan_deletes(&pc) < 0)
+            rc = CAIRN_EDIAG;
+        if (plan_deposed(&pc) < 0)
             rc = CAIRN_EDIAG;
         drift_changes(&pc);
         if (!o->refresh_only && rc == 0 && plan_outputs(&pc) < 0)

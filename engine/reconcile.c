@@ -56,7 +56,12 @@ static int settle_create(plan_ctx *pc, const state_intent *in, prov_conf *conf,
     state_instance *si = plan_state_instance(type, key, rt->schema_version, found, NULL, 0);
     if (!si)
         return CAIRN_EINVAL;
-    rc = state_intent_complete(pc->o->env, in->address, si, "plan");
+    /* An object still in state at the address is the one a
+     * create_before_destroy replacement was replacing: it is deposed, and
+     * this plan deletes it. */
+    char dkey[9];
+    plan_token(dkey, sizeof dkey);
+    rc = state_intent_complete_depose(pc->o->env, in->address, si, dkey, "plan");
     state_instance_free(si);
     if (rc == 0)
         plan_add_note(pc->p, xasprintf("  # %s was created by an interrupted run and has "

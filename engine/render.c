@@ -77,7 +77,7 @@ static void r_delete_reason(rctx *r, const plan_change *c, const char *type, siz
 static void r_comment(rctx *r, const plan_change *c, const char *type, size_t ntype,
                       const char *name, size_t nname)
 {
-    const char *a = c->addr, *why = c->reason ? c->reason : "";
+    const char *a = plan_change_label(c), *why = c->reason ? c->reason : "";
     switch (c->action) {
     case PLAN_CREATE: sb_printf(r->b, "[bold]  # %s[reset] will be created", a); break;
     case PLAN_READ:
@@ -101,6 +101,8 @@ static void r_comment(rctx *r, const plan_change *c, const char *type, size_t nt
     case PLAN_DELETE:
         sb_printf(r->b, "[bold]  # %s[reset] will be [bold][red]destroyed[reset]", a);
         r_delete_reason(r, c, type, ntype, name, nname);
+        if (c->deposed)
+            sb_puts(r->b, "\n  # (left over from a partially-failed replacement of this instance)");
         break;
     default:
         if (c->import_id && !c->moved_from)
@@ -193,7 +195,7 @@ static void r_change(rctx *r, const plan_change *c)
  * unchanged, and no changed one. */
 static int r_drift_shown(const plan *p, const plan_change *c)
 {
-    if (c->data || !r_obj_side(&c->before_refresh))
+    if (c->data || c->deposed || !r_obj_side(&c->before_refresh))
         return 0;
     return c->gone || (c->drifted && p->refresh_only);
 }
