@@ -31,15 +31,17 @@
 
 enum task_state { T_WAIT, T_READY, T_RUNNING, T_DONE, T_FAILED, T_SKIPPED };
 
+/* A replacement is two tasks, its halves: delete then create; or, for
+ * create_before_destroy, the create (which deposes the old object) and,
+ * once what depends on the instance uses the new object, the delete of
+ * the deposed object. */
+enum task_half { HALF_NONE, HALF_CREATE, HALF_DELETE };
+
 typedef struct task {
     plan_change *c;
-    /* A create_before_destroy replacement is two tasks: the create (which
-     * deposes the old object) and, once what depends on the instance has
-     * been updated to the new object, the delete of the deposed object
-     * (deposed_phase).  Both know its key; label names the second. */
-    int deposed_phase;
-    char dkey[9];
-    char *label;
+    enum task_half half;
+    char dkey[9];               /* create_before_destroy: the deposed key */
+    char *label;                /* the deposed half: "ADDR (deposed object KEY)" */
     enum task_state st;
     size_t npending;
     size_t *dependents;
@@ -113,10 +115,10 @@ static int cmp_by_res(const void *a, const void *b)
     return strcmp(((const struct by_res *)a)->res, ((const struct by_res *)b)->res);
 }
 
-static int is_create_like(enum plan_action a)
+/* Whether t creates, updates or reads (else it deletes). */
+static int task_creates(const task *t)
 {
-    return a == PLAN_CREATE || a == PLAN_UPDATE || a == PLAN_REPLACE ||
-           a == PLAN_REPLACE_CBD || a == PLAN_READ;
+    return t->half ? t->half == HALF_CREATE : t->c->action != PLAN_DELETE;
 }
 
 static int listed(const plan_change *c, const char *addr)
@@ -127,9 +129,15 @@ static int listed(const plan_change *c, const char *addr)
     return 0;
 }
 
-/* Edges: a create/update/replace/read waits for the create-like changes of
- * the resources it depends on; a delete waits for the deletes (and
- * replaces) of the instances that depend on it. */
+/* Edges over instances (from their changes' dependencies on resources): a
+ * create, update or read waits for those of the instances it depends on; a
+ * delete goes before the deletes of the instances it depends on.  The two
+ * halves of a replacement: delete then create, or, create_before_destroy,
+ * create, then what waits for that create, then the delete of the deposed
+ * object.  A deposed object's delete does not wait for the plain
+ * replacement of an instance it depends on: that create comes before its
+ * own create (Terraform makes such dependencies create_before_destroy
+ * too). */
 static void build_edges(apply_ctx *ac)
 {
     struct by_res *idx = xcalloc(ac->n + 1, sizeof *idx);
@@ -137,7 +145,8 @@ static void build_edges(apply_ctx *ac)
         idx[i] = (struct by_res){ac->t[i].c->res_addr, i};
     qsort(idx, ac->n, sizeof *idx, cmp_by_res);
     for (size_t i = 0; i < ac->n; i++) {
-        plan_change *c = ac->t[i].c;
+        task *t = &ac->t[i];
+        plan_change *c = t->c;
         for (size_t d = 0; d < c->ndeps; d++) {
             struct by_res key = {c->deps[d], 0};
             struct by_res *hit = bsearch(&key, idx, ac->n, sizeof key, cmp_by_res);
@@ -150,23 +159,36 @@ static void build_edges(apply_ctx *ac)
                 narrowed |= strcmp(c->narrow[k], key.res) == 0;
             for (; hit < idx + ac->n && strcmp(hit->res, key.res) == 0; hit++) {
                 task *dep = &ac->t[hit->idx];
-                if (hit->idx == i || (narrowed && !listed(c, dep->c->addr)))
+                if (dep->c == c || (narrowed && !listed(c, dep->c->addr)))
                     continue;
-                if (c->action == PLAN_DELETE && dep->c->action == PLAN_DELETE)
-                    add_edge(&ac->t[i], hit->idx, dep);  /* dependent deleted first */
-                else if (is_create_like(c->action) && is_create_like(dep->c->action))
-                    add_edge(dep, i, &ac->t[i]);
-                else if (c->action == PLAN_DELETE && dep->c->action == PLAN_REPLACE)
-                    add_edge(&ac->t[i], hit->idx, dep);
+                if (task_creates(t) && task_creates(dep))
+                    add_edge(dep, i, t);
+                else if (!task_creates(t) && !task_creates(dep) &&
+                         !(t->half == HALF_DELETE && t->c->action == PLAN_REPLACE_CBD &&
+                           dep->half == HALF_DELETE && dep->c->action == PLAN_REPLACE))
+                    add_edge(t, hit->idx, dep);
             }
         }
     }
     free(idx);
+    /* The halves of each replacement (adjacent tasks, create or delete
+     * first as the replacement goes). */
+    for (size_t i = 0; i + 1 < ac->n; i++) {
+        task *a = &ac->t[i], *b = &ac->t[i + 1];
+        if (!a->half || a->c != b->c)
+            continue;
+        if (a->c->action == PLAN_REPLACE_CBD)
+            for (size_t k = 0; k < a->ndependents; k++)
+                if (task_creates(&ac->t[a->dependents[k]]))
+                    add_edge(&ac->t[a->dependents[k]], i + 1, b);
+        add_edge(a, i + 1, b);
+    }
 }
 
 /* Critical path lengths, by repeated relaxation in reverse dependency
- * order (Kahn's order over the edges built above). */
-static void critical_paths(apply_ctx *ac)
+ * order (Kahn's order over the edges built above).  Returns how many tasks
+ * that order reached: fewer than all means a cycle. */
+static size_t critical_paths(apply_ctx *ac)
 {
     size_t *order = xcalloc(ac->n + 1, sizeof *order), head = 0, tail = 0;
     size_t *pending = xcalloc(ac->n + 1, sizeof *pending);
@@ -191,6 +213,7 @@ static void critical_paths(apply_ctx *ac)
     }
     free(order);
     free(pending);
+    return tail;
 }
 
 /* ---------------------------------------------------------------- values */
@@ -301,8 +324,7 @@ static int prepare(apply_ctx *ac, task *t)
 {
     plan_change *c = t->c;
     t->final = val_copy(c->planned);
-    if (!c->cfg || c->action == PLAN_DELETE || t->deposed_phase ||
-        val_is_wholly_known(c->planned))
+    if (!c->cfg || !task_creates(t) || val_is_wholly_known(c->planned))
         return 0;
     return in_scope(ac, t, decode_in_scope);
 }
@@ -322,7 +344,7 @@ static int postconditions_in_scope(apply_ctx *ac, task *t, graph_scope *s, diag_
 static int postcheck(apply_ctx *ac, task *t)
 {
     plan_change *c = t->c;
-    if (!c->cfg || !c->cfg->npostconditions || c->action == PLAN_DELETE ||
+    if (!c->cfg || !c->cfg->npostconditions || !task_creates(t) ||
         !val_is_valid(c->applied) || val_is_null(c->applied))
         return 0;
     return in_scope(ac, t, postconditions_in_scope);
@@ -512,14 +534,13 @@ static int run_task(apply_ctx *ac, task *t)
         return val_is_valid(t->result) ? put_state(ac, t, t->result) : CAIRN_EPROTO;
     }
     case PLAN_REPLACE:
-        rc = do_delete(ac, t, &base);
-        return rc < 0 ? rc : do_create(ac, t, &base, NULL);
+        return t->half == HALF_DELETE ? do_delete(ac, t, &base) : do_create(ac, t, &base, NULL);
     case PLAN_REPLACE_CBD:
         /* The new object takes the address when created, and the old one
          * becomes a deposed object in the same transaction; the second
          * task deletes it and removes that record. */
-        return t->deposed_phase ? do_delete_deposed(ac, t, &base, t->dkey)
-                                : do_create(ac, t, &base, t->dkey);
+        return t->half == HALF_DELETE ? do_delete_deposed(ac, t, &base, t->dkey)
+                                      : do_create(ac, t, &base, t->dkey);
     case PLAN_DELETE:
         return c->deposed ? do_delete_deposed(ac, t, &base, c->deposed)
                           : do_delete(ac, t, &base);
@@ -558,13 +579,13 @@ struct verbs {
     const char *start, *still, *done;
 };
 
-/* What t does, as one action: the two tasks of a create_before_destroy
- * replacement are a create and a delete. */
+/* What t does, as one action: the halves of a replacement are a create
+ * and a delete. */
 static enum plan_action task_action(const task *t)
 {
-    if (t->c->action != PLAN_REPLACE_CBD)
+    if (!t->half)
         return t->c->action;
-    return t->deposed_phase ? PLAN_DELETE : PLAN_CREATE;
+    return t->half == HALF_DELETE ? PLAN_DELETE : PLAN_CREATE;
 }
 
 /* How progress and errors name t. */
@@ -582,8 +603,6 @@ static struct verbs verbs_of(const task *t)
         return (struct verbs){"Modifying...", "Still modifying...", "Modifications complete"};
     case PLAN_DELETE:
         return (struct verbs){"Destroying...", "Still destroying...", "Destruction complete"};
-    case PLAN_REPLACE:
-        return (struct verbs){"Replacing...", "Still replacing...", "Replacement complete"};
     default:
         return (struct verbs){"Creating...", "Still creating...", "Creation complete"};
     }
@@ -663,7 +682,7 @@ static void finish(apply_ctx *ac, size_t i, apply_result *res)
     t->st = T_DONE;
     say_done(ac, t);
     plan_change *c = t->c;
-    if (!t->deposed_phase) {
+    if (task_creates(t)) {
         val_free(c->applied);
         c->applied = val_is_valid(t->result) ? val_copy(t->result) : val_null();
     }
@@ -678,7 +697,6 @@ static void finish(apply_ctx *ac, size_t i, apply_result *res)
     switch (c->data ? PLAN_READ : task_action(t)) {
     case PLAN_CREATE: res->added++; break;
     case PLAN_UPDATE: res->changed++; break;
-    case PLAN_REPLACE: res->added++, res->destroyed++; break;
     case PLAN_DELETE: res->destroyed++; break;
     default: break;
     }
@@ -781,33 +799,6 @@ static int record_refresh(apply_ctx *ac)
     return rc < 0 ? (state_abort(txn), rc) : state_commit(txn);
 }
 
-/* The second task of each create_before_destroy replacement: delete the
- * deposed object after the create and after everything that waits for the
- * create (what refers to the instance moves to the new object first, as
- * Terraform orders it). */
-static void add_deposed_tasks(apply_ctx *ac)
-{
-    size_t n = ac->n;
-    for (size_t i = 0; i < n; i++) {
-        task *t = &ac->t[i];
-        if (t->c->action != PLAN_REPLACE_CBD || t->c->data)
-            continue;
-        plan_token(t->dkey, sizeof t->dkey);
-        size_t j = ac->n++;
-        task *d = &ac->t[j];
-        d->c = t->c;
-        d->deposed_phase = 1;
-        memcpy(d->dkey, t->dkey, sizeof d->dkey);
-        d->label = xasprintf("%s (deposed object %s)", t->c->addr, t->dkey);
-        d->final = val_invalid();
-        d->result = val_invalid();
-        d->dur = 1;
-        for (size_t k = 0; k < t->ndependents; k++)
-            add_edge(&ac->t[t->dependents[k]], j, d);
-        add_edge(t, j, d);
-    }
-}
-
 static void setup(apply_ctx *ac, plan *p)
 {
     ac->t = xcalloc(2 * p->n + 1, sizeof *ac->t);
@@ -817,14 +808,26 @@ static void setup(apply_ctx *ac, plan *p)
             c->applied = val_invalid();
         if (c->action == PLAN_NOOP)
             continue;
-        task *t = &ac->t[ac->n++];
-        t->c = c;
-        t->final = val_invalid();
-        t->result = val_invalid();
-        t->dur = 1;
+        int halves = !c->data && (c->action == PLAN_REPLACE || c->action == PLAN_REPLACE_CBD);
+        char dkey[9] = "";
+        if (c->action == PLAN_REPLACE_CBD)
+            plan_token(dkey, sizeof dkey);
+        for (int h = 0; h < (halves ? 2 : 1); h++) {
+            task *t = &ac->t[ac->n++];
+            t->c = c;
+            t->final = val_invalid();
+            t->result = val_invalid();
+            t->dur = 1;
+            if (!halves)
+                continue;
+            int create_first = c->action == PLAN_REPLACE_CBD;
+            t->half = (h == 0) == create_first ? HALF_CREATE : HALF_DELETE;
+            memcpy(t->dkey, dkey, sizeof dkey);
+            if (create_first && t->half == HALF_DELETE)
+                t->label = xasprintf("%s (deposed object %s)", c->addr, dkey);
+        }
     }
     build_edges(ac);
-    add_deposed_tasks(ac);
     for (size_t i = 0; i < ac->n; i++) {
         if (bind_provider(ac, &ac->t[i]) < 0) {
             ac->t[i].rc = CAIRN_ENOTFOUND;
@@ -832,7 +835,11 @@ static void setup(apply_ctx *ac, plan *p)
                      "Provider configuration not present");
         }
     }
-    critical_paths(ac);
+    if (critical_paths(ac) < ac->n)
+        diag_add(ac->diags, DIAG_ERROR, (srange){0}, "Apply order has a cycle",
+                 "Some changes wait for each other, so they cannot be made; no change that "
+                 "waits on the cycle is started. This is a bug in cairn: please report it "
+                 "with the plan (cairn show -json PLANFILE).");
     for (size_t i = 0; i < ac->n; i++)
         ac->t[i].st = ac->t[i].npending ? T_WAIT : T_READY;
     ac->work = xcalloc(ac->n + 1, sizeof *ac->work);

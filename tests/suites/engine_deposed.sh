@@ -3,7 +3,10 @@
 # replacement whose delete of the old object fails, or is killed, keeps the
 # old object in state as a deposed object (never lost, as Terraform keeps
 # it); the next plan reads it and destroys it; a deposed object deleted
-# outside cairn is dropped; destroy removes deposed objects too.
+# outside cairn is dropped; destroy removes deposed objects too.  And the
+# order of replacements: delete then create, dependents deleted first and
+# created last; create_before_destroy deletes the deposed object only after
+# what refers to the instance uses the new one.
 set -u
 ROOT=${ROOT:-$(pwd)}
 BUILD=${BUILD:-build}
@@ -130,3 +133,50 @@ check destroy_has_deposed '[ "$(ndeposed)" -eq 1 ] && [ "$(nobj)" -eq 3 ]'
 "$CAIRN" destroy -auto-approve -no-color >destroy 2>&1; rc=$?
 check destroy_removes_all \
   '[ $rc -eq 0 ] && grep -q "3 destroyed" destroy && [ "$(nobj)" -eq 0 ] && [ "$(ndeposed)" -eq 0 ] && [ -z "$("$CAIRN" state list)" ]'
+
+# --- the order of replacements ---------------------------------------------------
+# line LABEL-PATTERN FILE: the first line number matching, or 0.
+line() { grep -n -m1 "$1" "$2" | cut -d: -f1 | grep . || echo 0; }
+# before FILE A B: A's first line comes before B's (both present).
+before() { local a b; a=$(line "$2" "$1"); b=$(line "$3" "$1"); [ "$a" -gt 0 ] && [ "$b" -gt 0 ] && [ "$a" -lt "$b" ]; }
+pair() {
+  cat >main.tf <<TF
+resource "test_resource" "a" {
+  name       = "a"
+  replace_me = "$1"
+  $2
+}
+
+resource "test_resource" "b" {
+  name       = "b"
+  replace_me = test_resource.a.id
+  $2
+}
+TF
+}
+workdir order
+pair v1 ''
+"$CAIRN" apply -auto-approve -no-color >/dev/null 2>&1
+pair v2 ''
+"$CAIRN" apply -auto-approve -no-color >apply 2>&1; rc=$?
+check replace_order_dependent_deleted_first \
+  '[ $rc -eq 0 ] && before apply "test_resource.b: Destruction complete" "test_resource.a: Destroying"'
+check replace_order_delete_then_create \
+  'before apply "test_resource.a: Destruction complete" "test_resource.a: Creating"'
+check replace_order_dependent_created_last \
+  'before apply "test_resource.a: Creation complete" "test_resource.b: Creating" &&
+   grep -q "Resources: 2 added, 0 changed, 2 destroyed" apply && [ "$(nobj)" -eq 2 ]'
+workdir order_cbd
+cbd='lifecycle {
+    create_before_destroy = true
+  }'
+pair v1 "$cbd"
+"$CAIRN" apply -auto-approve -no-color >/dev/null 2>&1
+pair v2 "$cbd"
+"$CAIRN" apply -auto-approve -no-color >apply 2>&1; rc=$?
+check cbd_order_creates_first \
+  '[ $rc -eq 0 ] && before apply "test_resource.a: Creation complete" "test_resource.b: Creating" &&
+   before apply "test_resource.b: Creation complete" "test_resource.b (deposed object"'
+check cbd_order_deposed_dependent_first \
+  'before apply "test_resource.b (deposed object [0-9a-f]*): Destruction complete" "test_resource.a (deposed object [0-9a-f]*): Destroying" &&
+   grep -q "Resources: 2 added, 0 changed, 2 destroyed" apply && [ "$(nobj)" -eq 2 ] && [ "$(ndeposed)" -eq 0 ]'
