@@ -1004,7 +1004,7 @@ static int plan_one_deposed(plan_ctx *pc, const state_deposed *d)
             return CAIRN_EDIAG;
         }
         gone = !val_is_valid(out) || val_is_null(out);
-        val nv = gone ? val_null() : val_convert(out, st);
+        val nv = gone ? (val_free(out), val_null()) : val_convert(out, st);
         if (!gone && !val_is_valid(nv)) {
             diag_add(pc->diags, DIAG_ERROR, (srange){0}, "Provider returned invalid state",
                      "Refreshing %s (deposed object %s): %s", d->address, d->key, err_msg());
