@@ -1062,6 +1062,64 @@ static int plan_deposed(plan_ctx *pc)
     return rc;
 }
 
+/* ---------------------------------------------------------------- cbd */
+
+struct res_idx {
+    const char *res;
+    size_t i;
+};
+
+static int cmp_res_idx(const void *a, const void *b)
+{
+    return strcmp(((const struct res_idx *)a)->res, ((const struct res_idx *)b)->res);
+}
+
+/* Terraform propagates create_before_destroy to everything a resource
+ * that sets it depends on (directly or not): a dependency replaced at the
+ * same time is replaced create-before-destroy too, so the old dependent
+ * is deleted before the old dependency and the new dependency exists
+ * before the new dependent. */
+static void propagate_cbd(plan *p)
+{
+    size_t n = p->n, nq = 0;
+    struct res_idx *idx = xcalloc(n + 1, sizeof *idx);
+    size_t *queue = xcalloc(n + 1, sizeof *queue);
+    char *forced = xcalloc(n + 1, 1);
+    for (size_t i = 0; i < n; i++) {
+        idx[i] = (struct res_idx){p->changes[i].res_addr ? p->changes[i].res_addr : "", i};
+        const cfg_resource *r = p->changes[i].cfg;
+        if (r && r->create_before_destroy && !p->changes[i].data) {
+            forced[i] = 1;
+            queue[nq++] = i;
+        }
+    }
+    qsort(idx, n, sizeof *idx, cmp_res_idx);
+    while (nq) {
+        const plan_change *c = &p->changes[queue[--nq]];
+        for (size_t d = 0; d < c->ndeps; d++) {
+            struct res_idx key = {c->deps[d], 0};
+            struct res_idx *hit = n ? bsearch(&key, idx, n, sizeof key, cmp_res_idx) : NULL;
+            while (hit && hit > idx && !strcmp((hit - 1)->res, key.res))
+                hit--;
+            for (; hit && hit < idx + n && !strcmp(hit->res, key.res); hit++)
+                if (!forced[hit->i] && !p->changes[hit->i].data) {
+                    forced[hit->i] = 1;
+                    queue[nq++] = hit->i;
+                }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        plan_change *c = &p->changes[i];
+        if (forced[i] && c->action == PLAN_REPLACE && !c->deposed) {
+            c->action = PLAN_REPLACE_CBD;
+            c->create_before_destroy = 1;
+        }
+    }
+    free(idx);
+    free(queue);
+    free(forced);
+}
+
 /* ---------------------------------------------------------------- walk */
 
 static int walk_module(plan_ctx *pc, graph_mod *m)
@@ -1231,6 +1289,7 @@ int plan_make(plan **out, const plan_opts *o, plan_providers *pp, diag_list *dia
             rc = CAIRN_EDIAG;
         if (plan_deposed(&pc) < 0)
             rc = CAIRN_EDIAG;
+        propagate_cbd(pc.p);
         drift_changes(&pc);
         if (!o->refresh_only && rc == 0 && plan_outputs(&pc) < 0)
             rc = CAIRN_EDIAG;

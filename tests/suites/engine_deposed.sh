@@ -139,6 +139,8 @@ check destroy_removes_all \
 line() { grep -n -m1 "$1" "$2" | cut -d: -f1 | grep . || echo 0; }
 # before FILE A B: A's first line comes before B's (both present).
 before() { local a b; a=$(line "$2" "$1"); b=$(line "$3" "$1"); [ "$a" -gt 0 ] && [ "$b" -gt 0 ] && [ "$a" -lt "$b" ]; }
+# pair VERSION A-EXTRA [B-EXTRA]: b's replace_me is a's id (replacing a
+# replaces b); B-EXTRA defaults to A-EXTRA.
 pair() {
   cat >main.tf <<TF
 resource "test_resource" "a" {
@@ -150,7 +152,7 @@ resource "test_resource" "a" {
 resource "test_resource" "b" {
   name       = "b"
   replace_me = test_resource.a.id
-  $2
+  ${3-$2}
 }
 TF
 }
@@ -180,3 +182,17 @@ check cbd_order_creates_first \
 check cbd_order_deposed_dependent_first \
   'before apply "test_resource.b (deposed object [0-9a-f]*): Destruction complete" "test_resource.a (deposed object [0-9a-f]*): Destroying" &&
    grep -q "Resources: 2 added, 0 changed, 2 destroyed" apply && [ "$(nobj)" -eq 2 ] && [ "$(ndeposed)" -eq 0 ]'
+# create_before_destroy on b alone: Terraform propagates it to a, which b
+# depends on.
+workdir order_propagated
+pair v1 '' "$cbd"
+"$CAIRN" apply -auto-approve -no-color >/dev/null 2>&1
+pair v2 '' "$cbd"
+"$CAIRN" plan -no-color >plan 2>&1
+check cbd_propagated_to_dependency \
+  'grep -q "^+/- resource \"test_resource\" \"a\"" plan && grep -q "^+/- resource \"test_resource\" \"b\"" plan'
+"$CAIRN" apply -auto-approve -no-color >apply 2>&1; rc=$?
+check cbd_propagated_order \
+  '[ $rc -eq 0 ] && before apply "test_resource.a: Creation complete" "test_resource.b: Creating" &&
+   before apply "test_resource.b (deposed object [0-9a-f]*): Destruction complete" "test_resource.a (deposed object [0-9a-f]*): Destroying" &&
+   [ "$(nobj)" -eq 2 ] && [ "$(ndeposed)" -eq 0 ]'
