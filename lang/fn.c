@@ -406,16 +406,19 @@ static int fn_check_count(const fn_def *f, size_t nargs, fn_err *err)
 /* Remove from *arg the sensitive marks its parameter p does not let the impl
  * see (all of them, or with FN_OWN_MARKS the argument's own), as cty's
  * function.Call does.  Returns 1 when a mark was removed: the result must
- * then be sensitive. */
-static int fn_take_marks(const fn_param *p, val *arg)
+ * then be sensitive.  *nested is set when an FN_OWN_MARKS argument keeps a
+ * sensitive value inside for the impl to carry. */
+static int fn_take_marks(const fn_param *p, val *arg, int *nested)
 {
     if (p->flags & FN_ALLOW_SENSITIVE)
         return 0;
     if (p->flags & FN_OWN_MARKS) {
-        if (!val_is_sensitive(*arg))
-            return 0;
-        *arg = val_unmark(*arg, VAL_MARK_SENSITIVE);
-        return 1;
+        int own = val_is_sensitive(*arg);
+        if (own)
+            *arg = val_unmark(*arg, VAL_MARK_SENSITIVE);
+        if (val_contains_sensitive(*arg))
+            *nested = 1;
+        return own;
     }
     if (!val_contains_sensitive(*arg))
         return 0;
@@ -427,7 +430,7 @@ val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err)
 {
     fn_ctx local = {0};
     unsigned marks = 0;
-    int want_unknown = 0;
+    int want_unknown = 0, nested = 0;
     size_t i = 0;
     val r;
 
@@ -484,7 +487,7 @@ val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err)
         const fn_param *p = fn_param_at(f, i);
         if (val_is_unknown(args[i]) && !(p->flags & FN_ALLOW_UNKNOWN))
             want_unknown = 1;
-        if (fn_take_marks(p, &args[i])) {
+        if (fn_take_marks(p, &args[i], &nested)) {
             marks |= VAL_MARK_SENSITIVE;
             if (i < 8 * sizeof ctx->sensitive_args)
                 ctx->sensitive_args |= 1UL << i;
@@ -502,6 +505,11 @@ val fn_call(const fn_def *f, fn_ctx *ctx, val *args, size_t nargs, fn_err *err)
         fn_frame(f, err);
         return r;
     }
+    /* An unknown result has no elements left to carry the nested marks of an
+     * FN_OWN_MARKS argument: it takes them whole (cty drops them; we do not
+     * leak). */
+    if (nested && val_is_unknown(r))
+        marks |= VAL_MARK_SENSITIVE;
     if (marks)
         r = val_mark(r, marks);
     return r;

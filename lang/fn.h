@@ -33,8 +33,11 @@
  *     inside stay where they are (cty's AllowMarked parameters that
  *     Unmark() and re-apply, as length and keys do: an object with a
  *     sensitive attribute is not itself sensitive, so neither is its
- *     length).  An unknown result keeps the sensitive mark too (cty drops
- *     it; we do not leak).
+ *     length; element, values, slice and the like copy the parts with
+ *     their marks).  An unknown result keeps the sensitive mark too (cty
+ *     drops it; we do not leak), and an unknown result of a call whose
+ *     FN_OWN_MARKS argument held a sensitive value inside is sensitive
+ *     (it has no part left to carry that mark).
  *
  * Functions (Terraform's names): numeric abs ceil floor log max min
  * parseint pow signum; string chomp endswith format formatlist indent join
@@ -151,7 +154,9 @@ enum fn_param_flag {
     FN_ALLOW_UNKNOWN = 1u << 1,     /* impl sees wholly unknown arguments */
     FN_ALLOW_SENSITIVE = 1u << 2,   /* impl sees and handles marks itself */
     /* Only the argument's own mark reaches the result; the impl sees the marks
-     * nested inside and must not let them leak into values it builds. */
+     * nested inside and must not let them leak into values it builds: a
+     * part it copies keeps its marks, and a value it derives from a marked
+     * part must be marked by the impl. */
     FN_OWN_MARKS = 1u << 3,
 };
 

@@ -1012,8 +1012,13 @@ static const fn_param p_list_str[] = {{"list", FN_T_LIST_STRING, 0}};
 static const fn_param p_seqs = {"seqs", FN_T_ANY, 0};
 static const fn_param p_contains[] = {{"list", FN_T_ANY, 0}, {"value", FN_T_ANY, 0}};
 static const fn_param p_list_any[] = {{"list", FN_T_LIST_ANY, 0}};
-static const fn_param p_element[] = {{"list", FN_T_ANY, 0}, {"index", FN_T_NUMBER, 0}};
+static const fn_param p_element[] = {{"list", FN_T_ANY, FN_OWN_MARKS},
+                                     {"index", FN_T_NUMBER, 0}};
 static const fn_param p_list_dyn[] = {{"list", FN_T_ANY, 0}};
+/* Functions that rebuild their result from the parts of a sequence or map
+ * (cty's AllowMarked: element, reverse, slice, values...): each part keeps
+ * its own marks, and only the argument's own mark covers the result. */
+static const fn_param p_list_parts[] = {{"list", FN_T_ANY, FN_OWN_MARKS}};
 static const fn_param p_index[] = {{"list", FN_T_ANY, 0}, {"value", FN_T_ANY, 0}};
 /* Keys and a length do not depend on the values inside, so only the
  * argument's own mark reaches the result (Terraform's length, cty's keys). */
@@ -1025,10 +1030,11 @@ static const fn_param p_matchkeys[] = {{"values", FN_T_LIST_ANY, 0}, {"keys", FN
                                        {"searchset", FN_T_LIST_ANY, 0}};
 static const fn_param p_maps = {"maps", FN_T_ANY, FN_ALLOW_NULL};
 static const fn_param p_params = {"params", FN_T_NUMBER, 0};
-static const fn_param p_slice[] = {{"list", FN_T_ANY, 0}, {"start_index", FN_T_NUMBER, 0},
+static const fn_param p_slice[] = {{"list", FN_T_ANY, FN_OWN_MARKS},
+                                   {"start_index", FN_T_NUMBER, 0},
                                    {"end_index", FN_T_NUMBER, 0}};
 static const fn_param p_transpose[] = {{"values", FN_T_MAP_LIST_STRING, 0}};
-static const fn_param p_mapping[] = {{"mapping", FN_T_ANY, 0}};
+static const fn_param p_mapping[] = {{"mapping", FN_T_ANY, FN_OWN_MARKS}};
 static const fn_param p_zipmap[] = {{"keys", FN_T_LIST_STRING, 0}, {"values", FN_T_ANY, 0}};
 
 const fn_def fn_coll_defs[] = {
@@ -1063,7 +1069,7 @@ const fn_def fn_coll_defs[] = {
     {"merge", NULL, 0, &p_maps, FN_T_ANY, NULL, fn_merge, 0, "Merge maps or objects."},
     {"one", p_list_dyn, 1, NULL, FN_T_ANY, ret_one, fn_one, 0, "The only element, or null."},
     {"range", NULL, 0, &p_params, FN_T_LIST_NUMBER, NULL, fn_range, 0, "A list of numbers."},
-    {"reverse", p_list_dyn, 1, NULL, FN_T_ANY, ret_reverse, fn_reverse, 0, "Reverse a list."},
+    {"reverse", p_list_parts, 1, NULL, FN_T_ANY, ret_reverse, fn_reverse, 0, "Reverse a list."},
     {"slice", p_slice, 3, NULL, FN_T_ANY, ret_slice, fn_slice, 0, "A sub-list."},
     {"sort", p_list_str, 1, NULL, FN_T_LIST_STRING, NULL, fn_sort, 0, "Sort strings."},
     {"sum", p_list_dyn, 1, NULL, FN_T_NUMBER, NULL, fn_sum, 0, "Sum of numbers."},

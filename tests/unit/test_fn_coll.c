@@ -321,6 +321,49 @@ TEST(fn_length_keys_nested_sensitive)
     val_free(map);
 }
 
+/* A sensitive secret, and a list of strings with it inside. */
+static val secret_str(void)
+{
+    return val_mark(S("x"), VAL_MARK_SENSITIVE);
+}
+
+static val list_with_secret(void)
+{
+    return AS(T(2, secret_str(), S("b")), ty_list(ty_string()));
+}
+
+/* element, values, reverse and slice copy parts: each part keeps its own
+ * mark, only the argument's own mark covers the result, and a sensitive
+ * index or bound marks it whole (cty's AllowMarked; checked with go-cty,
+ * tests/eval/sensitive.txt). */
+TEST(fn_parts_keep_marks)
+{
+    CHECK_STR(call("element", 2, T(2, secret_str(), S("b")), N(1)), "\"b\"");
+    CHECK_STR(call("element", 2, list_with_secret(), N(0)), "sensitive(\"x\")");
+    CHECK_STR(call("element", 2, list_with_secret(), N(3)), "\"b\"");
+    CHECK_STR(call("element", 2, TS(2, "a", "b"), val_mark(N(1), VAL_MARK_SENSITIVE)),
+              "sensitive(\"b\")");
+    /* No element is left to carry the mark of an unknown result. */
+    CHECK_STR(call("element", 2, list_with_secret(), val_unknown(ty_number())),
+              "sensitive(unknown(string))");
+    CHECK_STR(call("values", 1, O(2, "a", secret_str(), "b", S("b"))),
+              "tuple[sensitive(\"x\"), \"b\"]");
+    CHECK_STR(call("values", 1, AS(O(2, "a", secret_str(), "b", S("b")), ty_map(ty_string()))),
+              "list[sensitive(\"x\"), \"b\"]");
+    CHECK_STR(call("values", 1, val_mark(O(1, "a", S("a")), VAL_MARK_SENSITIVE)),
+              "sensitive(tuple[\"a\"])");
+    CHECK_STR(call("reverse", 1, list_with_secret()), "list[\"b\", sensitive(\"x\")]");
+    CHECK_STR(call("reverse", 1, val_mark(TS(2, "a", "b"), VAL_MARK_SENSITIVE)),
+              "sensitive(tuple[\"b\", \"a\"])");
+    CHECK_STR(call("slice", 3, list_with_secret(), N(1), N(2)), "list[\"b\"]");
+    CHECK_STR(call("slice", 3, T(2, secret_str(), S("b")), N(0), N(1)),
+              "tuple[sensitive(\"x\")]");
+    CHECK_STR(call("slice", 3, TS(2, "a", "b"), N(0), val_mark(N(1), VAL_MARK_SENSITIVE)),
+              "sensitive(tuple[\"a\"])");
+    CHECK_STR(call("slice", 3, val_mark(LS(2, "a", "b"), VAL_MARK_SENSITIVE), N(0), N(1)),
+              "sensitive(list[\"a\"])");
+}
+
 int main(int argc, char **argv)
 {
     return harness_main(argc, argv);
