@@ -7,8 +7,10 @@
  *   state     every instance as "# ADDR:" and a `resource "TYPE" "NAME" {`
  *             block: attributes sorted with their "=" aligned, nested
  *             blocks (from the provider's schema, when its plugin loads) as
- *             blocks, nulls left out, sensitive values as "(sensitive
- *             value)"; then the root outputs.
+ *             blocks, a blank line before each type's first, but block
+ *             types in attributes-as-blocks mode (PROV_AS_ATTR) as the
+ *             attributes they are to Terraform; nulls left out, sensitive
+ *             values as "(sensitive value)"; then the root outputs.
  *   plan      the saved plan made again the way `cairn apply PLANFILE` does
  *             (its variables, targets and options; refused when stale),
  *             shown as `cairn plan` shows it.
@@ -146,21 +148,24 @@ static void put_val(show_ctx *x, val v, int indent, int depth)
 
 /* ---------------------------------------------------------------- blocks */
 
+/* Block type `name` of s drawn as blocks, or NULL.  One in attributes-as-
+ * blocks mode (PROV_AS_ATTR) is an attribute to Terraform (a list or set
+ * of objects), and `terraform state show` draws it as one. */
 static const prov_block *find_block(const prov_schema *s, const char *name)
 {
     for (size_t i = 0; s && i < s->nblocks; i++)
         if (!strcmp(s->blocks[i].type_name, name))
-            return &s->blocks[i];
+            return s->blocks[i].flags & PROV_AS_ATTR ? NULL : &s->blocks[i];
     return NULL;
 }
 
 static void put_body(show_ctx *x, val obj, const prov_schema *s, int indent, int depth);
 
 /* Attributes of obj that are not blocks of s and not null, sorted (as
- * objects are), "=" aligned. */
-static void put_attrs(show_ctx *x, val obj, const prov_schema *s, int indent, int depth)
+ * objects are), "=" aligned; returns how many were written. */
+static size_t put_attrs(show_ctx *x, val obj, const prov_schema *s, int indent, int depth)
 {
-    size_t width = 0;
+    size_t width = 0, n = 0;
     for (size_t i = 0; i < val_len(obj); i++)
         if (!find_block(s, val_key_at(obj, i)) && !val_is_null(*val_at(obj, i)) &&
             strlen(val_key_at(obj, i)) > width)
@@ -172,14 +177,17 @@ static void put_attrs(show_ctx *x, val obj, const prov_schema *s, int indent, in
         fprintf(x->out, "%*s%-*s = ", indent, "", (int)width, k);
         put_val(x, *val_at(obj, i), indent, depth + 1);
         fputc('\n', x->out);
+        n++;
     }
+    return n;
 }
 
-/* One nested block: a blank line, `name ["key"] {`, its body, `}`. */
+/* One nested block: `name ["key"] {`, its body, `}`, after a blank line
+ * when gap. */
 static void put_block(show_ctx *x, const prov_block *b, const char *key, val v, int indent,
-                      int depth)
+                      int depth, int gap)
 {
-    fprintf(x->out, "\n%*s%s ", indent, "", b->type_name);
+    fprintf(x->out, "%s%*s%s ", gap ? "\n" : "", indent, "", b->type_name);
     if (key) {
         put_string(x->out, key, strlen(key));
         fputc(' ', x->out);
@@ -194,7 +202,11 @@ static void put_block(show_ctx *x, const prov_block *b, const char *key, val v, 
     fprintf(x->out, "%*s}\n", indent, "");
 }
 
-static void put_blocks(show_ctx *x, val obj, const prov_schema *s, int indent, int depth)
+/* The nested blocks of obj, by type; as Terraform's block renderer, a
+ * blank line before the first block of each type when attrs (the body has
+ * attributes shown), none between blocks of one type. */
+static void put_blocks(show_ctx *x, val obj, const prov_schema *s, int indent, int depth,
+                       int attrs)
 {
     for (size_t i = 0; i < val_len(obj); i++) {
         const prov_block *b = find_block(s, val_key_at(obj, i));
@@ -202,12 +214,12 @@ static void put_blocks(show_ctx *x, val obj, const prov_schema *s, int indent, i
         if (!b || val_is_null(v) || val_is_unknown(v))
             continue;
         if (b->nesting == PROV_NEST_SINGLE || (val_is_sensitive(v) && !x->show_sensitive)) {
-            put_block(x, b, NULL, v, indent, depth);
+            put_block(x, b, NULL, v, indent, depth, attrs);
             continue;
         }
         for (size_t j = 0; j < val_len(v); j++)
             put_block(x, b, b->nesting == PROV_NEST_MAP ? val_key_at(v, j) : NULL,
-                      *val_at(v, j), indent, depth);
+                      *val_at(v, j), indent, depth, attrs && j == 0);
     }
 }
 
@@ -217,8 +229,8 @@ static void put_body(show_ctx *x, val obj, const prov_schema *s, int indent, int
         fprintf(x->out, "%*s# ...\n", indent, "");
         return;
     }
-    put_attrs(x, obj, s, indent, depth);
-    put_blocks(x, obj, s, indent, depth);
+    size_t nattrs = put_attrs(x, obj, s, indent, depth);
+    put_blocks(x, obj, s, indent, depth, nattrs > 0);
 }
 
 /* ---------------------------------------------------------------- state */

@@ -139,10 +139,10 @@ static int state_list_cmd(struct args *a)
 /* ---------------------------------------------------------------- show */
 
 /* `state show ADDRESS`: the instance as `cairn show` prints it (Terraform
- * prints the same block for both), map keys quoted.  Without the schema:
- * nested blocks stay attributes, because `cairn show` would draw blocks in
- * attributes-as-blocks mode (aws_security_group's ingress) as blocks where
- * Terraform draws attributes. */
+ * prints the same block for both), map keys quoted, nested blocks drawn as
+ * blocks from the provider's schema.  When the provider's plugin does not
+ * load, the instance is still shown, its nested blocks as the lists of
+ * objects they are stored as. */
 static int state_show_cmd(struct args *a)
 {
     if (a->npos != 1) {
@@ -187,7 +187,9 @@ static int state_show_cmd(struct args *a)
         return 1;
     }
     char *canon = state_addr_str(&t);
-    rc = cli_show_instance(stdout, NULL, canon, inst);
+    plugin_registry *reg = plugin_registry_new();
+    rc = cli_show_instance(stdout, reg, canon, inst);
+    plugin_registry_free(reg);
     free(canon);
     state_addr_free(&t);
     state_instance_free(inst);

@@ -16,13 +16,15 @@
  * ones are hidden and counted ("# (N unchanged attributes hidden)") except
  * id, name and tags; a replace-forcing attribute ends in
  * "# forces replacement".  Nested blocks are the block types of the
- * change's schema (plan_change.schema), drawn after the attributes by
- * nesting mode: SINGLE `name {`, MAP `name "key" {` in key order, LIST
- * paired by index, SET by equal elements (prior ones first, as Terraform's
- * processSet); without a schema, lists and sets of objects are taken for
- * blocks.  Maps, lists and objects elsewhere are drawn as Terraform draws
- * attribute values, lists with one unchanged element of context around
- * changes, sets with the removed elements before the added ones.
+ * change's schema (plan_change.schema) but those in attributes-as-blocks
+ * mode (PROV_AS_ATTR, which Terraform's schema has as list or set
+ * attributes and draws so), drawn after the attributes by nesting mode:
+ * SINGLE `name {`, MAP `name "key" {` in key order, LIST paired by index,
+ * SET by equal elements (prior ones first, as Terraform's processSet);
+ * without a schema, lists and sets of objects are taken for blocks.
+ * Maps, lists and objects elsewhere are drawn as Terraform draws attribute
+ * values, lists with one unchanged element of context around changes, sets
+ * with the removed elements before the added ones.
  * Strings holding JSON print as jsonencode(...) diffs and strings with
  * newlines as <<-EOT heredocs; unknown values as "(known after apply)",
  * sensitive ones as "(sensitive value)".

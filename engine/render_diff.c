@@ -938,12 +938,14 @@ static int r_block_map(const val *v)
     return 1;
 }
 
-/* Schema block type `name` of s, or NULL. */
+/* Schema block type `name` of s drawn as blocks, or NULL.  A block type
+ * in attributes-as-blocks mode (PROV_AS_ATTR) is not: Terraform's schema
+ * has it as an attribute (a list or set of objects), and draws it so. */
 static const prov_block *r_schema_block(const prov_schema *s, const char *name)
 {
     for (size_t i = 0; s && i < s->nblocks; i++)
         if (strcmp(s->blocks[i].type_name, name) == 0)
-            return &s->blocks[i];
+            return s->blocks[i].flags & PROV_AS_ATTR ? NULL : &s->blocks[i];
     return NULL;
 }
 

@@ -316,6 +316,43 @@ cairn plan -detailed-exitcode -no-color -var app_port=9090 >plan.out 2>&1; rc=$?
 check drift_revoked_rule_is_update '[ $rc -eq 2 ] &&
   grep -q "aws_security_group.web will be updated in-place" plan.out &&
   grep -q "0 to add, 1 to change, 0 to destroy" plan.out' plan.out
+# Attributes as blocks are drawn as Terraform draws them, as a set attribute:
+# the refreshed rule (one CIDR left) deleted, the configured one added, the
+# other rules hidden.
+cat >want_ingress <<'EOF'
+      ~ ingress                = [
+          - {
+              - cidr_blocks      = [
+                  - "10.0.0.0/16",
+                ]
+              - description      = "https"
+              - from_port        = 443
+              - ipv6_cidr_blocks = []
+              - prefix_list_ids  = []
+              - protocol         = "tcp"
+              - security_groups  = []
+              - self             = false
+              - to_port          = 443
+            },
+          + {
+              + cidr_blocks      = [
+                  + "10.1.0.0/16",
+                  + "10.0.0.0/16",
+                ]
+              + description      = "https"
+              + from_port        = 443
+              + ipv6_cidr_blocks = []
+              + prefix_list_ids  = []
+              + protocol         = "tcp"
+              + security_groups  = []
+              + self             = false
+              + to_port          = 443
+            },
+            # (2 unchanged elements hidden)
+        ]
+EOF
+sed -n '/^      ~ ingress /,/^        \]$/p' plan.out >got_ingress
+check drift_revoked_rule_plan_text 'diff -u want_ingress got_ingress >ingress.diff' ingress.diff
 cairn apply -auto-approve -no-color -var app_port=9090 >apply.out 2>&1; rc=$?
 check drift_revoked_rule_restored '[ $rc -eq 0 ] && [ "$(rules "$WEB")" = "$want_web" ]' apply.out
 ec2 RevokeSecurityGroupIngress "{\"GroupId\": \"$APP\", \"SecurityGroupRuleId.1\": \"$RIN\"}" \
@@ -483,7 +520,8 @@ cairn plan -detailed-exitcode -no-color >plan.out 2>&1; rc=$?
 check empty_ingress_plans_revoke '[ $rc -eq 2 ] &&
   grep -q "aws_security_group.g will be updated in-place" plan.out &&
   grep -q "Plan: 0 to add, 1 to change, 0 to destroy." plan.out &&
-  ! grep -q "egress" plan.out' plan.out
+  ! grep -q "egress" plan.out && ! grep -q "ingress {" plan.out &&
+  grep -A1 "~ ingress *= \[$" plan.out | grep -q "^          - {$"' plan.out
 calls_reset
 cairn apply -auto-approve -no-color >apply.out 2>&1; rc=$?
 check empty_ingress_revokes_unset_egress_kept '[ $rc -eq 0 ] &&

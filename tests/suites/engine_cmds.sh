@@ -3,7 +3,8 @@
 # with the test provider: DOT output (edges, order, determinism, destroy
 # direction, cycles), import (success then "No changes.", missing id,
 # unconfigured address, already managed, lock held), show (state, sensitive
-# values, outputs, -json, modules, saved plans), state show's map keys.
+# values, outputs, -json, modules, saved plans), state show's map keys and
+# nested blocks (from the plugin's schema, and without the plugin).
 set -u
 ROOT=${ROOT:-$(pwd)}
 BUILD=${BUILD:-build}
@@ -259,6 +260,72 @@ assert d["values"]["outputs"]["secret"] == {"sensitive": True, "value": None}, d
 assert d["values"]["outputs"]["id"]["value"] == sys.argv[2]
 EOF'
 check show_json_hides_sensitive '! grep -q s3cr3t out.json'
+
+# state show draws nested blocks from the provider's schema, as Terraform's
+# `state show`: after the attributes, a blank line before each block type's
+# first block and none between blocks of one type.  Without the plugin (a
+# copy of cairn with no plugins beside it) the stored lists of objects are
+# shown as attributes.
+newdir blocks
+cat >main.tf <<'EOF'
+resource "test_resource" "b" {
+  name = "b"
+  rule {
+    port = 443
+    cidr = "10.0.0.0/8"
+  }
+  rule {
+    port = 80
+  }
+  setting {
+    key   = "k"
+    value = "v"
+  }
+  single {
+    x = "y"
+  }
+}
+EOF
+"$CAIRN" apply -auto-approve -no-color >/dev/null 2>&1
+"$CAIRN" state show -no-color test_resource.b 2>&1 |
+  sed -E -e 's/tr-[0-9a-f]{16}/tr-ID/g' -e 's/"[0-9T:-]+Z"/"TIME"/' >got
+cat >want <<'EOF'
+# test_resource.b:
+resource "test_resource" "b" {
+    arn        = "arn:test:::resource/tr-ID"
+    created_at = "TIME"
+    generation = 1
+    id         = "tr-ID"
+    name       = "b"
+    name_upper = "B"
+
+    rule {
+        cidr = "10.0.0.0/8"
+        port = 443
+    }
+    rule {
+        port = 80
+    }
+
+    setting {
+        key   = "k"
+        value = "v"
+    }
+
+    single {
+        x = "y"
+    }
+}
+EOF
+check state_show_blocks_from_schema 'diff -u want got >&2'
+mkdir -p bin && cp "$CAIRN" bin/cairn
+if [ -e /usr/local/lib/cairn/plugins/cairn-provider-test.so ]; then
+  ok "state_show_without_plugin # skip: the installed test plugin would be found"
+else
+  env -u CAIRN_PLUGIN_PATH ./bin/cairn state show -no-color test_resource.b >nop.out 2>&1; rc=$?
+  check state_show_without_plugin '[ $rc -eq 0 ] && grep -qx "    rule       = \[" nop.out &&
+    grep -qx "    single     = {" nop.out && ! grep -q "rule {" nop.out'
+fi
 
 newdir empty
 echo 'resource "test_resource" "x" {}' >main.tf

@@ -750,6 +750,60 @@ TEST(render_set_block_order)
                 "    }");
 }
 
+/* A block type in attributes-as-blocks mode (PROV_AS_ATTR), as
+ * aws_security_group's ingress: Terraform's schema has it as a set of
+ * objects, so it is drawn as that attribute, "" kept inside its objects. */
+static const prov_attr rule_attrs[] = {
+    {"description", "string", PROV_OPTIONAL, NULL, NULL},
+    {"port", "number", PROV_REQUIRED, NULL, NULL},
+};
+static const prov_schema rule_schema = {rule_attrs, 2, NULL, 0};
+static const prov_attr sg_attrs[] = {{"name", "string", PROV_OPTIONAL, NULL, NULL}};
+static const prov_block sg_blocks[] = {
+    {"ingress", PROV_NEST_SET, 0, 0, PROV_AS_ATTR, &rule_schema},
+};
+static const prov_schema sg_schema = {sg_attrs, 1, sg_blocks, 1};
+
+/* The object of sg_schema with the rules of ports[n] ("" described). */
+static val sg_obj(int n, const int *ports)
+{
+    val rules = val_set_empty(ty_any());
+    for (int i = 0; i < n; i++)
+        rules = val_set_add(rules, obj(2, "description", val_string(ports[i] == 22 ? "ssh" : ""),
+                                       "port", val_number(ports[i])));
+    return obj(2, "ingress", rules, "name", val_string("n"));
+}
+
+TEST(render_attributes_as_blocks)
+{
+    static const int before[] = {80, 443}, after[] = {443, 22};
+    CHECK_SCHEMA_BLOCK(PLAN_UPDATE, sg_obj(2, before), sg_obj(2, after), NULL, &sg_schema,
+                       "resource \"t_x\" \"y\" {\n"
+                       "      ~ ingress = [\n"
+                       "          - {\n"
+                       "              - description = \"\"\n"
+                       "              - port        = 80\n"
+                       "            },\n"
+                       "          + {\n"
+                       "              + description = \"ssh\"\n"
+                       "              + port        = 22\n"
+                       "            },\n"
+                       "            # (1 unchanged element hidden)\n"
+                       "        ]\n"
+                       "        name    = \"n\"\n"
+                       "    }");
+    CHECK_SCHEMA_BLOCK(PLAN_CREATE, val_null(), sg_obj(1, after + 1), NULL, &sg_schema,
+                       "resource \"t_x\" \"y\" {\n"
+                       "      + ingress = [\n"
+                       "          + {\n"
+                       "              + description = \"ssh\"\n"
+                       "              + port        = 22\n"
+                       "            },\n"
+                       "        ]\n"
+                       "      + name    = \"n\"\n"
+                       "    }");
+}
+
 TEST(render_object_and_unknown_collection)
 {
     CHECK_BLOCK(PLAN_UPDATE,
