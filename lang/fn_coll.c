@@ -1009,7 +1009,7 @@ static const fn_param p_list_bool[] = {{"list", FN_T_LIST_BOOL, 0}};
 static const fn_param p_chunk[] = {{"list", FN_T_LIST_ANY, 0}, {"size", FN_T_NUMBER, 0}};
 static const fn_param p_vals_unk = {"vals", FN_T_ANY, FN_ALLOW_NULL | FN_ALLOW_UNKNOWN};
 static const fn_param p_list_str[] = {{"list", FN_T_LIST_STRING, 0}};
-static const fn_param p_seqs = {"seqs", FN_T_ANY, 0};
+static const fn_param p_seqs = {"seqs", FN_T_ANY, FN_OWN_MARKS};
 static const fn_param p_contains[] = {{"list", FN_T_ANY, 0}, {"value", FN_T_ANY, 0}};
 static const fn_param p_list_any[] = {{"list", FN_T_LIST_ANY, 0}};
 static const fn_param p_element[] = {{"list", FN_T_ANY, FN_OWN_MARKS},
@@ -1028,14 +1028,16 @@ static const fn_param p_lookup[] = {{"inputMap", FN_T_ANY, 0}, {"key", FN_T_STRI
 static const fn_param p_lookup_def = {"default", FN_T_ANY, FN_ALLOW_NULL | FN_ALLOW_UNKNOWN};
 static const fn_param p_matchkeys[] = {{"values", FN_T_LIST_ANY, 0}, {"keys", FN_T_LIST_ANY, 0},
                                        {"searchset", FN_T_LIST_ANY, 0}};
-static const fn_param p_maps = {"maps", FN_T_ANY, FN_ALLOW_NULL};
+static const fn_param p_maps = {"maps", FN_T_ANY, FN_ALLOW_NULL | FN_OWN_MARKS};
 static const fn_param p_params = {"params", FN_T_NUMBER, 0};
 static const fn_param p_slice[] = {{"list", FN_T_ANY, FN_OWN_MARKS},
                                    {"start_index", FN_T_NUMBER, 0},
                                    {"end_index", FN_T_NUMBER, 0}};
 static const fn_param p_transpose[] = {{"values", FN_T_MAP_LIST_STRING, 0}};
 static const fn_param p_mapping[] = {{"mapping", FN_T_ANY, FN_OWN_MARKS}};
-static const fn_param p_zipmap[] = {{"keys", FN_T_LIST_STRING, 0}, {"values", FN_T_ANY, 0}};
+/* A key cannot carry a mark, so a sensitive key marks the whole map (cty). */
+static const fn_param p_zipmap[] = {{"keys", FN_T_LIST_STRING, 0},
+                                    {"values", FN_T_ANY, FN_OWN_MARKS}};
 
 const fn_def fn_coll_defs[] = {
     {"alltrue", p_list_bool, 1, NULL, FN_T_BOOL, NULL, fn_alltrue, 0, "All elements true."},

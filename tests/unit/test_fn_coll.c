@@ -283,7 +283,7 @@ TEST(fn_coll_sensitive)
     CHECK_STR(call("element", 2, val_mark(TS(2, "a", "b"), VAL_MARK_SENSITIVE), N(1)),
               "sensitive(\"b\")");
     CHECK_STR(call("length", 1, val_mark(S("abc"), VAL_MARK_SENSITIVE)), "sensitive(3)");
-    CHECK_STR(call("concat", 2, T(1, val_mark(S("x"), VAL_MARK_SENSITIVE)), TS(1, "y")),
+    CHECK_STR(call("concat", 2, val_mark(TS(1, "x"), VAL_MARK_SENSITIVE), TS(1, "y")),
               "sensitive(tuple[\"x\", \"y\"])");
     CHECK_STR(call("keys", 1, val_mark(O(1, "a", N(1)), VAL_MARK_SENSITIVE)),
               "sensitive(tuple[\"a\"])");
@@ -362,6 +362,42 @@ TEST(fn_parts_keep_marks)
               "sensitive(tuple[\"a\"])");
     CHECK_STR(call("slice", 3, val_mark(LS(2, "a", "b"), VAL_MARK_SENSITIVE), N(0), N(1)),
               "sensitive(list[\"a\"])");
+}
+
+/* merge, concat and zipmap build their result from the arguments' parts: a
+ * sensitive part stays marked where it lands, a sensitive argument (or any
+ * sensitive key of zipmap) marks the whole result (cty; checked with go-cty,
+ * tests/eval/sensitive.txt). */
+TEST(fn_combine_keep_marks)
+{
+    val creds = O(2, "name", S("n"), "pw", secret_str());
+    CHECK_STR(call("merge", 2, val_copy(creds), O(0)),
+              "object{name = \"n\", pw = sensitive(\"x\")}");
+    CHECK_STR(call("merge", 2, val_copy(creds), O(1, "pw", S("new"))),
+              "object{name = \"n\", pw = \"new\"}");
+    CHECK_STR(call("merge", 2, AS(val_copy(creds), ty_map(ty_string())),
+                   AS(O(1, "z", S("z")), ty_map(ty_string()))),
+              "map{name = \"n\", pw = sensitive(\"x\"), z = \"z\"}");
+    CHECK_STR(call("merge", 2, O(1, "a", S("a")), val_mark(O(1, "k", S("v")), VAL_MARK_SENSITIVE)),
+              "sensitive(object{a = \"a\", k = \"v\"})");
+    CHECK_STR(call("concat", 2, T(1, secret_str()), TS(1, "y")),
+              "tuple[sensitive(\"x\"), \"y\"]");
+    CHECK_STR(call("concat", 2, list_with_secret(), LS(1, "y")),
+              "list[sensitive(\"x\"), \"b\", \"y\"]");
+    CHECK_STR(call("concat", 2, TS(1, "y"), val_mark(LS(1, "z"), VAL_MARK_SENSITIVE)),
+              "sensitive(tuple[\"y\", \"z\"])");
+    /* An unknown result has nowhere else to keep the secret. */
+    CHECK(strncmp(call("concat", 2, val_unknown(ty_list(ty_string())), list_with_secret()),
+                  "sensitive(unknown(", 18) == 0);
+    CHECK_STR(call("zipmap", 2, LS(2, "a", "b"), T(2, secret_str(), S("b"))),
+              "object{a = sensitive(\"x\"), b = \"b\"}");
+    CHECK_STR(call("zipmap", 2, LS(2, "a", "b"), list_with_secret()),
+              "map{a = sensitive(\"x\"), b = \"b\"}");
+    CHECK_STR(call("zipmap", 2, T(2, secret_str(), S("b")), TS(2, "1", "2")),
+              "sensitive(object{b = \"2\", x = \"1\"})");
+    CHECK_STR(call("zipmap", 2, LS(1, "a"), val_mark(TS(1, "1"), VAL_MARK_SENSITIVE)),
+              "sensitive(object{a = \"1\"})");
+    val_free(creds);
 }
 
 int main(int argc, char **argv)
