@@ -342,7 +342,12 @@ static val fn_element(fn_ctx *c, const val *a, size_t n, fn_err *e)
     return val_copy(*val_at(a[0], (size_t)fmod(idx, (double)len)));
 }
 
-static int flatten_into(val v, val *out)
+/* Append the elements of v to *out, those of nested sequences in their
+ * place.  A nested sequence's own mark has no element left to stay on, so
+ * it is set in *marks for the whole result (cty's flattener).  Returns 0
+ * when an unknown sequence (or an unknown of any type) leaves the result's
+ * length unknown. */
+static int flatten_into(val v, val *out, unsigned *marks)
 {
     int known = 1;
     for (size_t i = 0; i < val_len(v); i++) {
@@ -353,11 +358,12 @@ static int flatten_into(val v, val *out)
         if (val_is_unknown(x) && k == TY_ANY)
             known = 0;
         if (!val_is_null(x) && (k == TY_LIST || k == TY_SET || k == TY_TUPLE)) {
+            *marks |= val_marks(x) & VAL_MARK_SENSITIVE;
             if (val_is_unknown(x)) {
                 known = 0;
                 continue;
             }
-            if (!flatten_into(x, out))
+            if (!flatten_into(x, out, marks))
                 known = 0;
         } else {
             *out = val_tuple_append(*out, val_copy(x));
@@ -374,11 +380,12 @@ static val fn_flatten(fn_ctx *c, const val *a, size_t n, fn_err *e)
     if (!val_is_wholly_known(a[0]))
         return val_unknown(ty_any());
     val r = val_tuple_empty();
-    if (!flatten_into(a[0], &r)) {
+    unsigned marks = 0;
+    if (!flatten_into(a[0], &r, &marks)) {
         val_free(r);
-        return val_unknown(ty_any());
+        r = val_unknown(ty_any());
     }
-    return r;
+    return val_mark(r, marks);
 }
 
 static val fn_index(fn_ctx *c, const val *a, size_t n, fn_err *e)
@@ -1006,7 +1013,8 @@ static ty *ret_values(const val *a, size_t n)
 }
 
 static const fn_param p_list_bool[] = {{"list", FN_T_LIST_BOOL, 0}};
-static const fn_param p_chunk[] = {{"list", FN_T_LIST_ANY, 0}, {"size", FN_T_NUMBER, 0}};
+static const fn_param p_chunk[] = {{"list", FN_T_LIST_ANY, FN_OWN_MARKS},
+                                   {"size", FN_T_NUMBER, 0}};
 static const fn_param p_vals_unk = {"vals", FN_T_ANY, FN_ALLOW_NULL | FN_ALLOW_UNKNOWN};
 static const fn_param p_list_str[] = {{"list", FN_T_LIST_STRING, 0}};
 static const fn_param p_seqs = {"seqs", FN_T_ANY, FN_OWN_MARKS};
@@ -1056,7 +1064,7 @@ const fn_def fn_coll_defs[] = {
      "Remove duplicates."},
     {"element", p_element, 2, NULL, FN_T_ANY, ret_element, fn_element, 0,
      "Element with wrap-around."},
-    {"flatten", p_list_dyn, 1, NULL, FN_T_ANY, NULL, fn_flatten, 0, "Flatten nested lists."},
+    {"flatten", p_list_parts, 1, NULL, FN_T_ANY, NULL, fn_flatten, 0, "Flatten nested lists."},
     {"index", p_index, 2, NULL, FN_T_NUMBER, NULL, fn_index, 0, "Index of a value."},
     {"keys", p_keys, 1, NULL, FN_T_ANY, NULL, fn_keys, 0, "Keys of a map."},
     {"length", p_length, 1, NULL, FN_T_NUMBER, NULL, fn_length, 0, "Length."},
@@ -1273,7 +1281,9 @@ static ty *ret_setop(const val *a, size_t n)
 static const fn_param p_set1[] = {{"first_set", FN_T_SET_ANY, 0}};
 static const fn_param p_setv = {"other_sets", FN_T_SET_ANY, 0};
 static const fn_param p_setsub[] = {{"a", FN_T_SET_ANY, 0}, {"b", FN_T_SET_ANY, 0}};
-static const fn_param p_sets = {"sets", FN_T_ANY, 0};
+/* Each element keeps its mark in its tuple; a set result takes them whole
+ * (val_set_add), as cty.SetVal does. */
+static const fn_param p_sets = {"sets", FN_T_ANY, FN_OWN_MARKS};
 
 const fn_def fn_set_defs[] = {
     {"setintersection", p_set1, 1, &p_setv, FN_T_SET_ANY, ret_setop, fn_setintersection, 0,

@@ -400,6 +400,33 @@ TEST(fn_combine_keep_marks)
     val_free(creds);
 }
 
+/* flatten, chunklist and setproduct move elements into new sequences: each
+ * keeps its mark, but a nested sequence's own mark (flatten) or any mark
+ * that would land in a set (setproduct) covers the whole result (cty;
+ * checked with go-cty, tests/eval/sensitive.txt). */
+TEST(fn_regroup_keep_marks)
+{
+    CHECK_STR(call("flatten", 1, T(1, T(2, secret_str(), S("b")))),
+              "tuple[sensitive(\"x\"), \"b\"]");
+    CHECK_STR(call("flatten", 1, T(2, TS(1, "a"), T(1, val_mark(TS(1, "s"), VAL_MARK_SENSITIVE)))),
+              "sensitive(tuple[\"a\", \"s\"])");
+    CHECK_STR(call("flatten", 1, T(2, val_mark(LS(1, "s"), VAL_MARK_SENSITIVE), S("z"))),
+              "sensitive(tuple[\"s\", \"z\"])");
+    CHECK_STR(call("flatten", 1, T(2, val_mark(val_unknown(ty_list(ty_string())),
+                                               VAL_MARK_SENSITIVE), S("z"))),
+              "sensitive(unknown(any))");
+    CHECK_STR(call("chunklist", 2, list_with_secret(), N(1)),
+              "list[list[sensitive(\"x\")], list[\"b\"]]");
+    CHECK_STR(call("chunklist", 2, val_mark(LS(2, "a", "b"), VAL_MARK_SENSITIVE), N(0)),
+              "sensitive(list[list[\"a\", \"b\"]])");
+    CHECK_STR(call("chunklist", 2, LS(2, "a", "b"), val_mark(N(2), VAL_MARK_SENSITIVE)),
+              "sensitive(list[list[\"a\", \"b\"]])");
+    CHECK_STR(call("setproduct", 2, list_with_secret(), LS(1, "z")),
+              "list[tuple[sensitive(\"x\"), \"z\"], tuple[\"b\", \"z\"]]");
+    CHECK_STR(call("setproduct", 2, AS(TS(1, "a"), ty_set(ty_string())), T(1, secret_str())),
+              "sensitive(set[tuple[\"a\", \"x\"]])");
+}
+
 int main(int argc, char **argv)
 {
     return harness_main(argc, argv);
