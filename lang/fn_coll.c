@@ -1032,8 +1032,13 @@ static const fn_param p_index[] = {{"list", FN_T_ANY, 0}, {"value", FN_T_ANY, 0}
  * argument's own mark reaches the result (Terraform's length, cty's keys). */
 static const fn_param p_keys[] = {{"inputMap", FN_T_ANY, FN_ALLOW_UNKNOWN | FN_OWN_MARKS}};
 static const fn_param p_length[] = {{"value", FN_T_ANY, FN_ALLOW_UNKNOWN | FN_OWN_MARKS}};
-static const fn_param p_lookup[] = {{"inputMap", FN_T_ANY, 0}, {"key", FN_T_STRING, 0}};
-static const fn_param p_lookup_def = {"default", FN_T_ANY, FN_ALLOW_NULL | FN_ALLOW_UNKNOWN};
+/* Terraform's lookup: the element found keeps its marks and gets the map's
+ * and the key's; the default keeps its own marks and reaches the result only
+ * when it is the result (so the impl handles them). */
+static const fn_param p_lookup[] = {{"inputMap", FN_T_ANY, FN_OWN_MARKS},
+                                    {"key", FN_T_STRING, 0}};
+static const fn_param p_lookup_def = {"default", FN_T_ANY,
+                                      FN_ALLOW_NULL | FN_ALLOW_UNKNOWN | FN_ALLOW_SENSITIVE};
 static const fn_param p_matchkeys[] = {{"values", FN_T_LIST_ANY, 0}, {"keys", FN_T_LIST_ANY, 0},
                                        {"searchset", FN_T_LIST_ANY, 0}};
 static const fn_param p_maps = {"maps", FN_T_ANY, FN_ALLOW_NULL | FN_OWN_MARKS};

@@ -427,6 +427,29 @@ TEST(fn_regroup_keep_marks)
               "sensitive(set[tuple[\"a\", \"x\"]])");
 }
 
+/* Terraform's lookup (internal/lang/funcs): the element found keeps its own
+ * marks plus the map's and the key's; the default's marks reach the result
+ * only when the default is the result. */
+TEST(fn_lookup_marks)
+{
+    val creds = O(2, "name", S("n"), "pw", secret_str());
+    CHECK_STR(call("lookup", 2, val_copy(creds), S("name")), "\"n\"");
+    CHECK_STR(call("lookup", 2, val_copy(creds), S("pw")), "sensitive(\"x\")");
+    CHECK_STR(call("lookup", 3, val_copy(creds), S("name"), secret_str()), "\"n\"");
+    CHECK_STR(call("lookup", 3, val_copy(creds), S("zz"), secret_str()), "sensitive(\"x\")");
+    CHECK_STR(call("lookup", 3, AS(val_copy(creds), ty_map(ty_string())), S("zz"),
+                   secret_str()), "sensitive(\"x\")");
+    CHECK_STR(call("lookup", 2, val_mark(O(1, "k", S("v")), VAL_MARK_SENSITIVE), S("k")),
+              "sensitive(\"v\")");
+    CHECK_STR(call("lookup", 3, val_mark(O(1, "k", S("v")), VAL_MARK_SENSITIVE), S("zz"),
+                   S("d")), "sensitive(\"d\")");
+    CHECK_STR(call("lookup", 3, O(1, "k", S("v")), val_mark(S("zz"), VAL_MARK_SENSITIVE),
+                   S("d")), "sensitive(\"d\")");
+    CHECK_STR(call("lookup", 2, O(1, "k", S("v")), val_mark(S("k"), VAL_MARK_SENSITIVE)),
+              "sensitive(\"v\")");
+    val_free(creds);
+}
+
 int main(int argc, char **argv)
 {
     return harness_main(argc, argv);
