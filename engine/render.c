@@ -187,17 +187,91 @@ static void r_change(rctx *r, const plan_change *c)
     r_body(r, c, c->action, a, b);
 }
 
-/* Whether c is in the notes on objects changed outside cairn: deleted,
- * or (-refresh-only) changed.  Terraform shows only the drift that a
- * planned change or output refers to, and only the attributes referred
- * to as changed; cairn does not track those references, so outside
- * -refresh-only it notes every deleted object, with every attribute as
- * unchanged, and no changed one. */
-static int r_drift_shown(const plan *p, const plan_change *c)
+/* ---------------------------------------------------------------- relevance */
+
+/* A change's resource address and index, sorted by address. */
+typedef struct r_res {
+    const char *addr;
+    size_t i;
+} r_res;
+
+static int r_res_cmp(const void *x, const void *y)
 {
+    return strcmp(((const r_res *)x)->addr, ((const r_res *)y)->addr);
+}
+
+static int r_has(char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] && strcmp(v[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* Mark (in rel, queueing in q at *nq) the changes of the resources c
+ * depends on: every instance, or only the ones c names when its
+ * references to the resource were narrowed. */
+static void r_mark_deps(const plan *p, const plan_change *c, const r_res *byaddr,
+                        unsigned char *rel, size_t *q, size_t *nq)
+{
+    for (size_t d = 0; d < c->ndeps; d++) {
+        size_t lo = 0, hi = p->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(byaddr[mid].addr, c->deps[d]) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        int narrowed = r_has(c->narrow, c->nnarrow, c->deps[d]);
+        for (size_t k = lo; k < p->n && !strcmp(byaddr[k].addr, c->deps[d]); k++) {
+            size_t j = byaddr[k].i;
+            if (rel[j] || (narrowed && !r_has(c->inst_deps, c->ninst_deps,
+                                              p->changes[j].addr)))
+                continue;
+            rel[j] = 1;
+            q[(*nq)++] = j;
+        }
+    }
+}
+
+/* Terraform's relevant attributes, by instance: which changes' objects
+ * contribute to the plan, because a change with an action (and a
+ * configuration) refers to them, or to an object that does, and so on.
+ * Returns a flag per change (owned).  Terraform also counts what changed
+ * outputs refer to; the plan does not say that, so those are left out. */
+static unsigned char *r_relevant(const plan *p)
+{
+    unsigned char *rel = xcalloc(p->n + 1, 1);
+    r_res *byaddr = xmalloc((p->n + 1) * sizeof *byaddr);
+    size_t *q = xmalloc((p->n + 1) * sizeof *q), nq = 0;
+    for (size_t i = 0; i < p->n; i++)
+        byaddr[i] = (r_res){p->changes[i].res_addr ? p->changes[i].res_addr : "", i};
+    qsort(byaddr, p->n, sizeof *byaddr, r_res_cmp);
+    for (size_t i = 0; i < p->n; i++)
+        if (p->changes[i].action != PLAN_NOOP && p->changes[i].cfg)
+            r_mark_deps(p, &p->changes[i], byaddr, rel, q, &nq);
+    for (size_t i = 0; i < nq; i++)
+        r_mark_deps(p, &p->changes[q[i]], byaddr, rel, q, &nq);
+    free(byaddr), free(q);
+    return rel;
+}
+
+/* Whether change i is in the notes on objects changed outside cairn:
+ * deleted and relevant (rel, see r_relevant), or in a -refresh-only plan
+ * deleted or changed.  Terraform notes a relevant object as changed only
+ * where an attribute referred to changed; the plan does not say which
+ * attributes are referred to, so outside -refresh-only cairn notes no
+ * changed object, and a deleted one with its attributes unchanged (as
+ * Terraform does for the ones not referred to). */
+static int r_drift_shown(const plan *p, size_t i, const unsigned char *rel)
+{
+    const plan_change *c = &p->changes[i];
     if (c->data || c->deposed || !r_obj_side(&c->before_refresh))
         return 0;
-    return c->gone || (c->drifted && p->refresh_only);
+    if (p->refresh_only)
+        return c->gone || c->drifted;
+    return c->gone && rel[i];
 }
 
 /* One note on an object changed outside cairn: a blank line, "# ADDR has
@@ -274,15 +348,17 @@ static void r_outputs(rctx *r, const plan *p)
 
 typedef struct r_tally {
     size_t shown, counted, outputs, drift;
+    size_t active;              /* changes with an action, or moved */
     size_t by[PLAN_DELETE + 1];
 } r_tally;
 
-static void r_count(const plan *p, r_tally *t)
+static void r_count(const plan *p, const unsigned char *rel, r_tally *t)
 {
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < p->n; i++) {
         const plan_change *c = &p->changes[i];
-        t->drift += (size_t)r_drift_shown(p, c);
+        t->drift += (size_t)r_drift_shown(p, i, rel);
+        t->active += c->action != PLAN_NOOP || c->moved_from;
         if (!r_shown(c))
             continue;
         t->shown++;
@@ -306,8 +382,9 @@ static void r_rule(rctx *r)
     sb_free(&t);
 }
 
-/* The notes on objects changed outside cairn (Terraform's drift). */
-static void r_drift(rctx *r, const plan *p)
+/* The notes on objects changed outside cairn (Terraform's drift); rel:
+ * see r_relevant. */
+static void r_drift(rctx *r, const plan *p, const unsigned char *rel)
 {
     rdiff_color(r, "\n[bold][cyan]Note:[reset][bold] Objects have changed outside of cairn\n");
     sb_puts(r->b, "\ncairn detected the following changes made outside of cairn since the\n"
@@ -322,7 +399,7 @@ static void r_drift(rctx *r, const plan *p)
         sb_putc(r->b, '\n');
     }
     for (size_t i = 0; i < p->n; i++)
-        if (r_drift_shown(p, &p->changes[i]))
+        if (r_drift_shown(p, i, rel))
             r_drift_change(r, p, &p->changes[i]);
     if (p->refresh_only)
         sb_puts(r->b, "\n\nThis is a refresh-only plan, so cairn will not take any actions to "
@@ -389,12 +466,18 @@ static void r_summary(rctx *r, const plan *p)
 static void r_plan(rctx *r, const plan *p)
 {
     r_tally t;
-    r_count(p, &t);
+    unsigned char *rel = r_relevant(p);
+    r_count(p, rel, &t);
     int empty = t.shown == 0 && t.outputs == 0;
-    int drift = t.drift + p->nnotes > 0 && (!empty || p->refresh_only);
+    /* As Terraform: no notes for a plan without a change (diffs.Empty),
+     * unless -refresh-only, where the notes are the plan. */
+    int drift = t.drift + p->nnotes > 0 && (t.active || t.outputs || p->refresh_only);
     if (drift)
-        r_drift(r, p);
+        r_drift(r, p, rel);
+    free(rel);
     if (empty) {
+        if (drift && !p->refresh_only)
+            r_rule(r);
         r_no_changes(r, p, drift);
         return;
     }

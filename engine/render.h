@@ -32,11 +32,13 @@
  * The notes on objects changed outside cairn are Terraform's drift
  * entries, drawn from plan_change.before_refresh in address order after
  * plan->notes: "# ADDR has been deleted" with a `- resource` block, and in
- * a -refresh-only plan also "# ADDR has changed" with a `~` block.
- * Terraform shows only the drift a planned change refers to, as changed
- * only where referred to; cairn does not track those references, so
- * outside -refresh-only it shows every deleted object with its attributes
- * unchanged, and no changed one.
+ * a -refresh-only plan also "# ADDR has changed" with a `~` block.  As
+ * Terraform, outside -refresh-only they are shown only in a plan with a
+ * change, and only for relevant objects: ones a change with an action and
+ * a configuration depends on (plan_change.deps, narrowed by inst_deps),
+ * directly or through other objects.  Terraform shows them as changed only
+ * where referred to; the plan keeps no attribute paths, so cairn shows a
+ * deleted object with its attributes unchanged and no changed one.
  *
  * Outputs carry only their new value (plan_output has no prior), so a
  * changed output prints as "+ name = value"; a deleted one as

@@ -175,19 +175,28 @@ check postcondition_object_kept_dependent_skipped '[ "$(nobj)" -eq 1 ] &&
   ! "$CAIRN" state list | grep -q "test_resource.after"'
 
 # --- drift: changed and deleted outside cairn --------------------------------
+# b and c are deleted outside cairn: the plan notes b, which the update of
+# a refers to, and not c, which nothing refers to (Terraform's relevant
+# drift).
 newdir drift
 cat >main.tf <<'EOF'
 resource "test_resource" "a" {
   name = "a"
+  tags = { peer = test_resource.b.name }
 }
 
 resource "test_resource" "b" {
   name = "b"
 }
+
+resource "test_resource" "c" {
+  name = "c"
+}
 EOF
 "$CAIRN" apply -auto-approve -no-color >/dev/null 2>&1
 ida=$("$CAIRN" state show test_resource.a 2>/dev/null | grep -o 'tr-[0-9a-f]*' | head -1)
 idb=$("$CAIRN" state show test_resource.b 2>/dev/null | grep -o 'tr-[0-9a-f]*' | head -1)
+idc=$("$CAIRN" state show test_resource.c 2>/dev/null | grep -o 'tr-[0-9a-f]*' | head -1)
 python3 - "$TEST_PROVIDER_DIR/$ida.json" <<'EOF'
 import json, sys
 p = sys.argv[1]
@@ -195,21 +204,24 @@ d = json.load(open(p))
 d["attributes"]["name"] = "changed-outside"
 json.dump(d, open(p, "w"))
 EOF
-rm -f "$TEST_PROVIDER_DIR/$idb.json"
+rm -f "$TEST_PROVIDER_DIR/$idb.json" "$TEST_PROVIDER_DIR/$idc.json"
 "$CAIRN" plan -no-color >plan 2>&1; rc=$?
 check drift_plan_ok '[ $rc -eq 0 ]'
-check drift_update_planned 'grep -q "test_resource.a" plan && grep -q "1 to add, 1 to change, 0 to destroy" plan'
+check drift_update_planned 'grep -q "test_resource.a" plan && grep -q "2 to add, 1 to change, 0 to destroy" plan'
 check drift_deleted_note 'grep -qx "  # test_resource.b has been deleted" plan &&
   grep -qx "  - resource \"test_resource\" \"b\" {" plan'
+check drift_unreferenced_not_noted '! grep -q "test_resource.c has been deleted" plan &&
+  grep -qx "  # test_resource.c will be created" plan'
 "$CAIRN" apply -refresh-only -auto-approve -no-color >out 2>&1; rc=$?
 check drift_refresh_only_ok '[ $rc -eq 0 ]'
 check drift_refresh_only_notes 'grep -qx "  # test_resource.a has changed" out &&
   grep -q "^      ~ name *= \"a\" -> \"changed-outside\"$" out &&
-  grep -q "^      - name *= \"b\" -> null$" out'
+  grep -q "^      - name *= \"b\" -> null$" out &&
+  grep -qx "  # test_resource.c has been deleted" out'
 check drift_refresh_only_recorded '[ "$(nstate)" -eq 1 ] && "$CAIRN" state show test_resource.a | grep -q changed-outside'
 check drift_refresh_only_no_change '[ "$(nobj)" -eq 1 ]'
 "$CAIRN" apply -auto-approve -no-color >out 2>&1
-check drift_converges '[ "$(nobj)" -eq 2 ] && "$CAIRN" plan -detailed-exitcode >/dev/null 2>&1'
+check drift_converges '[ "$(nobj)" -eq 3 ] && "$CAIRN" plan -detailed-exitcode >/dev/null 2>&1'
 
 # --- saved plans -----------------------------------------------------------
 newdir saved

@@ -442,17 +442,49 @@ static char *rule_line(void)
     return rule;
 }
 
-/* An object deleted outside cairn and planned again: Terraform's drift
- * entry with every attribute unchanged (nothing refers to them). */
+/* A configuration for changes that have one (the renderer only asks
+ * whether there is one). */
+static const cfg_resource some_cfg;
+
+/* c depends on resource dep (its resource address set from c->addr). */
+static void add_dep(plan_change *c, const char *dep)
+{
+    c->res_addr = xstrdup(c->addr);
+    c->deps = xrealloc(c->deps, (c->ndeps + 1) * sizeof *c->deps);
+    c->deps[c->ndeps++] = xstrdup(dep);
+}
+
+/* An object deleted outside cairn and planned again, c (no references). */
+static plan_change *gone_change(plan *p, size_t i, const char *addr, const char *name)
+{
+    plan_change *c = set_change(p, i, addr, "aws_x", PLAN_CREATE, val_null(),
+                                obj(1, "name", val_string(name)));
+    c->res_addr = xstrdup(addr);
+    c->cfg = &some_cfg;
+    c->gone = 1;
+    c->before_refresh = obj(3, "id", val_string("b-1"), "name", val_string(name), "size",
+                            val_number(3));
+    return c;
+}
+
+/* Objects deleted outside cairn: as Terraform, only the one that a planned
+ * change refers to (here through an unchanged object in between) is noted;
+ * the one nothing refers to is not.  Its attributes are shown unchanged
+ * (Terraform marks the ones referred to as deleted; the plan does not say
+ * which). */
 TEST(render_drift_deleted)
 {
-    plan *p = new_plan(1);
-    plan_change *c = set_change(p, 0, "aws_x.b", "aws_x", PLAN_CREATE, val_null(),
-                                obj(1, "name", val_string("b")));
-    c->gone = 1;
-    c->before_refresh = obj(3, "id", val_string("b-1"), "name", val_string("b"), "size",
-                            val_number(3));
-    p->nadd = 1;
+    plan *p = new_plan(4);
+    gone_change(p, 0, "aws_x.b", "b");
+    plan_change *c = set_change(p, 1, "aws_x.m", "aws_x", PLAN_NOOP, val_null(), val_null());
+    add_dep(c, "aws_x.b");
+    c = set_change(p, 2, "aws_x.w", "aws_x", PLAN_UPDATE, obj(1, "name", val_string("w1")),
+                   obj(1, "name", val_string("w2")));
+    c->cfg = &some_cfg;
+    add_dep(c, "aws_x.m");
+    gone_change(p, 3, "aws_x.d", "d");
+    p->nadd = 2;
+    p->nchange = 1;
     char want[4096];
     snprintf(want, sizeof want,
              "\nNote: Objects have changed outside of cairn\n"
@@ -468,13 +500,44 @@ TEST(render_drift_deleted)
              "relevant attributes using ignore_changes, the following plan may include\n"
              "actions to undo or respond to these changes.\n"
              "\n%s\n"
-             "%s  + create\n%s\n"
+             "%s  + create\n  ~ update in-place\n%s\n"
              "  # aws_x.b will be created\n"
              "  + resource \"aws_x\" \"b\" {\n"
              "      + name = \"b\"\n"
              "    }\n"
-             "\nPlan: 1 to add, 0 to change, 0 to destroy.\n", rule_line(), LEGEND, ACTIONS);
+             "\n  # aws_x.w will be updated in-place\n"
+             "  ~ resource \"aws_x\" \"w\" {\n"
+             "      ~ name = \"w1\" -> \"w2\"\n"
+             "    }\n"
+             "\n  # aws_x.d will be created\n"
+             "  + resource \"aws_x\" \"d\" {\n"
+             "      + name = \"d\"\n"
+             "    }\n"
+             "\nPlan: 2 to add, 1 to change, 0 to destroy.\n", rule_line(), LEGEND, ACTIONS);
     CHECK_PLAN(p, 0, want);
+    plan_free(p);
+}
+
+/* Terraform notes no drift that nothing planned refers to (case 81), and
+ * none at all in a plan without changes. */
+TEST(render_drift_irrelevant)
+{
+    plan *p = new_plan(1);
+    gone_change(p, 0, "aws_x.d", "d");
+    p->nadd = 1;
+    CHECK_ACTIONS(p, "  + create\n",
+                  "\n  # aws_x.d will be created\n"
+                  "  + resource \"aws_x\" \"d\" {\n"
+                  "      + name = \"d\"\n"
+                  "    }\n"
+                  "\nPlan: 1 to add, 0 to change, 0 to destroy.\n");
+    p = new_plan(0);
+    p->notes = xcalloc(1, sizeof *p->notes);
+    p->notes[p->nnotes++] = xstrdup("  # aws_x.e was created by an interrupted run");
+    CHECK_PLAN(p, 0,
+               "\nNo changes. Your infrastructure matches the configuration.\n\n"
+               "cairn has compared your real infrastructure against your configuration\n"
+               "and found no differences, so no changes are needed.\n");
     plan_free(p);
 }
 
