@@ -36,8 +36,11 @@ static val to_type(const val *a, ty *want, fn_err *e)
         free(wn);
         goto out;
     }
+    /* Terraform's conversions take marks (its MakeToFunc, AllowMarked): the
+     * value's own mark stays on the result and marks inside stay where they
+     * are (a set takes its elements' marks whole, as cty.SetVal does). */
     val plain = val_unmark_deep(val_copy(v));
-    r = val_convert(val_copy(plain), want);
+    r = val_convert(val_copy(v), want);
     if (!val_is_valid(r)) {
         char *gn = ty_friendly_name(got, 0), *wn = ty_friendly_name(want, 1);
         enum ty_kind gk = ty_kind(got), wk = ty_kind(want);
@@ -79,7 +82,7 @@ static val to_type(const val *a, ty *want, fn_err *e)
         }
         free(gn);
         free(wn);
-    } else if (sens) {
+    } else if (val_is_sensitive(v)) {
         r = val_mark(r, VAL_MARK_SENSITIVE);
     }
     val_free(plain);

@@ -51,6 +51,30 @@ TEST(fn_tolist_tomap_toset)
               "single type.");
 }
 
+/* Terraform's own conversions take marks (internal/lang/funcs/conversion.go):
+ * the value's own mark stays on the result, marks inside stay where they are,
+ * except in a set, which takes its elements' marks whole (cty.SetVal).  The
+ * oracle's go-cty MakeToFunc marks the whole result instead
+ * (tests/eval/divergences.txt). */
+TEST(fn_conversions_keep_nested_marks)
+{
+    val secret = val_mark(S("x"), VAL_MARK_SENSITIVE);
+    CHECK_STR(call("tolist", 1, T(2, val_copy(secret), S("b"))),
+              "list[sensitive(\"x\"), \"b\"]");
+    CHECK_STR(call("tomap", 1, O(2, "a", val_copy(secret), "b", S("b"))),
+              "map{a = sensitive(\"x\"), b = \"b\"}");
+    CHECK_STR(call("tolist", 1, T(1, O(2, "n", S("n"), "pw", val_copy(secret)))),
+              "list[object{n = \"n\", pw = sensitive(\"x\")}]");
+    CHECK_STR(call("toset", 1, T(2, val_copy(secret), S("b"))),
+              "sensitive(set[\"b\", \"x\"])");
+    CHECK_STR(call("tolist", 1, val_mark(T(1, S("a")), VAL_MARK_SENSITIVE)),
+              "sensitive(list[\"a\"])");
+    CHECK_STR(call("tostring", 1, val_mark(N(1), VAL_MARK_SENSITIVE)), "sensitive(\"1\")");
+    CHECK_STR(call("tolist", 1, val_mark(val_unknown(ty_list(ty_string())), VAL_MARK_SENSITIVE)),
+              "sensitive(unknown(list(any)))");
+    val_free(secret);
+}
+
 TEST(fn_sensitive_nonsensitive)
 {
     CHECK_STR(call("issensitive", 1, val_mark(S("x"), VAL_MARK_SENSITIVE)), "true");
