@@ -252,6 +252,41 @@ static int writer_end(struct writer *w, int ok, int dry_run)
     return rc;
 }
 
+/* Remove the deposed objects (left by a create_before_destroy whose delete
+ * did not finish) of the instances matching pattern: they go with their
+ * instance, as in Terraform.  How many, or -1 (error said). */
+static long rm_deposed(state_txn *txn, const char *pattern)
+{
+    state_addr pat;
+    state_deposed *dv = NULL;
+    size_t n = 0;
+    long removed = 0;
+    if (state_addr_parse(&pat, pattern) != 0)
+        return -1;
+    if (state_deposed_list(txn, &dv, &n) != 0) {
+        state_cli_error("Failed to load state", err_msg());
+        removed = -1;
+    }
+    for (size_t i = 0; removed >= 0 && i < n; i++) {
+        state_addr a;
+        if (state_addr_parse(&a, dv[i].address) != 0)
+            continue;
+        int match = state_addr_matches(&pat, &a);
+        state_addr_free(&a);
+        if (!match)
+            continue;
+        if (state_deposed_delete(txn, dv[i].address, dv[i].key) != 0) {
+            state_cli_error("Failed to remove from state", err_msg());
+            removed = -1;
+        } else {
+            removed++;
+        }
+    }
+    state_deposed_free(dv, n);
+    state_addr_free(&pat);
+    return removed;
+}
+
 static int state_rm_cmd(struct args *a)
 {
     if (a->npos == 0) {
@@ -273,10 +308,12 @@ static int state_rm_cmd(struct args *a)
     for (size_t i = 0; ok && i < a->npos; i++) {
         char **v = NULL;
         size_t n = 0;
-        if (state_list(w.txn, a->pos[i], &v, &n) != 0) {
-            state_cli_error("Failed to load state", err_msg());
+        long nd = rm_deposed(w.txn, a->pos[i]);
+        if (nd < 0 || state_list(w.txn, a->pos[i], &v, &n) != 0) {
+            if (nd >= 0)
+                state_cli_error("Failed to load state", err_msg());
             ok = 0;
-        } else if (n == 0) {
+        } else if (n == 0 && nd == 0) {
             state_cli_error("Invalid target address",
                             "No matching objects found. To view the available instances, use "
                             "\"cairn state list\". Please modify the address to reference a "

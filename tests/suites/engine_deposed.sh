@@ -121,6 +121,18 @@ check gone_plan_no_changes '[ $rc -eq 0 ] && ! grep -q "deposed" plan3'
 "$CAIRN" apply -refresh-only -auto-approve -no-color >/dev/null 2>&1
 check gone_dropped_from_state '[ "$(ndeposed)" -eq 0 ] && "$CAIRN" state list | grep -qx test_resource.a'
 
+# --- state rm forgets an instance with its deposed objects -------------------------
+workdir rm
+config v1 'fail_on = "delete"'
+"$CAIRN" apply -auto-approve -no-color >/dev/null 2>&1
+config v2 'fail_on = "delete"'
+"$CAIRN" apply -auto-approve -no-color >/dev/null 2>&1
+check rm_has_deposed '[ "$(ndeposed)" -eq 1 ]'
+"$CAIRN" state rm test_resource.a >rm 2>&1; rc=$?
+check rm_forgets_deposed \
+  '[ $rc -eq 0 ] && grep -qx "Removed test_resource.a" rm && [ "$(ndeposed)" -eq 0 ] &&
+   ! "$CAIRN" state list | grep -q "test_resource.a" && [ "$(nobj)" -eq 3 ]'
+
 # --- destroy removes deposed objects too ------------------------------------------
 workdir destroy
 config v1 'fail_on = "delete"
