@@ -107,7 +107,7 @@ void pj_marks(strbuf *b, val v, unsigned mark)
     marks_at(b, v, mark, 0);
 }
 
-static void quote(strbuf *b, const char *s)
+void pj_quote(strbuf *b, const char *s)
 {
     val_json_quote(b, s ? s : "", s ? strlen(s) : 0);
 }
@@ -121,22 +121,22 @@ static void provider_addr(strbuf *b, const char *key)
     if (close)
         val_json_quote(b, open + 10, (size_t)(close - open - 10));
     else
-        quote(b, key);
+        pj_quote(b, key);
 }
 
 void pj_head(strbuf *b, const state_addr *a, const char *addr, const char *provider)
 {
     sb_puts(b, "{\"address\":");
-    quote(b, addr);
+    pj_quote(b, addr);
     sb_printf(b, ",\"mode\":\"%s\",\"type\":", a->data ? "data" : "managed");
-    quote(b, a->type);
+    pj_quote(b, a->type);
     sb_puts(b, ",\"name\":");
-    quote(b, a->name);
+    pj_quote(b, a->name);
     if (a->key.kind == STATE_KEY_INT)
         sb_printf(b, ",\"index\":%lld", (long long)a->key.i);
     else if (a->key.kind == STATE_KEY_STR) {
         sb_puts(b, ",\"index\":");
-        quote(b, a->key.s);
+        pj_quote(b, a->key.s);
     }
     sb_puts(b, ",\"provider_name\":");
     provider_addr(b, provider);
@@ -190,7 +190,7 @@ static void module_at(strbuf *b, const pj_res *r, size_t n, size_t depth)
         m.nmodules = depth;
         char *addr = state_addr_module_str(&m);
         sb_puts(b, "\"address\":");
-        quote(b, addr);
+        pj_quote(b, addr);
         free(addr);
         sep = ",";
     }
@@ -335,7 +335,7 @@ static void resource_change(strbuf *b, const plan *p, const plan_change *c, int 
     state_addr a;
     if (state_addr_parse(&a, c->addr) < 0) {
         sb_puts(b, "{\"address\":");
-        quote(b, c->addr);
+        pj_quote(b, c->addr);
         sb_puts(b, "}");
         return;
     }
@@ -343,16 +343,16 @@ static void resource_change(strbuf *b, const plan *p, const plan_change *c, int 
     if (a.nmodules) {
         char *m = state_addr_module_str(&a);
         sb_puts(b, ",\"module_address\":");
-        quote(b, m);
+        pj_quote(b, m);
         free(m);
     }
     if (c->moved_from) {
         sb_puts(b, ",\"previous_address\":");
-        quote(b, c->moved_from);
+        pj_quote(b, c->moved_from);
     }
     if (c->deposed) {
         sb_puts(b, ",\"deposed\":");
-        quote(b, c->deposed);
+        pj_quote(b, c->deposed);
     }
     sb_printf(b, ",\"change\":{\"actions\":%s", actions_of(c->action));
     val before = before_of(c), after = after_of(c);
@@ -363,14 +363,14 @@ static void resource_change(strbuf *b, const plan *p, const plan_change *c, int 
         sb_puts(b, ",\"replace_paths\":[");
         for (size_t i = 0; i < c->nreplace; i++) {
             sb_puts(b, i ? ",[" : "[");
-            quote(b, c->replace_paths[i]);
+            pj_quote(b, c->replace_paths[i]);
             sb_putc(b, ']');
         }
         sb_putc(b, ']');
     }
     if (c->import_id) {
         sb_puts(b, ",\"importing\":{\"id\":");
-        quote(b, c->import_id);
+        pj_quote(b, c->import_id);
         sb_putc(b, '}');
     }
     sb_putc(b, '}');
@@ -421,7 +421,7 @@ static int output_cmp(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
-static const plan_output **sorted_outputs(const plan *p)
+const plan_output **pj_sorted_outputs(const plan *p)
 {
     const plan_output **v = xmalloc((p->noutputs + 1) * sizeof *v);
     for (size_t i = 0; i < p->noutputs; i++)
@@ -432,11 +432,11 @@ static const plan_output **sorted_outputs(const plan *p)
 
 static void output_changes(strbuf *b, const plan *p, int show)
 {
-    const plan_output **o = sorted_outputs(p);
+    const plan_output **o = pj_sorted_outputs(p);
     sb_puts(b, ",\"output_changes\":{");
     for (size_t i = 0; i < p->noutputs; i++) {
         sb_puts(b, i ? "," : "");
-        quote(b, o[i]->name);
+        pj_quote(b, o[i]->name);
         sb_printf(b, ":{\"actions\":%s", output_actions(o[i]));
         val before = output_val(o[i], o[i]->prior);
         val after = o[i]->deleted ? val_null() : output_val(o[i], o[i]->value);
@@ -453,7 +453,7 @@ static void output_changes(strbuf *b, const plan *p, int show)
  * (planned: value; prior: prior), known ones only. */
 static void outputs_values(strbuf *b, const plan *p, int prior, int show)
 {
-    const plan_output **o = sorted_outputs(p);
+    const plan_output **o = pj_sorted_outputs(p);
     int first = 1;
     sb_puts(b, "\"outputs\":{");
     for (size_t i = 0; i < p->noutputs; i++) {
@@ -462,7 +462,7 @@ static void outputs_values(strbuf *b, const plan *p, int prior, int show)
             continue;
         sb_puts(b, first ? "" : ",");
         first = 0;
-        quote(b, o[i]->name);
+        pj_quote(b, o[i]->name);
         int sens = o[i]->sensitive || val_contains_sensitive(v);
         sb_printf(b, ":{\"sensitive\":%s", sens ? "true" : "false");
         if (val_is_wholly_known(v)) {
@@ -550,7 +550,7 @@ static void variables(strbuf *b, const pj_opts *o)
     for (size_t i = 0; o->cfg && o->vars && i < o->cfg->nvars; i++) {
         const cfg_variable *v = &o->cfg->vars[i];
         sb_puts(b, i ? "," : "");
-        quote(b, v->name);
+        pj_quote(b, v->name);
         sb_puts(b, ":{\"value\":");
         val w = val_copy(o->vars[i]);
         if (v->sensitive)
@@ -701,7 +701,7 @@ static void note_attr(refs *r, const ref_step *s, size_t n, size_t k)
     for (size_t i = end; i < n; i++) {
         sb_puts(&t, i > end ? "," : "");
         if (s[i].name)
-            quote(&t, s[i].name);
+            pj_quote(&t, s[i].name);
         else if (s[i].key->kind == AST_LITERAL)
             sb_puts(&t, s[i].key->u.lit.text);
         else {
@@ -857,7 +857,7 @@ static void expression(cfg_ctx *x, const ast *e, int sensitive)
         sb_puts(x->b, "{\"references\":[");
         for (size_t i = 0; i < r.n; i++) {
             sb_puts(x->b, i ? "," : "");
-            quote(x->b, r.v[i]);
+            pj_quote(x->b, r.v[i]);
         }
         sb_puts(x->b, "]}");
         refs_free(&r);
@@ -921,7 +921,7 @@ static void expressions(cfg_ctx *x, const ast_body *body, const prov_schema *s,
         const prov_attr *pa = schema_attr(s, a->name.s);
         sb_puts(x->b, first ? "" : ",");
         first = 0;
-        quote(x->b, a->name.s);
+        pj_quote(x->b, a->name.s);
         sb_putc(x->b, ':');
         expression(x, a->expr, pa && (pa->flags & PROV_SENSITIVE));
     }
@@ -937,7 +937,7 @@ static void expressions(cfg_ctx *x, const ast_body *body, const prov_schema *s,
             continue;
         sb_puts(x->b, first ? "" : ",");
         first = 0;
-        quote(x->b, type);
+        pj_quote(x->b, type);
         sb_puts(x->b, ":[");
         int bfirst = 1;
         for (size_t j = i; j < body->n; j++) {
@@ -1003,7 +1003,7 @@ static void depends_on(cfg_ctx *x, const ast *const *deps, size_t n)
         size_t k = traversal(deps[i], s);
         char *t = k ? steps_text(s, k) : NULL;
         sb_puts(x->b, i ? "," : "");
-        quote(x->b, t ? t : "");
+        pj_quote(x->b, t ? t : "");
         free(t);
     }
     sb_putc(x->b, ']');
@@ -1015,12 +1015,12 @@ static void config_resource(cfg_ctx *x, const cfg_resource *cr, const char *mkey
                                        "lifecycle", "connection", "provisioner", NULL};
     sb_puts(x->b, "{\"address\":");
     char *addr = xasprintf("%s%s.%s", cr->data ? "data." : "", cr->type, cr->name);
-    quote(x->b, addr);
+    pj_quote(x->b, addr);
     free(addr);
     sb_printf(x->b, ",\"mode\":\"%s\",\"type\":", cr->data ? "data" : "managed");
-    quote(x->b, cr->type);
+    pj_quote(x->b, cr->type);
     sb_puts(x->b, ",\"name\":");
-    quote(x->b, cr->name);
+    pj_quote(x->b, cr->name);
     char pname[PLUGIN_MAX_NAME + 1];
     snprintf(pname, sizeof pname, "%s", cr->provider ? cr->provider : "");
     if (!pname[0])
@@ -1028,7 +1028,7 @@ static void config_resource(cfg_ctx *x, const cfg_resource *cr, const char *mkey
     sb_puts(x->b, ",\"provider_config_key\":");
     char *pk = xasprintf("%s%s%s%s", mkey, pname, cr->provider_alias ? "." : "",
                          cr->provider_alias ? cr->provider_alias : "");
-    quote(x->b, pk);
+    pj_quote(x->b, pk);
     free(pk);
     sb_puts(x->b, ",\"expressions\":");
     expressions(x, cr->body, resource_schema(x->o, cr), meta);
@@ -1055,9 +1055,9 @@ static void config_calls(cfg_ctx *x, const cfg_module *m)
     for (size_t i = 0; i < m->ncalls; i++) {
         const cfg_call *c = &m->calls[i];
         sb_puts(x->b, i ? "," : "");
-        quote(x->b, c->name);
+        pj_quote(x->b, c->name);
         sb_puts(x->b, ":{\"source\":");
-        quote(x->b, c->source);
+        pj_quote(x->b, c->source);
         sb_puts(x->b, ",\"expressions\":");
         expressions(x, c->block ? c->block->body : NULL, NULL, meta);
         if (c->count) {
@@ -1084,7 +1084,7 @@ static void config_outputs(cfg_ctx *x, const cfg_module *m)
     for (size_t i = 0; i < m->noutputs; i++) {
         const cfg_output *o = &m->outputs[i];
         sb_puts(x->b, i ? "," : "");
-        quote(x->b, o->name);
+        pj_quote(x->b, o->name);
         sb_puts(x->b, ":{\"expression\":");
         expression(x, o->value, o->sensitive);
         if (o->sensitive)
@@ -1101,7 +1101,7 @@ static void config_variables(cfg_ctx *x, const cfg_module *m)
     for (size_t i = 0; i < m->nvars; i++) {
         const cfg_variable *v = &m->vars[i];
         sb_puts(x->b, i ? "," : "");
-        quote(x->b, v->name);
+        pj_quote(x->b, v->name);
         sb_puts(x->b, ":{");
         int sep = 0;
         if (v->default_ && (!v->sensitive || x->o->show_sensitive)) {
@@ -1120,7 +1120,7 @@ static void config_variables(cfg_ctx *x, const cfg_module *m)
         }
         if (v->description) {
             sb_puts(x->b, sep ? ",\"description\":" : "\"description\":");
-            quote(x->b, v->description);
+            pj_quote(x->b, v->description);
             sep = 1;
         }
         if (v->sensitive)
@@ -1178,18 +1178,18 @@ static void provider_configs(cfg_ctx *x, const cfg_module *m, int *first)
                               p->alias ? p->alias : "");
         sb_puts(x->b, *first ? "" : ",");
         *first = 0;
-        quote(x->b, key);
+        pj_quote(x->b, key);
         sb_puts(x->b, ":{\"name\":");
-        quote(x->b, p->name);
+        pj_quote(x->b, p->name);
         sb_puts(x->b, ",\"full_name\":");
-        quote(x->b, full_provider_name(m, p->name, full, sizeof full));
+        pj_quote(x->b, full_provider_name(m, p->name, full, sizeof full));
         if (p->alias) {
             sb_puts(x->b, ",\"alias\":");
-            quote(x->b, p->alias);
+            pj_quote(x->b, p->alias);
         }
         if (m->parent) {
             sb_puts(x->b, ",\"module_address\":");
-            quote(x->b, m->path);
+            pj_quote(x->b, m->path);
         }
         sb_puts(x->b, ",\"expressions\":");
         expressions(x, p->block ? p->block->body : NULL, NULL, meta);
@@ -1233,11 +1233,11 @@ static void implied_providers(cfg_ctx *x, const cfg_module *m, char ***seen, siz
             continue;
         sb_puts(x->b, *first ? "" : ",");
         *first = 0;
-        quote(x->b, name);
+        pj_quote(x->b, name);
         sb_puts(x->b, ":{\"name\":");
-        quote(x->b, name);
+        pj_quote(x->b, name);
         sb_puts(x->b, ",\"full_name\":");
-        quote(x->b, full_provider_name(x->o->cfg, name, full, sizeof full));
+        pj_quote(x->b, full_provider_name(x->o->cfg, name, full, sizeof full));
         sb_putc(x->b, '}');
     }
     for (size_t i = 0; i < m->ncalls; i++)
@@ -1354,234 +1354,7 @@ void plan_json_write(strbuf *b, const plan *p, const pj_opts *o)
     configuration(b, o);
     relevant_attributes(b, p, o);
     sb_puts(b, ",\"timestamp\":");
-    quote(b, ts);
+    pj_quote(b, ts);
     sb_printf(b, ",\"applyable\":%s,\"complete\":true,\"errored\":false}",
               plan_has_changes(p) ? "true" : "false");
-}
-
-/* ---------------------------------------------------------------- machine-readable UI */
-
-/* Terraform's @timestamp: local time with microseconds; UTC here. */
-static void ui_open(strbuf *b, const char *level)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    char t[40];
-    strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%S", &tm);
-    sb_printf(b, "{\"@level\":\"%s\",\"@module\":\"terraform.ui\",\"@timestamp\":\"%s.%06ldZ\"",
-              level, t, ts.tv_nsec / 1000);
-}
-
-static void ui_emit(FILE *out, strbuf *b)
-{
-    sb_puts(b, "}\n");
-    if (b->s && !b->failed)
-        fwrite(b->s, 1, b->len, out);
-    fflush(out);
-    sb_free(b);
-}
-
-static void ui_message(strbuf *b, const char *msg)
-{
-    sb_puts(b, ",\"@message\":");
-    quote(b, msg);
-}
-
-void plan_ui_version(FILE *out)
-{
-    strbuf b = {0};
-    ui_open(&b, "info");
-    char *m = xasprintf("cairn %s", CAIRN_VERSION);
-    ui_message(&b, m);
-    free(m);
-    sb_printf(&b, ",\"terraform\":\"%s\",\"type\":\"version\",\"ui\":\"1.2\"",
-              CAIRN_VERSION);
-    ui_emit(out, &b);
-}
-
-/* The "resource" object of a planned_change / resource_drift message. */
-static void ui_resource(strbuf *b, const char *addr, const char *provider)
-{
-    state_addr a;
-    sb_puts(b, "{\"addr\":");
-    quote(b, addr);
-    if (state_addr_parse(&a, addr) < 0) {
-        sb_putc(b, '}');
-        return;
-    }
-    char *m = state_addr_module_str(&a);
-    sb_puts(b, ",\"module\":");
-    quote(b, m);
-    sb_puts(b, ",\"resource\":");
-    const char *own = addr + (m && *m ? strlen(m) + 1 : 0);
-    quote(b, own);
-    char pname[PLUGIN_MAX_NAME + 1];
-    const char *open = provider ? strstr(provider, "provider[\"") : NULL;
-    const char *close = open ? strstr(open + 10, "\"]") : NULL;
-    if (close) {
-        const char *n = open + 10;
-        for (const char *q = n; q < close; q++)
-            if (*q == '/')
-                n = q + 1;
-        snprintf(pname, sizeof pname, "%.*s", (int)(close - n), n);
-    } else {
-        cfg_type_provider(a.type, pname, sizeof pname);
-    }
-    sb_puts(b, ",\"implied_provider\":");
-    quote(b, pname);
-    sb_puts(b, ",\"resource_type\":");
-    quote(b, a.type);
-    sb_puts(b, ",\"resource_name\":");
-    quote(b, a.name);
-    sb_puts(b, ",\"resource_key\":");
-    if (a.key.kind == STATE_KEY_INT)
-        sb_printf(b, "%lld", (long long)a.key.i);
-    else if (a.key.kind == STATE_KEY_STR)
-        quote(b, a.key.s);
-    else
-        sb_puts(b, "null");
-    sb_putc(b, '}');
-    free(m);
-    state_addr_free(&a);
-}
-
-static const char *ui_action(const plan_change *c)
-{
-    switch (c->action) {
-    case PLAN_CREATE: return "create";
-    case PLAN_READ: return "read";
-    case PLAN_UPDATE: return "update";
-    case PLAN_REPLACE: case PLAN_REPLACE_CBD: return "replace";
-    case PLAN_DELETE: return "delete";
-    default: return c->import_id ? "import" : c->moved_from ? "move" : "noop";
-    }
-}
-
-/* The UI's reason words: action_reason without the "replace_because_"
- * prefixes Terraform drops there. */
-static const char *ui_reason(const plan *p, const plan_change *c)
-{
-    const char *r = action_reason(p, c);
-    if (!r)
-        return NULL;
-    if (!strcmp(r, "replace_because_tainted"))
-        return "tainted";
-    if (!strcmp(r, "replace_by_request"))
-        return "requested";
-    if (!strcmp(r, "replace_because_cannot_update"))
-        return "cannot_update";
-    return r;
-}
-
-static void ui_change(FILE *out, const plan *p, const plan_change *c, int drift)
-{
-    strbuf b = {0};
-    ui_open(&b, "info");
-    const char *act = drift ? (c->gone ? "delete" : "update") : ui_action(c);
-    char *m = drift ? xasprintf("%s: Drift detected (%s)", c->addr, act)
-                    : xasprintf("%s: Plan to %s", c->addr, act);
-    ui_message(&b, m);
-    free(m);
-    sb_puts(&b, ",\"change\":{\"resource\":");
-    ui_resource(&b, c->addr, c->provider);
-    if (c->moved_from) {
-        sb_puts(&b, ",\"previous_resource\":");
-        ui_resource(&b, c->moved_from, c->provider);
-    }
-    sb_printf(&b, ",\"action\":\"%s\"", act);
-    const char *why = drift ? NULL : ui_reason(p, c);
-    if (why)
-        sb_printf(&b, ",\"reason\":\"%s\"", why);
-    if (c->import_id && !drift) {
-        sb_puts(&b, ",\"importing\":{\"id\":");
-        quote(&b, c->import_id);
-        sb_putc(&b, '}');
-    }
-    sb_printf(&b, "},\"type\":\"%s\"", drift ? "resource_drift" : "planned_change");
-    ui_emit(out, &b);
-}
-
-void plan_ui_plan(FILE *out, const plan *p)
-{
-    for (size_t i = 0; i < p->n; i++)
-        if ((p->changes[i].drifted || p->changes[i].gone) && !p->changes[i].deposed)
-            ui_change(out, p, &p->changes[i], 1);
-    for (size_t i = 0; i < p->n; i++) {
-        const plan_change *c = &p->changes[i];
-        if ((c->action == PLAN_NOOP && !c->moved_from && !c->import_id) ||
-            (c->data && c->action == PLAN_DELETE))
-            continue;
-        ui_change(out, p, c, 0);
-    }
-    strbuf b = {0};
-    ui_open(&b, "info");
-    char *m = plan_has_changes(p)
-        ? xasprintf("Plan: %d to add, %d to change, %d to destroy.", p->nadd, p->nchange,
-                    p->ndestroy)
-        : xstrdup("Plan: 0 to add, 0 to change, 0 to destroy.");
-    ui_message(&b, m);
-    free(m);
-    sb_printf(&b, ",\"changes\":{\"add\":%d,\"change\":%d,\"import\":%d,\"remove\":%d,"
-              "\"operation\":\"%s\"},\"type\":\"change_summary\"", p->nadd, p->nchange,
-              p->nimport, p->ndestroy, p->destroy ? "destroy" : "plan");
-    ui_emit(out, &b);
-    const plan_output **o = sorted_outputs(p);
-    size_t n = 0;
-    strbuf ob = {0};
-    for (size_t i = 0; i < p->noutputs; i++) {
-        const char *act = o[i]->deleted ? "delete" : !o[i]->changed ? "noop"
-                          : val_is_valid(o[i]->prior) ? "update" : "create";
-        sb_puts(&ob, n++ ? "," : "");
-        quote(&ob, o[i]->name);
-        sb_printf(&ob, ":{\"sensitive\":%s,\"action\":\"%s\"}",
-                  o[i]->sensitive ? "true" : "false", act);
-    }
-    free(o);
-    if (n) {
-        ui_open(&b, "info");
-        m = xasprintf("Outputs: %zu", n);
-        ui_message(&b, m);
-        free(m);
-        sb_puts(&b, ",\"outputs\":{");
-        if (ob.s)
-            sb_append(&b, ob.s, ob.len);
-        sb_puts(&b, "},\"type\":\"outputs\"");
-        ui_emit(out, &b);
-    }
-    sb_free(&ob);
-}
-
-static void ui_pos(strbuf *b, const char *key, src_file *f, uint32_t off)
-{
-    int line = 0, col = 0;
-    src_pos(f, off, &line, &col);
-    sb_printf(b, ",\"%s\":{\"line\":%d,\"column\":%d,\"byte\":%u}", key, line, col, off);
-}
-
-void plan_ui_diags(FILE *out, const diag_list *d)
-{
-    for (size_t i = 0; i < d->n; i++) {
-        const diag *g = &d->items[i];
-        const char *sev = g->sev == DIAG_ERROR ? "error" : "warning";
-        strbuf b = {0};
-        ui_open(&b, sev);
-        char *m = xasprintf("%s: %s", g->sev == DIAG_ERROR ? "Error" : "Warning", g->summary);
-        ui_message(&b, m);
-        free(m);
-        sb_printf(&b, ",\"diagnostic\":{\"severity\":\"%s\",\"summary\":", sev);
-        quote(&b, g->summary);
-        sb_puts(&b, ",\"detail\":");
-        quote(&b, g->detail ? g->detail : "");
-        if (g->range.file) {
-            sb_puts(&b, ",\"range\":{\"filename\":");
-            quote(&b, g->range.file->name);
-            ui_pos(&b, "start", g->range.file, g->range.start);
-            ui_pos(&b, "end", g->range.file, g->range.end);
-            sb_putc(&b, '}');
-        }
-        sb_puts(&b, "},\"type\":\"diagnostic\"");
-        ui_emit(out, &b);
-    }
 }

@@ -59,6 +59,11 @@ void pj_marks(strbuf *b, val v, unsigned mark);
 /* Open an instance object: "{\"address\":...,\"mode\",\"type\",\"name\",
  * [\"index\"],\"provider_name\"" (the caller appends the rest and "}"). */
 void pj_head(strbuf *b, const state_addr *a, const char *addr, const char *provider);
+/* s (NULL: "") as a JSON string. */
+void pj_quote(strbuf *b, const char *s);
+/* p's outputs sorted by name (the array owned by the caller, the outputs
+ * borrowed). */
+const plan_output **pj_sorted_outputs(const plan *p);
 
 /* One resource instance of a state-shaped module tree. */
 typedef struct pj_res {
@@ -73,7 +78,7 @@ void pj_module_tree(strbuf *b, pj_res *r, size_t n);
 /* Free r[0..n) and r. */
 void pj_res_free(pj_res *r, size_t n);
 
-/* ---------------------------------------------------------------- -json UI
+/* ---------------------------------------------------------------- -json UI (engine/plan_ui.c)
  * `cairn plan -json`: Terraform's machine-readable UI, one JSON object a
  * line (@level, @message, @module, @timestamp, type), flushed after each.
  * No message carries a value, so none can carry a sensitive one. */
