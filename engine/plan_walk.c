@@ -71,7 +71,47 @@ static void free_priors(plan_ctx *pc)
     free(pc->refreshed);
 }
 
-/* The stored attributes of r converted to schema type st. */
+/* v (consumed) in the shape of type t, as Terraform reads an object stored
+ * under an older schema (a state pushed from Terraform, a provider that
+ * gained an attribute): attributes t has and v lacks are null, attributes
+ * t no longer has are dropped, through nested objects and collections of
+ * them.  Marks stay.  Whatever else does not fit is left to val_convert. */
+static val fit_shape(val v, const ty *t)
+{
+    if (!val_is_valid(v) || val_is_null(v) || val_is_unknown(v))
+        return v;
+    enum ty_kind tk = ty_kind(t);
+    enum val_kind vk = val_kind(v);
+    int keyed = vk == VAL_OBJECT || vk == VAL_MAP;
+    int seq = vk == VAL_TUPLE || vk == VAL_LIST || vk == VAL_SET;
+    val out;
+    if (tk == TY_OBJECT && keyed) {
+        out = val_object_empty();
+        for (size_t i = 0; i < ty_len(t); i++) {
+            const char *name = ty_attr_name(t, i);
+            const val *a = val_lookup(v, name);
+            out = val_object_set(out, name, a ? fit_shape(val_copy(*a), ty_index(t, i))
+                                              : val_null_of(ty_copy(ty_index(t, i))));
+        }
+    } else if (tk == TY_MAP && keyed) {
+        out = val_object_empty();
+        for (size_t i = 0; i < val_len(v); i++)
+            out = val_object_set(out, val_key_at(v, i),
+                                 fit_shape(val_copy(*val_at(v, i)), ty_elem(t)));
+    } else if ((tk == TY_LIST || tk == TY_SET) && seq) {
+        out = val_tuple_empty();
+        for (size_t i = 0; i < val_len(v); i++)
+            out = val_tuple_append(out, fit_shape(val_copy(*val_at(v, i)), ty_elem(t)));
+    } else {
+        return v;
+    }
+    unsigned m = val_marks(v);
+    val_free(v);
+    return m ? val_mark(out, m) : out;
+}
+
+/* The stored attributes of r converted to schema type st (reshaped first
+ * when they were stored under another schema). */
 static val stored_attrs(const prior_rec *r, const ty *st)
 {
     val v;
@@ -80,6 +120,8 @@ static val stored_attrs(const prior_rec *r, const ty *st)
     if (!st)
         return v;
     val c = val_convert(val_copy(v), st);
+    if (!val_is_valid(c))
+        c = val_convert(fit_shape(val_copy(v), st), st);
     if (val_is_valid(c)) {
         val_free(v);
         return c;

@@ -300,4 +300,32 @@ check destroy_all '[ $rc -eq 0 ] && [ "$(nobj)" -eq 0 ] && [ "$(nstate)" -eq 0 ]
 check detailed_exitcode_2 '"$CAIRN" plan -detailed-exitcode >/dev/null 2>&1; [ $? -eq 2 ]'
 "$CAIRN" apply -no-color </dev/null >out 2>&1; rc=$?
 check apply_needs_approval '[ $rc -eq 1 ] && [ "$(nobj)" -eq 0 ]'
+# --- a state stored under an older schema (pushed from Terraform, or a
+# provider that gained an attribute since): missing attributes read as
+# null, attributes the schema dropped are ignored, nothing is replaced ----
+newdir oldschema
+cat >main.tf <<'EOF'
+resource "test_resource" "s" {
+  name  = "s"
+  items = ["x"]
+  rule {
+    port = 80
+  }
+}
+EOF
+"$CAIRN" apply -auto-approve -no-color >/dev/null 2>&1
+"$CAIRN" state pull | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+d["serial"] += 1
+a = d["resources"][0]["instances"][0]["attributes"]
+del a["create_wait"]
+a["obsolete_attribute"] = "gone from the schema"
+del a["rule"][0]["cidr"]
+print(json.dumps(d))' >old.tfstate
+"$CAIRN" state push old.tfstate >out 2>&1; rc=$?
+"$CAIRN" plan -refresh=false -detailed-exitcode -no-color >plan1 2>&1; rc1=$?
+"$CAIRN" plan -detailed-exitcode -no-color >plan2 2>&1; rc2=$?
+check old_schema_state_no_changes \
+  '[ $rc -eq 0 ] && [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && grep -q "No changes." plan1'
 exit 0
