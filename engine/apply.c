@@ -58,6 +58,7 @@ typedef struct task {
     prov_diag pd;
     struct timespec started;
     int ticks;
+    size_t run_pos;             /* its place in ac->run while T_RUNNING */
     int slot;                   /* holds a call slot (under ac->mu) */
     struct apply_ctx *ac;
 } task;
@@ -72,6 +73,10 @@ typedef struct apply_ctx {
     size_t nwork;
     size_t *done;               /* finished tasks for the scheduler */
     size_t ndone;
+    size_t *ready;              /* heap of T_READY tasks, best first (ready_before) */
+    size_t nready;
+    size_t *run;                /* the T_RUNNING tasks, in no order */
+    size_t nrun;
     int quit;
     diag_list *diags;
     pthread_cond_t cv_slot;     /* a call slot came free */
@@ -271,19 +276,28 @@ static int in_scope(apply_ctx *ac, task *t, scope_fn fn)
     if (rc == 0)
         rc = graph_expand_keys(&s, c->cfg->count, c->cfg->for_each, &keys, &values, &n,
                                &keyed);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        char *suffix = graph_key_suffix(keys[i]);
-        int match = strlen(c->res_addr) + strlen(suffix) == strlen(c->addr) &&
-                    strcmp(c->addr + strlen(c->res_addr), suffix) == 0;
-        free(suffix);
-        if (!match)
+    /* Keys are distinct: one matches at most.  A count index is looked
+     * up directly: this runs for every instance, so a scan of all keys
+     * would make apply quadratic in the size of a counted resource. */
+    size_t plen = strlen(c->res_addr);
+    val key = strncmp(c->addr, c->res_addr, plen) == 0 ? graph_key_parse(c->addr + plen)
+                                                        : val_null();
+    size_t from = 0;
+    if (keyed == 1 && val_is_valid(key) && val_kind(key) == VAL_NUMBER) {
+        double ix = val_get_number(key);
+        from = ix >= 0 && ix < (double)n ? (size_t)ix : n;
+    }
+    for (size_t i = from; rc == 0 && i < n; i++) {
+        if (!graph_key_same(keys[i], key))
             continue;
         if (keyed == 1)
             s.count_index = keys[i];
         else if (keyed == 2)
             s.each_key = keys[i], s.each_value = values[i];
         rc = fn(ac, t, &s, &d);
+        break;
     }
+    val_free(key);
     graph_keys_free(keys, values, n);
     graph_free(g);
     if (rc < 0 || diag_has_errors(&d)) {
@@ -635,23 +649,105 @@ static void say_done(apply_ctx *ac, task *t)
     fflush(ac->o->out);
 }
 
+static int cmp_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* "Still creating..." for each running task that crossed another
+ * APPLY_PROGRESS_SECONDS, in task order.  Only running tasks are looked
+ * at: this runs at every wake of the scheduler. */
 static void say_still(apply_ctx *ac)
 {
-    for (size_t i = 0; i < ac->n; i++) {
-        task *t = &ac->t[i];
-        if (t->st != T_RUNNING)
-            continue;
+    size_t *due = NULL, ndue = 0;
+    for (size_t k = 0; k < ac->nrun; k++) {
+        task *t = &ac->t[ac->run[k]];
         int ticks = (int)(since(&t->started) / APPLY_PROGRESS_SECONDS);
-        if (ticks > t->ticks) {
-            t->ticks = ticks;
-            fprintf(ac->o->out, "%s: %s [%ds elapsed]\n", task_label(t), verbs_of(t).still,
-                    ticks * APPLY_PROGRESS_SECONDS);
-            fflush(ac->o->out);
-        }
+        if (ticks <= t->ticks)
+            continue;
+        t->ticks = ticks;
+        if (!due)
+            due = xcalloc(ac->nrun, sizeof *due);
+        due[ndue++] = ac->run[k];
     }
+    if (ndue > 1)
+        qsort(due, ndue, sizeof *due, cmp_index);
+    for (size_t k = 0; k < ndue; k++) {
+        task *t = &ac->t[due[k]];
+        fprintf(ac->o->out, "%s: %s [%ds elapsed]\n", task_label(t), verbs_of(t).still,
+                t->ticks * APPLY_PROGRESS_SECONDS);
+    }
+    if (ndue)
+        fflush(ac->o->out);
+    free(due);
+}
+
+static void run_add(apply_ctx *ac, size_t i)
+{
+    ac->t[i].st = T_RUNNING;
+    ac->t[i].run_pos = ac->nrun;
+    ac->run[ac->nrun++] = i;
+}
+
+static void run_remove(apply_ctx *ac, size_t i)
+{
+    size_t pos = ac->t[i].run_pos, last = ac->run[--ac->nrun];
+    ac->run[pos] = last;
+    ac->t[last].run_pos = pos;
 }
 
 /* ---------------------------------------------------------------- scheduling */
+
+/* Ready tasks: a binary heap ordered by critical path, longest first,
+ * then by task order (what a scan in task order would pick).  Entries
+ * skipped since they were pushed are dropped when they come up. */
+static int ready_before(const apply_ctx *ac, size_t a, size_t b)
+{
+    double ca = ac->t[a].crit, cb = ac->t[b].crit;
+    return ca > cb || (ca == cb && a < b);
+}
+
+static void ready_push(apply_ctx *ac, size_t i)
+{
+    ac->t[i].st = T_READY;
+    size_t k = ac->nready++;
+    while (k > 0 && ready_before(ac, i, ac->ready[(k - 1) / 2])) {
+        ac->ready[k] = ac->ready[(k - 1) / 2];
+        k = (k - 1) / 2;
+    }
+    ac->ready[k] = i;
+}
+
+static size_t ready_pop(apply_ctx *ac)
+{
+    size_t top = ac->ready[0], last = ac->ready[--ac->nready], k = 0, n = ac->nready;
+    for (;;) {
+        size_t c = 2 * k + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && ready_before(ac, ac->ready[c + 1], ac->ready[c]))
+            c++;
+        if (!ready_before(ac, ac->ready[c], last))
+            break;
+        ac->ready[k] = ac->ready[c];
+        k = c;
+    }
+    if (n)
+        ac->ready[k] = last;
+    return top;
+}
+
+/* The ready task with the longest critical path, or -1. */
+static long next_ready(apply_ctx *ac)
+{
+    while (ac->nready) {
+        size_t i = ready_pop(ac);
+        if (ac->t[i].st == T_READY)
+            return (long)i;
+    }
+    return -1;
+}
 
 static void skip_dependents(apply_ctx *ac, task *t)
 {
@@ -667,6 +763,7 @@ static void skip_dependents(apply_ctx *ac, task *t)
 static void finish(apply_ctx *ac, size_t i, apply_result *res)
 {
     task *t = &ac->t[i];
+    run_remove(ac, i);
     if (t->rc < 0) {
         t->st = T_FAILED;
         res->failed++;
@@ -703,18 +800,8 @@ static void finish(apply_ctx *ac, size_t i, apply_result *res)
     for (size_t j = 0; j < t->ndependents; j++) {
         task *d = &ac->t[t->dependents[j]];
         if (d->st == T_WAIT && --d->npending == 0)
-            d->st = T_READY;
+            ready_push(ac, t->dependents[j]);
     }
-}
-
-/* The ready task with the longest critical path, or -1. */
-static long next_ready(apply_ctx *ac)
-{
-    long best = -1;
-    for (size_t i = 0; i < ac->n; i++)
-        if (ac->t[i].st == T_READY && (best < 0 || ac->t[i].crit > ac->t[best].crit))
-            best = (long)i;
-    return best;
 }
 
 static int bind_provider(apply_ctx *ac, task *t)
@@ -840,10 +927,16 @@ static void setup(apply_ctx *ac, plan *p)
                  "Some changes wait for each other, so they cannot be made; no change that "
                  "waits on the cycle is started. This is a bug in cairn: please report it "
                  "with the plan (cairn show -json PLANFILE).");
-    for (size_t i = 0; i < ac->n; i++)
-        ac->t[i].st = ac->t[i].npending ? T_WAIT : T_READY;
     ac->work = xcalloc(ac->n + 1, sizeof *ac->work);
     ac->done = xcalloc(ac->n + 1, sizeof *ac->done);
+    ac->ready = xcalloc(ac->n + 1, sizeof *ac->ready);
+    ac->run = xcalloc(ac->n + 1, sizeof *ac->run);
+    for (size_t i = 0; i < ac->n; i++) {
+        if (ac->t[i].npending)
+            ac->t[i].st = T_WAIT;
+        else
+            ready_push(ac, i);
+    }
 }
 
 /* Start ready tasks while call slots are free (and no waiting operation
@@ -856,7 +949,7 @@ static void dispatch(apply_ctx *ac, size_t *running, apply_result *res)
         if (i < 0)
             break;
         task *t = &ac->t[i];
-        t->st = T_RUNNING;
+        run_add(ac, (size_t)i);
         clock_gettime(CLOCK_MONOTONIC, &t->started);
         if (t->rc < 0 || prepare(ac, t) < 0) {
             if (t->rc == 0)
@@ -934,6 +1027,8 @@ int apply_run(const apply_opts *o, apply_result *res, diag_list *diags)
     free(ac.t);
     free(ac.work);
     free(ac.done);
+    free(ac.ready);
+    free(ac.run);
     pthread_mutex_destroy(&ac.mu);
     pthread_cond_destroy(&ac.cv_work);
     pthread_cond_destroy(&ac.cv_done);
