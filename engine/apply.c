@@ -256,6 +256,25 @@ static int apply_hook(graph *g, graph_res *r, void *payload)
  * check its postconditions (postcheck). */
 typedef int (*scope_fn)(apply_ctx *ac, task *t, graph_scope *s, diag_list *d);
 
+static int cmp_each_key(const void *key, const void *elem)
+{
+    return strcmp(key, val_get_string(*(const val *)elem));
+}
+
+/* The position of instance key k among the n keys graph_expand_keys gave
+ * (keyed as it says), or -1.  A lookup, not a scan: it runs for every
+ * instance, so a scan would make apply quadratic in a resource's size.
+ * Count keys are 0..n-1; for_each keys are sorted. */
+static long key_position(const state_key *k, const val *keys, size_t n, int keyed)
+{
+    if (k->kind == STATE_KEY_NONE)
+        return keyed == 0 && n == 1 ? 0 : -1;
+    if (k->kind == STATE_KEY_INT)
+        return keyed == 1 && k->i >= 0 && (uint64_t)k->i < n ? (long)k->i : -1;
+    const val *hit = keyed == 2 ? bsearch(k->s, keys, n, sizeof *keys, cmp_each_key) : NULL;
+    return hit ? (long)(hit - keys) : -1;
+}
+
 /* Build the configuration graph with the values changes have now, find the
  * scope of t's instance (its module instance, count.index or each.*) and
  * run fn there.  Diagnostics go to ac->diags; CAIRN_EDIAG when any is an
@@ -276,28 +295,19 @@ static int in_scope(apply_ctx *ac, task *t, scope_fn fn)
     if (rc == 0)
         rc = graph_expand_keys(&s, c->cfg->count, c->cfg->for_each, &keys, &values, &n,
                                &keyed);
-    /* Keys are distinct: one matches at most.  A count index is looked
-     * up directly: this runs for every instance, so a scan of all keys
-     * would make apply quadratic in the size of a counted resource. */
-    size_t plen = strlen(c->res_addr);
-    val key = strncmp(c->addr, c->res_addr, plen) == 0 ? graph_key_parse(c->addr + plen)
-                                                        : val_null();
-    size_t from = 0;
-    if (keyed == 1 && val_is_valid(key) && val_kind(key) == VAL_NUMBER) {
-        double ix = val_get_number(key);
-        from = ix >= 0 && ix < (double)n ? (size_t)ix : n;
+    long at = -1;
+    state_addr a;
+    if (rc == 0 && state_addr_parse(&a, c->addr) == 0) {
+        at = key_position(&a.key, keys, n, keyed);
+        state_addr_free(&a);
     }
-    for (size_t i = from; rc == 0 && i < n; i++) {
-        if (!graph_key_same(keys[i], key))
-            continue;
+    if (at >= 0) {
         if (keyed == 1)
-            s.count_index = keys[i];
+            s.count_index = keys[at];
         else if (keyed == 2)
-            s.each_key = keys[i], s.each_value = values[i];
+            s.each_key = keys[at], s.each_value = values[at];
         rc = fn(ac, t, &s, &d);
-        break;
     }
-    val_free(key);
     graph_keys_free(keys, values, n);
     graph_free(g);
     if (rc < 0 || diag_has_errors(&d)) {

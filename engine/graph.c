@@ -225,14 +225,8 @@ char *graph_key_suffix(val key)
 {
     if (!val_is_valid(key))
         return xstrdup("");
-    if (val_kind(key) == VAL_NUMBER) {
-        /* count.index: an integer (printf's %f is slow, and this runs
-         * once per instance of every counted resource). */
-        double n = val_get_number(key);
-        if (n == (double)(long long)n)
-            return xasprintf("[%lld]", (long long)n);
-        return xasprintf("[%.0f]", n);
-    }
+    if (val_kind(key) == VAL_NUMBER) /* count.index: whole (expand_count) */
+        return xasprintf("[%lld]", (long long)val_get_number(key));
     strbuf b = {0};
     sb_puts(&b, "[\"");
     for (const char *p = val_get_string(key); *p; p++) {
@@ -242,46 +236,6 @@ char *graph_key_suffix(val key)
     }
     sb_puts(&b, "\"]");
     return sb_take(&b);
-}
-
-val graph_key_parse(const char *suffix)
-{
-    if (!*suffix)
-        return val_invalid();
-    if (suffix[0] != '[')
-        return val_null();
-    if (suffix[1] != '"') {
-        const char *d = suffix + 1 + (suffix[1] == '-');
-        size_t nd = strspn(d, "0123456789");
-        if (nd == 0 || nd > 18 || strcmp(d + nd, "]") != 0)
-            return val_null();
-        return val_number(strtod(suffix + 1, NULL));
-    }
-    strbuf b = {0};
-    const char *p = suffix + 2;
-    for (; *p && *p != '"'; p++) {
-        if (*p == '\\' && p[1])
-            p++;
-        sb_putc(&b, *p);
-    }
-    size_t n = b.len;
-    char *str = sb_take(&b);
-    if (!str || strcmp(p, "\"]") != 0) {
-        free(str);
-        return val_null();
-    }
-    return val_string_own(str, n);
-}
-
-int graph_key_same(val a, val b)
-{
-    if (!val_is_valid(a) || !val_is_valid(b))
-        return !val_is_valid(a) && !val_is_valid(b);
-    if (val_kind(a) == VAL_NUMBER && val_kind(b) == VAL_NUMBER)
-        return val_get_number(a) == val_get_number(b);
-    if (val_kind(a) == VAL_STRING && val_kind(b) == VAL_STRING)
-        return strcmp(val_get_string(a), val_get_string(b)) == 0;
-    return 0;
 }
 
 static int expand_count(graph_scope *s, const ast *count, val **keys, size_t *n)

@@ -153,13 +153,6 @@ graph_mod *graph_mod_of(graph_mod *m, const char *addr);
  * frees. */
 char *graph_key_suffix(val key);
 
-/* The key whose graph_key_suffix is suffix: VAL_INVALID for "", null
- * for text no key prints as. */
-val graph_key_parse(const char *suffix);
-
-/* Whether instance keys a and b are the same key. */
-int graph_key_same(val a, val b);
-
 /* Expand count / for_each (either may be NULL) evaluated in scope s into
  * n keys (numbers for count, sorted strings for for_each) and each values.
  * *keyed: 0 none (one instance, key VAL_INVALID), 1 count, 2 for_each.
